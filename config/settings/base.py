@@ -1,0 +1,140 @@
+"""Settings shared by every environment; everything is read from the environment (see .env.example)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from simlane.core.logging import redacting_logging_config
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
+    return default if not value else value.lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return int(value) if value else default
+
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-dev-key-change-me")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "simlane.core",
+    "simlane.iracing",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+# --- Database ------------------------------------------------------------------------------------------------------
+# A SQLite file by default, in WAL mode with a busy timeout and IMMEDIATE transactions so that the bot, the poller and
+# workers (threads and processes) can write to it without "database is locked". DATABASE_URL switches to PostgreSQL.
+DATA_DIR = Path(env("SIMLANE_DATA_DIR", str(BASE_DIR / "var")))
+SQLITE_OPTIONS: dict[str, Any] = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+
+
+def database_config(url: str) -> dict[str, Any]:
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{DATA_DIR / 'simlane.sqlite3'}"
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        config["CONN_MAX_AGE"] = 0
+    return config
+
+
+DATABASES = {"default": database_config(env("DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        if env("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "simlane"}
+    )
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# --- Celery --------------------------------------------------------------------------------------------------------
+# Without a broker every task runs eagerly in-process, so one command runs everything on one machine.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_TIME_LIMIT = 15 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "UTC"
+
+# --- iRacing -------------------------------------------------------------------------------------------------------
+IRACING_CLIENT_ID = env("IRACING_CLIENT_ID")
+IRACING_CLIENT_SECRET = env("IRACING_CLIENT_SECRET")
+IRACING_USERNAME = env("IRACING_USERNAME")
+IRACING_PASSWORD = env("IRACING_PASSWORD")
+IRACING_API_BASE_URL = env("IRACING_API_BASE_URL", "https://members-ng.iracing.com")
+IRACING_OAUTH_BASE_URL = env("IRACING_OAUTH_BASE_URL", "https://oauth.iracing.com")
+IRACING_CONCURRENCY = env_int("IRACING_CONCURRENCY", 4)
+
+# --- Discord -------------------------------------------------------------------------------------------------------
+DISCORD_TOKEN = env("DISCORD_TOKEN")
+DEV_GUILD_ID = env("DEV_GUILD_ID")
+
+LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+LOGGING = redacting_logging_config(
+    LOG_LEVEL, secrets=[IRACING_CLIENT_SECRET, IRACING_PASSWORD, DISCORD_TOKEN, SECRET_KEY]
+)
