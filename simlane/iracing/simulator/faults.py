@@ -1,0 +1,62 @@
+"""Fault injection: what the simulator does wrong, on purpose, and how often.
+
+A fault is ``kind`` applied to the next ``count`` matching requests (``endpoint`` is a prefix such as
+``results/`` or ``""`` for all). Kinds:
+
+``500`` / ``502``          a JSON 5xx on /data
+``504_html``               CloudFront's HTML "The request could not be satisfied" page
+``timeout``                hold the request for ``delay`` seconds (longer than the client's timeout)
+``expired_link``           the next download of a link answers S3's 403 "Request has expired"
+``ratelimit_text``         200 with the plain-text body "Rate limit exceeded"
+``429``                    a real 429 with the rate-limit headers
+``maintenance``            503 {"error": "Site Maintenance"} (``count`` requests, or until cleared)
+``expired_token``          401 {"error": "Unauthorized"}: the access token is revoked server-side
+``token_rate_limit``       the token endpoint answers 400 unauthorized_client + Retry-After
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS = {
+    "500", "502", "504_html", "timeout", "expired_link", "ratelimit_text", "429", "maintenance",
+    "expired_token", "token_rate_limit",
+}
+
+
+@dataclass
+class Fault:
+    kind: str
+    count: int = 1
+    endpoint: str = ""
+    delay: float = 5.0
+    retry_after: int = 2
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; choose from {sorted(KINDS)}")
+
+
+class FaultPlan:
+    """The faults still to be served, consumed in order."""
+
+    def __init__(self) -> None:
+        self.faults: list[Fault] = []
+        self.served: dict[str, int] = {}
+
+    def add(self, kind: str, count: int = 1, endpoint: str = "", **extra: float) -> None:
+        self.faults.append(Fault(kind, count, endpoint, **extra))  # type: ignore[arg-type]
+
+    def clear(self) -> None:
+        self.faults.clear()
+
+    def take(self, kinds: set[str], endpoint: str) -> Fault | None:
+        """Consume and return the first pending fault of one of ``kinds`` that applies to ``endpoint``."""
+        for fault in self.faults:
+            if fault.kind in kinds and endpoint.startswith(fault.endpoint) and fault.count > 0:
+                fault.count -= 1
+                self.served[fault.kind] = self.served.get(fault.kind, 0) + 1
+                if fault.count == 0:
+                    self.faults.remove(fault)
+                return fault
+        return None

@@ -1,0 +1,43 @@
+"""Replay mode: serve a directory of recorded, already-resolved responses (``service.method.json``).
+
+The files hold what a client ends up with (links followed, chunks concatenated), like
+``shared/fixtures/iracing-recorded``. The simulator wraps them in the same indirections as the live service:
+links for most endpoints, chunked search headers, ``data_url`` for the roster.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .data import DataError, Reply
+
+CHUNKED_DIRECT = {"results/search_series", "results/search_hosted"}
+CHUNKED_LINK = {"results/lap_data", "results/lap_chart_data", "results/event_log"}
+DATA_URL = {"league/roster", "member/awards", "member/award_instances"}
+DIRECT = {"constants/categories", "constants/divisions", "constants/event_types"}
+
+
+class ReplayData:
+    """Answers /data requests from recorded files; parameters are ignored."""
+
+    def __init__(self, directory: Path) -> None:
+        if not directory.is_dir():
+            raise FileNotFoundError(f"replay directory {directory} does not exist")
+        self.files = {p.stem.replace(".", "/", 1): p for p in directory.glob("*.json")}
+
+    def handle(self, endpoint: str, params: dict[str, str], now: float) -> Reply:
+        path = self.files.get(endpoint)
+        if path is None:
+            raise DataError(404, "Not Found")
+        payload: Any = json.loads(path.read_text(encoding="utf-8"))
+        if endpoint in CHUNKED_DIRECT:
+            return Reply("search", payload, endpoint.replace("results/", "") + "_results")
+        if endpoint in CHUNKED_LINK:
+            return Reply("chunked_link", {"header": {"success": True}, "rows": payload})
+        if endpoint in DATA_URL:
+            return Reply("data_url", payload, endpoint.split("/")[1])
+        if endpoint in DIRECT:
+            return Reply("direct", payload)
+        return Reply("link", payload)

@@ -1,0 +1,260 @@
+"""A deterministic iRacing world generated from a seed.
+
+Everything is a pure function of ``(seed, member count, time)``: the same seed gives the same members, the same
+sessions and the same results, whenever and however often they are asked for. Nothing is stored; sessions exist on
+their schedules and get results once their end time has passed on the simulator's clock.
+
+Assumptions that are ours, not iRacing's (see the README): each member races in one "home" series at a personal
+rate (a few races a day for the most active, one every couple of months for the dormant), so a member is never in
+two official sessions at once; splits hold at most 20 entries by iRating; a result is visible as soon as the
+session's end time has passed; iRating and safety rating do not carry over from one race to the next.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from . import names
+from .catalog import CARS, CLASS_PACE, CLASSES, SERIES, TRACK_BY_ID, SeriesDef
+
+EPOCH_2024 = int(datetime(2024, 1, 2, tzinfo=UTC).timestamp())  # a Tuesday, when iRacing weeks begin
+MASK64 = (1 << 64) - 1
+SPLIT_SIZE = 20
+WEEKS_PER_SEASON = 12
+SUBSESSION_BASE = 90_000_000
+LEAGUE_SUBSESSION_BASE = 70_000_000
+# Races a day by activity tier; a member is placed in a tier by its seed.
+ACTIVITY_TIERS = ((0.08, 5.0), (0.22, 1.0), (0.30, 0.2), (1.0, 0.015))
+
+
+def mix(*values: int) -> float:
+    """A deterministic uniform number in [0, 1) from integers (splitmix64; never Python's salted ``hash``)."""
+    x = 0x9E3779B97F4A7C15
+    for v in values:
+        x = (x ^ (v & MASK64)) * 0xBF58476D1CE4E5B9 & MASK64
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EB & MASK64
+        x ^= x >> 31
+    return x / 2**64
+
+
+def iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Member:
+    cust_id: int
+    display_name: str
+    irating: int
+    sub_level: int  # safety rating × 100
+    license_level: int
+    series_index: int
+    races_per_day: float
+    car_id: int
+
+
+@dataclass(frozen=True)
+class Session:
+    series_index: int
+    start: int  # epoch seconds
+
+    @property
+    def series(self) -> SeriesDef:
+        return SERIES[self.series_index]
+
+    @property
+    def end(self) -> int:
+        return self.start + self.series.session_minutes * 60
+
+    @property
+    def minute(self) -> int:
+        return (self.start - EPOCH_2024) // 60
+
+    @property
+    def session_id(self) -> int:
+        return 300_000_000 + self.minute * 16 + self.series_index
+
+    def subsession_id(self, split: int) -> int:
+        return SUBSESSION_BASE + (self.minute * 16 + self.series_index) * 4 + split
+
+
+@dataclass(frozen=True)
+class League:
+    league_id: int
+    name: str
+    season_id: int
+    race_hour: int  # daily race at this UTC hour
+    roster: tuple[tuple[int, str | None], ...]  # (cust_id, car_number)
+    owner_id: int
+
+
+class World:
+    """Members, schedules, sessions, results and leagues of one seed."""
+
+    def __init__(self, seed: int = 1, members: int = 2000) -> None:
+        self.seed = seed
+        self.members: list[Member] = [self._make_member(i) for i in range(members)]
+        self.by_id = {m.cust_id: m for m in self.members}
+        self.home: list[list[Member]] = [[] for _ in SERIES]
+        for m in self.members:
+            self.home[m.series_index].append(m)
+        self.leagues = [self._make_league(i) for i in range(2)]
+        self.league_by_id = {lg.league_id: lg for lg in self.leagues}
+
+    # -- members --------------------------------------------------------------------------------------------------
+
+    def _make_member(self, i: int) -> Member:
+        u = functools.partial(mix, self.seed, i)
+        first = names.FIRST[int(u(1) * len(names.FIRST))]
+        last = names.LAST[int(u(2) * len(names.LAST))]
+        name = f"{first} {last}"
+        if u(3) < 0.25:
+            name = names.DECORATIONS[int(u(4) * len(names.DECORATIONS))].format(name=name)
+        tier_draw = u(5)
+        rate = next(r for threshold, r in ACTIVITY_TIERS if tier_draw < threshold)
+        series_index = int(u(6) * len(SERIES))
+        class_id = SERIES[series_index].class_ids[int(u(8) * len(SERIES[series_index].class_ids))]
+        cars = [c for c in CARS if c[3] == class_id]
+        return Member(
+            cust_id=100_000 + i * 7 + self.seed % 7,
+            display_name=name,
+            irating=int(800 + u(7) ** 1.5 * 5000),
+            sub_level=int(150 + u(9) * 349),
+            license_level=int(5 + u(10) * 15),
+            series_index=series_index,
+            races_per_day=rate,
+            car_id=cars[int(u(11) * len(cars))][0],
+        )
+
+    def _make_league(self, i: int) -> League:
+        pool = [m for m in self.members if mix(self.seed, 7000 + i, m.cust_id) < 0.08][:40]
+        roster: list[tuple[int, str | None]] = []
+        for j, m in enumerate(pool):
+            draw = mix(self.seed, 7100 + i, m.cust_id)
+            number: str | None = None if draw < 0.15 else str(1 + j * 3 % 99)
+            if j == 3:
+                number = "07"  # "07" and "7" are different numbers in iRacing
+            roster.append((m.cust_id, number))
+        return League(
+            league_id=7001 + i,
+            name=("SimLane Sunday Cup", "Nordic **Endurance** League")[i],
+            season_id=128_000 + i,
+            race_hour=19 + i,
+            roster=tuple(roster),
+            owner_id=pool[0].cust_id if pool else self.members[0].cust_id,
+        )
+
+    def lookup(self, term: str, league_id: int | None = None) -> list[Member]:
+        term = term.strip()
+        pool = self.members
+        if league_id is not None:
+            league = self.league_by_id.get(league_id)
+            ids = {c for c, _ in league.roster} if league else set()
+            pool = [m for m in pool if m.cust_id in ids]
+        if term.isdigit():
+            return [m for m in pool if m.cust_id == int(term)]
+        folded = term.casefold()
+        return [m for m in pool if folded in m.display_name.casefold()][:25]
+
+    # -- seasons and schedules ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def season_start(year: int, quarter: int) -> int:
+        """Seasons start on the Tuesday on or before the first day of their quarter."""
+        first = datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=UTC)
+        first -= timedelta(days=(first.weekday() - 1) % 7)
+        return int(first.timestamp())
+
+    @staticmethod
+    def quarter_of(ts: float) -> tuple[int, int]:
+        d = datetime.fromtimestamp(ts, UTC)
+        year, quarter = d.year, (d.month - 1) // 3 + 1
+        if ts < World.season_start(year, quarter):
+            year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        nxt = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+        if ts >= World.season_start(*nxt):
+            return nxt
+        return year, quarter
+
+    @staticmethod
+    def season_id(series_index: int, year: int, quarter: int) -> int:
+        return 6000 + ((year - 2024) * 4 + quarter - 1) * 20 + series_index
+
+    @staticmethod
+    def decode_season(season_id: int) -> tuple[int, int, int] | None:
+        x = season_id - 6000
+        if x < 0 or x % 20 >= len(SERIES):
+            return None
+        q = x // 20
+        return x % 20, 2024 + q // 4, q % 4 + 1
+
+    def race_week(self, series_index: int, ts: float) -> tuple[int, int, int, int]:
+        """(season_id, race_week_num, week_start, track_id) in force at ``ts``."""
+        year, quarter = self.quarter_of(ts)
+        start = self.season_start(year, quarter)
+        week = min(int((ts - start) // (7 * 86400)), WEEKS_PER_SEASON)  # week 13 repeats the last slot
+        tracks = SERIES[series_index].tracks
+        return (
+            self.season_id(series_index, year, quarter),
+            week,
+            start + week * 7 * 86400,
+            tracks[week % len(tracks)],
+        )
+
+    def sessions_between(self, series_index: int, begin: float, end: float) -> list[Session]:
+        """Sessions of one series starting in [begin, end)."""
+        s = SERIES[series_index]
+        day = int(begin // 86400) * 86400
+        first = day + s.first_minute * 60
+        step = s.repeat_minutes * 60
+        k = max(0, int((begin - first) // step))
+        out = []
+        t = first + k * step
+        while t < end:
+            if t >= begin:
+                out.append(Session(series_index, int(t)))
+            t += step
+        return out
+
+    def session_of_subsession(self, subsession_id: int) -> tuple[Session, int] | None:
+        x = subsession_id - SUBSESSION_BASE
+        if x < 0:
+            return None
+        split, y = x % 4, x // 4
+        series_index, minute = y % 16, y // 16
+        if series_index >= len(SERIES):
+            return None
+        session = Session(series_index, EPOCH_2024 + minute * 60)
+        if session not in self.sessions_between(series_index, session.start, session.start + 1):
+            return None
+        return session, split
+
+    # -- participation and results ---------------------------------------------------------------------------------
+
+    def races_in(self, member: Member, session: Session) -> bool:
+        p = min(0.9, member.races_per_day * session.series.repeat_minutes / 1440)
+        return mix(self.seed, member.cust_id, session.minute) < p
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - the world lives as long as the simulator
+    def splits(self, session: Session) -> tuple[tuple[Member, ...], ...]:
+        entrants = sorted(
+            (m for m in self.home[session.series_index] if self.races_in(m, session)),
+            key=lambda m: -m.irating,
+        )
+        if session.series.team and len(entrants) % 2:
+            entrants = entrants[:-1]
+        return tuple(tuple(entrants[i : i + SPLIT_SIZE]) for i in range(0, len(entrants), SPLIT_SIZE))
+
+    def member_sessions(self, member: Member, begin: float, end: float) -> list[Session]:
+        """Sessions the member raced that *started* in [begin, end)."""
+        return [
+            s for s in self.sessions_between(member.series_index, begin, end) if self.races_in(member, s)
+        ]
+
+    def split_of(self, member: Member, session: Session) -> int | None:
+        for i, split in enumerate(self.splits(session)):
+            if member in split:
+                return i
+        return None
