@@ -79,13 +79,14 @@ class IRacingClient:
     async def get_resolved(self, endpoint: str, params: dict[str, Any] | None = None) -> Resolved:
         """Like :meth:`get`, also returning the chunk header (lap_data carries best laps there)."""
         path = normalize_endpoint(endpoint)
-        for attempt in (1, 2):
+        attempts = 1 + self.config.max_link_refreshes
+        for attempt in range(1, attempts + 1):
             payload = await self._transport.get_data(path, params)
             try:
                 return await self._resolve(payload)
             except LinkExpiredError:
-                # Links live for a minute or two; one fresh /data call gets new ones.
-                if attempt == 2:
+                # Links live for a minute or two; a fresh /data call gets new ones.
+                if attempt == attempts:
                     raise
                 logger.info("iRacing link for /data/%s expired; asking for a fresh one", path)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -29,6 +29,8 @@ class ClientConfig:
     max_retry_seconds: float = 60.0
     # How many 429s one call may meet before giving up (each waits for the announced reset).
     max_rate_limit_retries: int = 3
+    # How many times one call may ask for fresh links after a download link expired.
+    max_link_refreshes: int = 2
     request_timeout: float = 30.0
     # Refresh the access token this many seconds before it expires (the book suggests using it for ~590 of 600 s).
     token_refresh_margin: float = 30.0

@@ -28,6 +28,7 @@ class Payloads:
 
     def __init__(self, world: World) -> None:
         self.world = world
+        self.base_url = ""  # set when the server starts, so weather_url links are absolute like iRacing's
 
     # -- results ---------------------------------------------------------------------------------------------------
 
@@ -379,7 +380,7 @@ class Payloads:
                             "weather_summary": {"temp_high": 24.0, "temp_low": 16.0, "temp_units": 1,
                                                 "precip_chance": 10 * (week % 4), "wind_high": 5.0,
                                                 "wind_low": 2.0, "wind_units": 1},
-                            "weather_url": f"/_weather/{season_id}/{week}.json"},
+                            "weather_url": f"{self.base_url}/_weather/{season_id}/{week}.json"},
             })
         return weeks
 

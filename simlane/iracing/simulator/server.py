@@ -123,6 +123,8 @@ class Simulator:
         sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
         bound = sockets[0].getsockname()[1] if sockets else port
         self.base_url = f"http://{host}:{bound}"
+        if isinstance(self.data, DataService):
+            self.data.payloads.base_url = self.base_url
         return self.base_url
 
     async def stop(self) -> None:

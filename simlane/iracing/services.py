@@ -1,0 +1,31 @@
+"""Build the iRacing client from Django settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from simlane.iracing.client import ClientConfig, Clock, IRacingClient
+
+from .token_store import DatabaseTokenStore, account_key
+
+
+def client_config_from_settings(**overrides: object) -> ClientConfig:
+    """The client configuration the settings describe (``overrides`` win, for the demo and tests)."""
+    values: dict[str, object] = {
+        "client_id": settings.IRACING_CLIENT_ID,
+        "client_secret": settings.IRACING_CLIENT_SECRET,
+        "username": settings.IRACING_USERNAME,
+        "password": settings.IRACING_PASSWORD,
+        "api_base_url": settings.IRACING_API_BASE_URL,
+        "oauth_base_url": settings.IRACING_OAUTH_BASE_URL,
+        "concurrency": settings.IRACING_CONCURRENCY,
+    }
+    values.update(overrides)
+    return ClientConfig(**values)  # type: ignore[arg-type]
+
+
+def iracing_client_create(*, config: ClientConfig | None = None, clock: Clock | None = None) -> IRacingClient:
+    """A client whose token state is shared through the database with every other SimLane process."""
+    config = config or client_config_from_settings()
+    store = DatabaseTokenStore(account_key(config.client_id, config.username))
+    return IRacingClient(config, token_store=store, clock=clock)

@@ -1,0 +1,55 @@
+"""Fixtures: a real simulator on loopback and clients that talk to it over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from simlane.iracing.client import ClientConfig, IRacingClient
+from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
+from simlane.iracing.simulator.local import demo_client_config
+
+REPO = Path(__file__).resolve().parents[3]
+FIXTURES = REPO.parent / "shared" / "fixtures" / "iracing-recorded"
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    # Never skip: a missing fixture directory is a broken checkout, not a reason to test less.
+    assert FIXTURES.is_dir(), f"recorded iRacing fixtures not found at {FIXTURES}"
+    return FIXTURES
+
+
+@pytest.fixture
+def sim_factory() -> Callable[..., Simulator]:
+    def make(clock: SimClock | None = None, **config: object) -> Simulator:
+        return Simulator(SimulatorConfig(**config), clock=clock)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+async def sim(sim_factory: Callable[..., Simulator]) -> AsyncIterator[Simulator]:
+    # A 30× clock: waits for the rate-limit reset and backoffs take seconds of simulated time, not of the test's.
+    simulator = sim_factory(clock=SimClock(speed=30), chunk_size=5, members=600)
+    await simulator.start()
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+def make_client() -> Callable[..., IRacingClient]:
+    def make(sim: Simulator, **overrides: object) -> IRacingClient:
+        overrides.setdefault("max_retry_seconds", 5.0)
+        config: ClientConfig = demo_client_config(sim.base_url, **overrides)
+        return IRacingClient(config, clock=sim.clock)
+
+    return make
+
+
+@pytest.fixture
+async def client(sim: Simulator, make_client: Callable[..., IRacingClient]) -> AsyncIterator[IRacingClient]:
+    async with make_client(sim) as c:
+        yield c
