@@ -160,9 +160,7 @@ class OAuthAuthenticator:
     async def _renew(self, stored: TokenSet | None) -> TokenSet:
         if stored and stored.refresh_valid(self._clock.time()):
             try:
-                return await self._grant(
-                    {"grant_type": "refresh_token", "refresh_token": stored.refresh_token or ""}
-                )
+                return await self._grant({"grant_type": "refresh_token", "refresh_token": stored.refresh_token or ""})
             except TokenRateLimitedError:
                 raise
             except AuthError as exc:
@@ -260,7 +258,7 @@ class OAuthAuthenticator:
 
 
 def _backoff(attempt: int) -> float:
-    return min(30.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+    return float(min(30.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))
 
 
 def _retry_after(response: httpx.Response) -> float | None:

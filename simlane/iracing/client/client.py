@@ -55,7 +55,9 @@ class IRacingClient:
             headers={"User-Agent": "SimLane (+https://github.com/simlane)"},
             follow_redirects=False,
         )
-        self._auth = OAuthAuthenticator(config, self._http, token_store or MemoryTokenStore(), self._clock, self.metrics)
+        self._auth = OAuthAuthenticator(
+            config, self._http, token_store or MemoryTokenStore(), self._clock, self.metrics
+        )
         self._transport = Transport(config, self._http, self._auth, self._clock, self.metrics)
 
     async def __aenter__(self) -> IRacingClient:
@@ -232,7 +234,12 @@ class IRacingClient:
     async def league_season_standings(
         self, league_id: int, season_id: int, *, car_class_id: int | None = None, car_id: int | None = None
     ) -> m.LeagueSeasonStandings:
-        params = {"league_id": league_id, "season_id": season_id, "car_class_id": car_class_id, "car_id": car_id}
+        params = {
+            "league_id": league_id,
+            "season_id": season_id,
+            "car_class_id": car_class_id,
+            "car_id": car_id,
+        }
         result: m.LeagueSeasonStandings = await self._typed("league/season_standings", params)
         return result
 
@@ -253,9 +260,17 @@ class IRacingClient:
         return result
 
     async def series_seasons(
-        self, *, include_series: bool = False, season_year: int | None = None, season_quarter: int | None = None
+        self,
+        *,
+        include_series: bool = False,
+        season_year: int | None = None,
+        season_quarter: int | None = None,
     ) -> list[m.Season]:
-        params = {"include_series": include_series, "season_year": season_year, "season_quarter": season_quarter}
+        params = {
+            "include_series": include_series,
+            "season_year": season_year,
+            "season_quarter": season_quarter,
+        }
         result: list[m.Season] = await self._typed("series/seasons", params)
         return result
 

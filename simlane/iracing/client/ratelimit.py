@@ -109,6 +109,6 @@ def _server_time(response: httpx.Response) -> float | None:
     if not value:
         return None
     try:
-        return parsedate_to_datetime(value).timestamp()
+        return float(parsedate_to_datetime(value).timestamp())
     except (TypeError, ValueError):
         return None

@@ -100,7 +100,7 @@ class Transport:
                     self._metrics.requests_sent += 1
                     response = await self._http.get(
                         url,
-                        params=query,
+                        params=tuple(query),
                         headers={"Authorization": f"Bearer {token}"},
                         timeout=self._config.request_timeout,
                     )

@@ -32,7 +32,7 @@ class Reply:
 
 def _int(params: dict[str, str], name: str, required: bool = False) -> int | None:
     value = params.get(name)
-    if value in (None, ""):
+    if value is None or value == "":
         if required:
             raise DataError(400, "Bad Request")
         return None
@@ -101,18 +101,28 @@ class DataService:
             "season/list": self.season_list,
             "season/race_guide": self.race_guide,
             "season/spectator_subsessionids": self.spectator_ids,
-            "constants/categories": lambda p, now: Reply("direct", [
-                {"label": label, "value": i + 1}
-                for i, label in enumerate(["Oval", "Road", "Dirt Oval", "Dirt Road", "Sports Car", "Formula Car"])
-            ]),
-            "constants/divisions": lambda p, now: Reply("direct", [
-                {"label": "ALL", "value": -1}, *({"label": f"Division {i + 1}", "value": i} for i in range(10)),
-                {"label": "Rookie", "value": 10},
-            ]),
-            "constants/event_types": lambda p, now: Reply("direct", [
-                {"label": label, "value": v}
-                for label, v in (("Practice", 2), ("Qualify", 3), ("Time Trial", 4), ("Race", 5))
-            ]),
+            "constants/categories": lambda p, now: Reply(
+                "direct",
+                [
+                    {"label": label, "value": i + 1}
+                    for i, label in enumerate(["Oval", "Road", "Dirt Oval", "Dirt Road", "Sports Car", "Formula Car"])
+                ],
+            ),
+            "constants/divisions": lambda p, now: Reply(
+                "direct",
+                [
+                    {"label": "ALL", "value": -1},
+                    *({"label": f"Division {i + 1}", "value": i} for i in range(10)),
+                    {"label": "Rookie", "value": 10},
+                ],
+            ),
+            "constants/event_types": lambda p, now: Reply(
+                "direct",
+                [
+                    {"label": label, "value": v}
+                    for label, v in (("Practice", 2), ("Qualify", 3), ("Time Trial", 4), ("Race", 5))
+                ],
+            ),
         }
 
     def handle(self, endpoint: str, params: dict[str, str], now: float) -> Reply:
@@ -125,17 +135,35 @@ class DataService:
 
     def _member_json(self, cust_id: int) -> dict[str, Any]:
         m = self.world.by_id[cust_id]
-        return {"cust_id": m.cust_id, "display_name": m.display_name, "helmet": helmet(m.cust_id),
-                "last_login": "2026-01-01T12:00:00.123456789Z", "member_since": "2020-01-01",
-                "flair_id": 2, "flair_name": "Global", "flair_shortname": "GLO", "ai": False}
+        return {
+            "cust_id": m.cust_id,
+            "display_name": m.display_name,
+            "helmet": helmet(m.cust_id),
+            "last_login": "2026-01-01T12:00:00.123456789Z",
+            "member_since": "2020-01-01",
+            "flair_id": 2,
+            "flair_name": "Global",
+            "flair_shortname": "GLO",
+            "ai": False,
+        }
 
     def lookup_drivers(self, p: dict[str, str], now: float) -> Reply:
         term = p.get("search_term")
         if not term:
             raise DataError(400, "Bad Request")
         found = self.world.lookup(term, _int(p, "league_id"))
-        return Reply("link", [{"cust_id": m.cust_id, "display_name": m.display_name, "helmet": helmet(m.cust_id),
-                               "profile_disabled": False} for m in found])
+        return Reply(
+            "link",
+            [
+                {
+                    "cust_id": m.cust_id,
+                    "display_name": m.display_name,
+                    "helmet": helmet(m.cust_id),
+                    "profile_disabled": False,
+                }
+                for m in found
+            ],
+        )
 
     def member_get(self, p: dict[str, str], now: float) -> Reply:
         ids = _ints(p, "cust_ids")
@@ -147,21 +175,43 @@ class DataService:
     def member_info(self, p: dict[str, str], now: float) -> Reply:
         m = self.world.by_id[self.owner_cust_id]
         first, _, last = m.display_name.partition(" ")
-        return Reply("link", {**self._member_json(m.cust_id), "first_name": first, "last_name": last,
-                              "licenses": {"sports_car": {"category_id": 5, "category": "sports_car",
-                                                          "license_level": m.license_level,
-                                                          "safety_rating": m.sub_level / 100,
-                                                          "irating": m.irating}},
-                              "account": {"ir_credits": 0, "ir_dollars": 0, "status": "active"}})
+        return Reply(
+            "link",
+            {
+                **self._member_json(m.cust_id),
+                "first_name": first,
+                "last_name": last,
+                "licenses": {
+                    "sports_car": {
+                        "category_id": 5,
+                        "category": "sports_car",
+                        "license_level": m.license_level,
+                        "safety_rating": m.sub_level / 100,
+                        "irating": m.irating,
+                    }
+                },
+                "account": {"ir_credits": 0, "ir_dollars": 0, "status": "active"},
+            },
+        )
 
     def member_profile(self, p: dict[str, str], now: float) -> Reply:
         cust_id = _int(p, "cust_id") or self.owner_cust_id
         if cust_id not in self.world.by_id:
             raise DataError(404, "Not Found")
-        return Reply("link", {"cust_id": cust_id, "success": True, "disabled": False,
-                              "member_info": self._member_json(cust_id), "activity": None,
-                              "recent_events": [], "license_history": [], "recent_awards": [],
-                              "follow_counts": {"followers": 0, "follows": 0}})
+        return Reply(
+            "link",
+            {
+                "cust_id": cust_id,
+                "success": True,
+                "disabled": False,
+                "member_info": self._member_json(cust_id),
+                "activity": None,
+                "recent_events": [],
+                "license_history": [],
+                "recent_awards": [],
+                "follow_counts": {"followers": 0, "follows": 0},
+            },
+        )
 
     def _finished_results(self, cust_id: int, begin: float, end: float, now: float) -> list[dict[str, Any]]:
         m = self.world.by_id.get(cust_id)
@@ -223,10 +273,15 @@ class DataService:
         cust_id = _int(p, "cust_id")
         rows: list[dict[str, Any]] = []
         if cust_id is not None:
-            results = self._finished_results(cust_id, begin, end, now) if by == "finish" else [
-                r for r in self._finished_results(cust_id, begin, end + 86400, now)
-                if begin <= datetime.fromisoformat(r["start_time"]).timestamp() < end
-            ]
+            results = (
+                self._finished_results(cust_id, begin, end, now)
+                if by == "finish"
+                else [
+                    r
+                    for r in self._finished_results(cust_id, begin, end + 86400, now)
+                    if begin <= datetime.fromisoformat(r["start_time"]).timestamp() < end
+                ]
+            )
             rows = [self.payloads.search_row(r, cust_id) for r in results]
         else:
             for index, s in enumerate(SERIES):
@@ -266,8 +321,10 @@ class DataService:
         league = self.world.leagues[league_index]
         start = EPOCH_2024 + day * 86400 + league.race_hour * 3600
         entrants = tuple(
-            sorted((self.world.by_id[c] for c, _ in league.roster if mix(self.world.seed, c, day) < 0.7),
-                   key=lambda m: -m.irating)
+            sorted(
+                (self.world.by_id[c] for c, _ in league.roster if mix(self.world.seed, c, day) < 0.7),
+                key=lambda m: -m.irating,
+            )
         )[:30]
         if not entrants:
             return None
@@ -275,13 +332,26 @@ class DataService:
         result = self.payloads._result(session, 0, entrants)
         if datetime.fromisoformat(result["end_time"]).timestamp() > now:
             return None
-        result.update({"subsession_id": subsession_id, "session_id": 400_000_000 + x,
-                       "associated_subsession_ids": [subsession_id], "session_splits": [],
-                       "official_session": False, "private_session_id": 4_000_000 + x, "host_id": league.owner_id,
-                       "league_id": league.league_id, "league_name": league.name,
-                       "league_season_id": league.season_id, "league_season_name": f"{league.name} Season",
-                       "session_name": f"{league.name} Race", "series_id": 0, "series_name": "Hosted iRacing",
-                       "season_id": 0, "event_strength_of_field": result["event_strength_of_field"]})
+        result.update(
+            {
+                "subsession_id": subsession_id,
+                "session_id": 400_000_000 + x,
+                "associated_subsession_ids": [subsession_id],
+                "session_splits": [],
+                "official_session": False,
+                "private_session_id": 4_000_000 + x,
+                "host_id": league.owner_id,
+                "league_id": league.league_id,
+                "league_name": league.name,
+                "league_season_id": league.season_id,
+                "league_season_name": f"{league.name} Season",
+                "session_name": f"{league.name} Race",
+                "series_id": 0,
+                "series_name": "Hosted iRacing",
+                "season_id": 0,
+                "event_strength_of_field": result["event_strength_of_field"],
+            }
+        )
         return result
 
     def search_hosted(self, p: dict[str, str], now: float) -> Reply:
@@ -303,8 +373,9 @@ class DataService:
                 row = self.payloads.search_row(result, cust_id)
                 if cust_id is not None and row.get("cust_id") != cust_id:
                     continue
-                row.update({k: result[k] for k in ("league_id", "league_season_id", "session_name",
-                                                   "private_session_id")})
+                row.update(
+                    {k: result[k] for k in ("league_id", "league_season_id", "session_name", "private_session_id")}
+                )
                 row["host"] = {"cust_id": league.owner_id, "display_name": "host", "helmet": helmet(1)}
                 rows.append(row)
         return Reply("search", rows, "search_hosted_results")
@@ -327,10 +398,13 @@ class DataService:
         if cust_id is None and _int(p, "team_id") is None:
             raise DataError(400, "Bad Request")
         laps = self.payloads.laps(result, cust_id)
-        header = {"success": True, "session_info": {"subsession_id": result["subsession_id"]},
-                  "best_lap_num": 1, "best_lap_time": min((lap["lap_time"] for lap in laps if lap["lap_time"] > 0),
-                                                         default=-1),
-                  "cust_id": cust_id}
+        header = {
+            "success": True,
+            "session_info": {"subsession_id": result["subsession_id"]},
+            "best_lap_num": 1,
+            "best_lap_time": min((lap["lap_time"] for lap in laps if lap["lap_time"] > 0), default=-1),
+            "cust_id": cust_id,
+        }
         return Reply("chunked_link", {"header": header, "rows": laps})
 
     def lap_chart_data(self, p: dict[str, str], now: float) -> Reply:
@@ -340,9 +414,21 @@ class DataService:
 
     def event_log(self, p: dict[str, str], now: float) -> Reply:
         result = self._result_or_404(p, now)
-        rows = [{"subsession_id": result["subsession_id"], "simsession_number": 0, "session_time": 0,
-                 "event_seq": 1, "event_code": 1, "group_id": 0, "cust_id": 0, "display_name": "",
-                 "lap_number": 0, "description": "Race start", "message": "Green flag"}]
+        rows = [
+            {
+                "subsession_id": result["subsession_id"],
+                "simsession_number": 0,
+                "session_time": 0,
+                "event_seq": 1,
+                "event_code": 1,
+                "group_id": 0,
+                "cust_id": 0,
+                "display_name": "",
+                "lap_number": 0,
+                "description": "Race start",
+                "message": "Green flag",
+            }
+        ]
         return Reply("chunked_link", {"header": {"success": True}, "rows": rows})
 
     def season_results(self, p: dict[str, str], now: float) -> Reply:
@@ -363,11 +449,33 @@ class DataService:
             for split in range(len(self.world.splits(session))):
                 r = self.payloads.result(session.subsession_id(split))
                 if r:
-                    items.append({k: r[k] for k in ("session_id", "subsession_id", "race_week_num", "start_time",
-                                                    "event_type", "event_type_name", "event_strength_of_field",
-                                                    "num_drivers", "official_session", "track")})
-        return Reply("link", {"success": True, "season_id": season_id, "event_type": _int(p, "event_type"),
-                              "race_week_num": week, "results_list": items})
+                    items.append(
+                        {
+                            k: r[k]
+                            for k in (
+                                "session_id",
+                                "subsession_id",
+                                "race_week_num",
+                                "start_time",
+                                "event_type",
+                                "event_type_name",
+                                "event_strength_of_field",
+                                "num_drivers",
+                                "official_session",
+                                "track",
+                            )
+                        }
+                    )
+        return Reply(
+            "link",
+            {
+                "success": True,
+                "season_id": season_id,
+                "event_type": _int(p, "event_type"),
+                "race_week_num": week,
+                "results_list": items,
+            },
+        )
 
     # -- leagues ---------------------------------------------------------------------------------------------------
 
@@ -379,19 +487,45 @@ class DataService:
         raise DataError(404, "Not Found")
 
     def _roster(self, league: Any) -> list[dict[str, Any]]:
-        return [{"cust_id": c, "display_name": self.world.by_id[c].display_name, "helmet": helmet(c),
-                 "owner": c == league.owner_id, "admin": c == league.owner_id, "league_mail_opt_out": False,
-                 "league_pm_opt_out": False, "league_member_since": "2025-11-27T19:53:21Z",
-                 "car_number": number, "nick_name": None} for c, number in league.roster]
+        return [
+            {
+                "cust_id": c,
+                "display_name": self.world.by_id[c].display_name,
+                "helmet": helmet(c),
+                "owner": c == league.owner_id,
+                "admin": c == league.owner_id,
+                "league_mail_opt_out": False,
+                "league_pm_opt_out": False,
+                "league_member_since": "2025-11-27T19:53:21Z",
+                "car_number": number,
+                "nick_name": None,
+            }
+            for c, number in league.roster
+        ]
 
     def league_get(self, p: dict[str, str], now: float) -> Reply:
         _, league = self._league(p)
-        return Reply("link", {"league_id": league.league_id, "league_name": league.name,
-                              "owner_id": league.owner_id, "created": "2025-01-01T00:00:00Z", "hidden": False,
-                              "about": "", "recruiting": True, "private_wall": False, "private_roster": False,
-                              "private_schedule": False, "private_results": False, "is_owner": False,
-                              "is_admin": True, "is_member": True, "roster_count": len(league.roster),
-                              "roster": self._roster(league)})
+        return Reply(
+            "link",
+            {
+                "league_id": league.league_id,
+                "league_name": league.name,
+                "owner_id": league.owner_id,
+                "created": "2025-01-01T00:00:00Z",
+                "hidden": False,
+                "about": "",
+                "recruiting": True,
+                "private_wall": False,
+                "private_roster": False,
+                "private_schedule": False,
+                "private_results": False,
+                "is_owner": False,
+                "is_admin": True,
+                "is_member": True,
+                "roster_count": len(league.roster),
+                "roster": self._roster(league),
+            },
+        )
 
     def league_roster(self, p: dict[str, str], now: float) -> Reply:
         _, league = self._league(p)
@@ -399,12 +533,26 @@ class DataService:
 
     def league_seasons(self, p: dict[str, str], now: float) -> Reply:
         _, league = self._league(p)
-        return Reply("link", {"success": True, "subscribed": True, "league_id": league.league_id,
-                              "retired": _bool(p, "retired"),
-                              "seasons": [{"league_id": league.league_id, "season_id": league.season_id,
-                                           "season_name": f"{league.name} Season", "active": True,
-                                           "hidden": False, "points_system_id": 1,
-                                           "points_system_name": "Default"}]})
+        return Reply(
+            "link",
+            {
+                "success": True,
+                "subscribed": True,
+                "league_id": league.league_id,
+                "retired": _bool(p, "retired"),
+                "seasons": [
+                    {
+                        "league_id": league.league_id,
+                        "season_id": league.season_id,
+                        "season_name": f"{league.name} Season",
+                        "active": True,
+                        "hidden": False,
+                        "points_system_id": 1,
+                        "points_system_name": "Default",
+                    }
+                ],
+            },
+        )
 
     def league_season_sessions(self, p: dict[str, str], now: float) -> Reply:
         index, league = self._league(p)
@@ -413,28 +561,69 @@ class DataService:
             result = self.league_result(sub_id, now)
             if _bool(p, "results_only") and result is None:
                 continue
-            sessions.append({"launch_at": iso(start), "has_results": result is not None, "status": 4 if result else 0,
-                             "subsession_id": sub_id if result else None,
-                             "session_id": result["session_id"] if result else None,
-                             "private_session_id": 4_000_000 + sub_id - LEAGUE_SUBSESSION_BASE,
-                             "winner_id": None, "winner_name": None, "league_id": league.league_id,
-                             "league_season_id": league.season_id, "track": {"track_id": 3, "track_name":
-                                                                             "Circuit de Spa-Francorchamps"},
-                             "cars": [], "race_laps": 0, "race_length": 45})
-        return Reply("link", {"success": True, "subscribed": True, "league_id": league.league_id,
-                              "season_id": league.season_id, "sessions": sessions})
+            sessions.append(
+                {
+                    "launch_at": iso(start),
+                    "has_results": result is not None,
+                    "status": 4 if result else 0,
+                    "subsession_id": sub_id if result else None,
+                    "session_id": result["session_id"] if result else None,
+                    "private_session_id": 4_000_000 + sub_id - LEAGUE_SUBSESSION_BASE,
+                    "winner_id": None,
+                    "winner_name": None,
+                    "league_id": league.league_id,
+                    "league_season_id": league.season_id,
+                    "track": {"track_id": 3, "track_name": "Circuit de Spa-Francorchamps"},
+                    "cars": [],
+                    "race_laps": 0,
+                    "race_length": 45,
+                }
+            )
+        return Reply(
+            "link",
+            {
+                "success": True,
+                "subscribed": True,
+                "league_id": league.league_id,
+                "season_id": league.season_id,
+                "sessions": sessions,
+            },
+        )
 
     def league_season_standings(self, p: dict[str, str], now: float) -> Reply:
         _, league = self._league(p)
-        standings = [{"rownum": i + 1, "position": i + 1,
-                      "driver": {"cust_id": c, "display_name": self.world.by_id[c].display_name,
-                                 "helmet": helmet(c)},
-                      "car_number": number, "driver_nickname": None, "wins": 0, "total_points": 100 - i}
-                     for i, (c, number) in enumerate(league.roster)]
-        return Reply("link", {"success": True, "league_id": league.league_id, "season_id": league.season_id,
-                              "car_class_id": _int(p, "car_class_id") or -1, "car_id": _int(p, "car_id") or -1,
-                              "standings": {"driver_standings": standings, "team_standings": [],
-                                            "driver_standings_csv_url": None, "team_standings_csv_url": None}})
+        standings = [
+            {
+                "rownum": i + 1,
+                "position": i + 1,
+                "driver": {
+                    "cust_id": c,
+                    "display_name": self.world.by_id[c].display_name,
+                    "helmet": helmet(c),
+                },
+                "car_number": number,
+                "driver_nickname": None,
+                "wins": 0,
+                "total_points": 100 - i,
+            }
+            for i, (c, number) in enumerate(league.roster)
+        ]
+        return Reply(
+            "link",
+            {
+                "success": True,
+                "league_id": league.league_id,
+                "season_id": league.season_id,
+                "car_class_id": _int(p, "car_class_id") or -1,
+                "car_id": _int(p, "car_id") or -1,
+                "standings": {
+                    "driver_standings": standings,
+                    "team_standings": [],
+                    "driver_standings_csv_url": None,
+                    "team_standings_csv_url": None,
+                },
+            },
+        )
 
     # -- seasons ---------------------------------------------------------------------------------------------------
 
@@ -458,8 +647,14 @@ class DataService:
             seasons.append(self.payloads.season(index, y, q, now))
             y, q = (y, q - 1) if q > 1 else (y - 1, 4)
         s = SERIES[index]
-        return Reply("link", {"success": True, "series_id": series_id,
-                              "series": {"series_id": series_id, "series_name": s.name, "seasons": seasons}})
+        return Reply(
+            "link",
+            {
+                "success": True,
+                "series_id": series_id,
+                "series": {"series_id": series_id, "series_name": s.name, "seasons": seasons},
+            },
+        )
 
     def season_schedule(self, p: dict[str, str], now: float) -> Reply:
         season_id = _int(p, "season_id", required=True)
@@ -472,9 +667,16 @@ class DataService:
     def season_list(self, p: dict[str, str], now: float) -> Reply:
         year, quarter = _int(p, "season_year", True), _int(p, "season_quarter", True)
         assert year and quarter
-        return Reply("link", {"season_year": year, "season_quarter": quarter, "seasons": [
-            {**self.payloads.season(i, year, quarter, now), "series_name": s.name}
-            for i, s in enumerate(SERIES)]})
+        return Reply(
+            "link",
+            {
+                "season_year": year,
+                "season_quarter": quarter,
+                "seasons": [
+                    {**self.payloads.season(i, year, quarter, now), "series_name": s.name} for i, s in enumerate(SERIES)
+                ],
+            },
+        )
 
     def race_guide(self, p: dict[str, str], now: float) -> Reply:
         begin = max(_time(p, "from") or now, now)  # "Times in the past will be rewritten to the current time."
@@ -486,20 +688,34 @@ class DataService:
                 if session.start < begin and session.end <= begin:
                     continue
                 season_id, week, _, _ = self.world.race_week(index, session.start)
-                sessions.append({"season_id": season_id, "series_id": s.series_id, "race_week_num": week,
-                                 "start_time": iso(session.start), "end_time": iso(session.end),
-                                 "session_id": session.session_id if session.start <= now else None,
-                                 "entry_count": sum(len(x) for x in self.world.splits(session)),
-                                 "super_session": False})
-        sessions.sort(key=lambda x: x["start_time"])
-        return Reply("link", {"success": True, "subscribed": True, "block_begin_time": iso(begin),
-                              "block_end_time": iso(begin + 3 * 3600), "sessions": sessions})
+                sessions.append(
+                    {
+                        "season_id": season_id,
+                        "series_id": s.series_id,
+                        "race_week_num": week,
+                        "start_time": iso(session.start),
+                        "end_time": iso(session.end),
+                        "session_id": session.session_id if session.start <= now else None,
+                        "entry_count": sum(len(x) for x in self.world.splits(session)),
+                        "super_session": False,
+                    }
+                )
+        sessions.sort(key=lambda x: str(x["start_time"]))
+        return Reply(
+            "link",
+            {
+                "success": True,
+                "subscribed": True,
+                "block_begin_time": iso(begin),
+                "block_end_time": iso(begin + 3 * 3600),
+                "sessions": sessions,
+            },
+        )
 
     def spectator_ids(self, p: dict[str, str], now: float) -> Reply:
-        ids = []
+        ids: list[int] = []
         for index, s in enumerate(SERIES):
             for session in self.world.sessions_between(index, now - s.session_minutes * 60, now):
                 if session.end > now:
                     ids.extend(session.subsession_id(i) for i in range(len(self.world.splits(session))))
-        return Reply("link", {"success": True, "event_types": _ints(p, "event_types") or [5],
-                                "subsession_ids": ids})
+        return Reply("link", {"success": True, "event_types": _ints(p, "event_types") or [5], "subsession_ids": ids})

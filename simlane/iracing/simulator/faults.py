@@ -19,8 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 KINDS = {
-    "500", "502", "504_html", "timeout", "expired_link", "ratelimit_text", "429", "maintenance",
-    "expired_token", "token_rate_limit",
+    "500",
+    "502",
+    "504_html",
+    "timeout",
+    "expired_link",
+    "ratelimit_text",
+    "429",
+    "maintenance",
+    "expired_token",
+    "token_rate_limit",
 }
 
 

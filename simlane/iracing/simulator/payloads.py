@@ -13,14 +13,25 @@ CAR_BY_ID = {c[0]: c for c in CARS}
 
 
 def helmet(cust_id: int) -> dict[str, Any]:
-    return {"pattern": cust_id % 60, "color1": "2c5ebf", "color2": "ffffff", "color3": "000000",
-            "face_type": 0, "helmet_type": 0}
+    return {
+        "pattern": cust_id % 60,
+        "color1": "2c5ebf",
+        "color2": "ffffff",
+        "color3": "000000",
+        "face_type": 0,
+        "helmet_type": 0,
+    }
 
 
 def track_ref(track_id: int) -> dict[str, Any]:
     t = TRACK_BY_ID[track_id]
-    return {"track_id": t.track_id, "track_name": t.track_name, "config_name": t.config_name,
-            "category_id": t.category_id, "category": "oval" if t.category_id == 1 else "sports_car"}
+    return {
+        "track_id": t.track_id,
+        "track_name": t.track_name,
+        "config_name": t.config_name,
+        "category_id": t.category_id,
+        "category": "oval" if t.category_id == 1 else "sports_car",
+    }
 
 
 class Payloads:
@@ -80,12 +91,21 @@ class Payloads:
             ]
             if s.team:
                 team_id = -(300_000 + members[0][0].cust_id % 99_991)
-                row = {**driver_rows[0], "team_id": team_id, "display_name": self._team_name(members[0][0]),
-                       "oldi_rating": -1, "newi_rating": -1, "old_sub_level": -1, "new_sub_level": -1,
-                       "old_license_level": -1, "new_license_level": -1, "division": -1,
-                       "incidents": sum(d["incidents"] for d in driver_rows),
-                       "laps_complete": laps,
-                       "driver_results": [{**d, "team_id": team_id} for d in driver_rows]}
+                row = {
+                    **driver_rows[0],
+                    "team_id": team_id,
+                    "display_name": self._team_name(members[0][0]),
+                    "oldi_rating": -1,
+                    "newi_rating": -1,
+                    "old_sub_level": -1,
+                    "new_sub_level": -1,
+                    "old_license_level": -1,
+                    "new_license_level": -1,
+                    "division": -1,
+                    "incidents": sum(d["incidents"] for d in driver_rows),
+                    "laps_complete": laps,
+                    "driver_results": [{**d, "team_id": team_id} for d in driver_rows],
+                }
                 row.pop("cust_id")
                 row.pop("helmet")
             else:
@@ -93,10 +113,14 @@ class Payloads:
             rows_by_class.setdefault(class_id, []).append(row)
             results.append(row)
         car_classes = [
-            {"car_class_id": c, "short_name": CLASSES[c][1], "name": CLASSES[c][0],
-             "strength_of_field": _sof([m.irating for u in units if u[0] == c for m, _ in u[2]]),
-             "num_entries": len(rows_by_class[c]),
-             "cars_in_class": [{"car_id": car[0]} for car in CARS if car[3] == c]}
+            {
+                "car_class_id": c,
+                "short_name": CLASSES[c][1],
+                "name": CLASSES[c][0],
+                "strength_of_field": _sof([m.irating for u in units if u[0] == c for m, _ in u[2]]),
+                "num_entries": len(rows_by_class[c]),
+                "cars_in_class": [{"car_id": car[0]} for car in CARS if car[3] == c],
+            }
             for c in class_order
         ]
         best = min((r["best_lap_time"] for r in results if r["best_lap_time"] > 0), default=-1)
@@ -148,19 +172,43 @@ class Payloads:
                 for i in range(len(self.world.splits(session)))
             ],
             "track": {**track_ref(track_id)},
-            "track_state": {"leave_marbles": False, "practice_rubber": -1, "qualify_rubber": -1,
-                            "race_rubber": -1, "warmup_rubber": -1},
-            "weather": {"temp_units": 1, "temp_value": 21, "wind_units": 1, "wind_value": 3, "wind_dir": 0,
-                        "rel_humidity": 45, "skies": 1, "precip_option": 0, "precip_time_pct": 0,
-                        "simulated_start_time": datetime.fromtimestamp(session.start, UTC).strftime(
-                            "%Y-%m-%dT%H:%M:%S")},
+            "track_state": {
+                "leave_marbles": False,
+                "practice_rubber": -1,
+                "qualify_rubber": -1,
+                "race_rubber": -1,
+                "warmup_rubber": -1,
+            },
+            "weather": {
+                "temp_units": 1,
+                "temp_value": 21,
+                "wind_units": 1,
+                "wind_value": 3,
+                "wind_dir": 0,
+                "rel_humidity": 45,
+                "skies": 1,
+                "precip_option": 0,
+                "precip_time_pct": 0,
+                "simulated_start_time": datetime.fromtimestamp(session.start, UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+            },
             "session_results": [
-                {"simsession_number": -1, "simsession_type": 4, "simsession_type_name": "Lone Qualifying",
-                 "simsession_subtype": 0, "simsession_name": "QUALIFY", "results": []},
-                {"simsession_number": 0, "simsession_type": 6, "simsession_type_name": "Race",
-                 "simsession_subtype": 0, "simsession_name": "RACE",
-                 "weather_result": {"avg_temp": 21.0, "temp_units": 1, "precip_mm": 0},
-                 "results": results},
+                {
+                    "simsession_number": -1,
+                    "simsession_type": 4,
+                    "simsession_type_name": "Lone Qualifying",
+                    "simsession_subtype": 0,
+                    "simsession_name": "QUALIFY",
+                    "results": [],
+                },
+                {
+                    "simsession_number": 0,
+                    "simsession_type": 6,
+                    "simsession_type_name": "Race",
+                    "simsession_subtype": 0,
+                    "simsession_name": "RACE",
+                    "weather_result": {"avg_temp": 21.0, "temp_units": 1, "precip_mm": 0},
+                    "results": results,
+                },
             ],
         }
 
@@ -169,8 +217,19 @@ class Payloads:
 
         return f"{TEAM_WORDS[first.cust_id % len(TEAM_WORDS)]} Motorsport #{first.cust_id % 97}"
 
-    def _driver_row(self, m: Member, car: tuple[int, str, str, int], pos: int, cpos: int, lap: float, laps: int,
-                    subsession_id: int, field: int, sof: int, team: bool) -> dict[str, Any]:
+    def _driver_row(
+        self,
+        m: Member,
+        car: tuple[int, str, str, int],
+        pos: int,
+        cpos: int,
+        lap: float,
+        laps: int,
+        subsession_id: int,
+        field: int,
+        sof: int,
+        team: bool,
+    ) -> dict[str, Any]:
         seed = self.world.seed
         incidents = int(mix(seed, m.cust_id, subsession_id, 1) ** 2 * 12)
         expected = field / 2 - pos - 0.5 + (m.irating - sof) / 200
@@ -230,11 +289,23 @@ class Payloads:
             "flair_id": 2,
             "flair_name": "Global",
             "flair_shortname": "GLO",
-            "livery": {"car_id": car[0], "pattern": 1, "color1": "ffffff", "color2": "000000",
-                       "color3": "ff0000", "number_font": 0, "number_color1": "ffffff",
-                       "number_color2": "000000", "number_color3": "000000", "number_slant": 0,
-                       "sponsor1": 0, "sponsor2": 0, "car_number": str(m.cust_id % 100),
-                       "wheel_color": None, "rim_type": -1},
+            "livery": {
+                "car_id": car[0],
+                "pattern": 1,
+                "color1": "ffffff",
+                "color2": "000000",
+                "color3": "ff0000",
+                "number_font": 0,
+                "number_color1": "ffffff",
+                "number_color2": "000000",
+                "number_color3": "000000",
+                "number_slant": 0,
+                "sponsor1": 0,
+                "sponsor2": 0,
+                "car_number": str(m.cust_id % 100),
+                "wheel_color": None,
+                "rim_type": -1,
+            },
             "helmet": helmet(m.cust_id),
             "suit": {"pattern": 1, "color1": "ffffff", "color2": "000000", "color3": "ff0000"},
             "ai": False,
@@ -249,25 +320,71 @@ class Payloads:
         """A ``results/search_series`` row for a subsession (with the driver's fields when searched by cust_id)."""
         race = next(s for s in result["session_results"] if s["simsession_number"] == 0)["results"]
         winner = race[0] if race else {}
-        row = {k: result[k] for k in (
-            "session_id", "subsession_id", "start_time", "end_time", "license_category_id", "license_category",
-            "num_drivers", "num_cautions", "num_caution_laps", "num_lead_changes", "event_average_lap",
-            "event_best_lap_time", "event_laps_complete", "driver_changes", "official_session", "season_id",
-            "season_year", "season_quarter", "event_type", "event_type_name", "series_id", "series_name",
-            "series_short_name", "race_week_num", "event_strength_of_field")}
-        row.update({"winner_group_id": winner.get("cust_id", winner.get("team_id")),
-                    "winner_name": winner.get("display_name"), "winner_ai": False,
-                    "track": {k: result["track"][k] for k in ("track_id", "track_name", "config_name")}})
+        row = {
+            k: result[k]
+            for k in (
+                "session_id",
+                "subsession_id",
+                "start_time",
+                "end_time",
+                "license_category_id",
+                "license_category",
+                "num_drivers",
+                "num_cautions",
+                "num_caution_laps",
+                "num_lead_changes",
+                "event_average_lap",
+                "event_best_lap_time",
+                "event_laps_complete",
+                "driver_changes",
+                "official_session",
+                "season_id",
+                "season_year",
+                "season_quarter",
+                "event_type",
+                "event_type_name",
+                "series_id",
+                "series_name",
+                "series_short_name",
+                "race_week_num",
+                "event_strength_of_field",
+            )
+        }
+        row.update(
+            {
+                "winner_group_id": winner.get("cust_id", winner.get("team_id")),
+                "winner_name": winner.get("display_name"),
+                "winner_ai": False,
+                "track": {k: result["track"][k] for k in ("track_id", "track_name", "config_name")},
+            }
+        )
         if cust_id is not None:
             for r in race:
                 drivers = r.get("driver_results") or [r]
                 mine = next((d for d in drivers if d.get("cust_id") == cust_id), None)
                 if mine:
-                    row.update({k: mine[k] for k in (
-                        "cust_id", "starting_position", "starting_position_in_class", "finish_position",
-                        "finish_position_in_class", "laps_complete", "laps_lead", "incidents", "car_id",
-                        "car_name", "car_class_id", "car_class_name", "car_class_short_name", "champ_points",
-                        "drop_race")})
+                    row.update(
+                        {
+                            k: mine[k]
+                            for k in (
+                                "cust_id",
+                                "starting_position",
+                                "starting_position_in_class",
+                                "finish_position",
+                                "finish_position_in_class",
+                                "laps_complete",
+                                "laps_lead",
+                                "incidents",
+                                "car_id",
+                                "car_name",
+                                "car_class_id",
+                                "car_class_name",
+                                "car_class_short_name",
+                                "champ_points",
+                                "drop_race",
+                            )
+                        }
+                    )
                     row["laps_led"] = row.pop("laps_lead")
                     break
         return row
@@ -282,24 +399,39 @@ class Payloads:
                 continue
             winner = race[0]
             return {
-                "season_id": result["season_id"], "series_id": result["series_id"],
-                "series_name": result["series_name"], "car_id": mine["car_id"],
+                "season_id": result["season_id"],
+                "series_id": result["series_id"],
+                "series_name": result["series_name"],
+                "car_id": mine["car_id"],
                 "car_class_id": mine["car_class_id"],
-                "livery": mine["livery"], "license_level": mine["new_license_level"],
+                "livery": mine["livery"],
+                "license_level": mine["new_license_level"],
                 "session_start_time": result["start_time"],
                 "winner_group_id": winner.get("cust_id", winner.get("team_id")),
-                "winner_name": winner["display_name"], "winner_helmet": helmet(abs(winner.get("cust_id", 1))),
+                "winner_name": winner["display_name"],
+                "winner_helmet": helmet(abs(winner.get("cust_id", 1))),
                 "winner_license_level": 18,
-                "start_position": mine["starting_position"] + 1, "finish_position": mine["finish_position"] + 1,
-                "qualifying_time": 0, "laps": mine["laps_complete"], "laps_led": mine["laps_lead"],
-                "incidents": mine["incidents"], "points": mine["champ_points"],
+                "start_position": mine["starting_position"] + 1,
+                "finish_position": mine["finish_position"] + 1,
+                "qualifying_time": 0,
+                "laps": mine["laps_complete"],
+                "laps_led": mine["laps_lead"],
+                "incidents": mine["incidents"],
+                "points": mine["champ_points"],
                 "strength_of_field": result["event_strength_of_field"],
-                "subsession_id": result["subsession_id"], "old_sub_level": mine["old_sub_level"],
-                "new_sub_level": mine["new_sub_level"], "oldi_rating": mine["oldi_rating"],
+                "subsession_id": result["subsession_id"],
+                "old_sub_level": mine["old_sub_level"],
+                "new_sub_level": mine["new_sub_level"],
+                "oldi_rating": mine["oldi_rating"],
                 "newi_rating": mine["newi_rating"],
-                "track": {"track_id": result["track"]["track_id"], "track_name": result["track"]["track_name"]},
-                "drop_race": False, "season_year": result["season_year"],
-                "season_quarter": result["season_quarter"], "race_week_num": result["race_week_num"],
+                "track": {
+                    "track_id": result["track"]["track_id"],
+                    "track_name": result["track"]["track_name"],
+                },
+                "drop_race": False,
+                "season_year": result["season_year"],
+                "season_quarter": result["season_quarter"],
+                "race_week_num": result["race_week_num"],
             }
         return None
 
@@ -313,44 +445,110 @@ class Payloads:
             best = d["best_lap_time"]
             for n in range(d["laps_complete"] + 1):
                 lap_time = -1 if n == 0 else best + int(mix(self.world.seed, d["cust_id"], n) * 8000)
-                laps.append({"group_id": d["cust_id"], "name": d["display_name"], "cust_id": d["cust_id"],
-                             "display_name": d["display_name"], "lap_number": n, "flags": 0,
-                             "incident": False, "session_time": n * best, "session_start_time": None,
-                             "lap_time": lap_time, "team_fastest_lap": False, "personal_best_lap": False,
-                             "helmet": d["helmet"] if "helmet" in d else helmet(d["cust_id"]),
-                             "license_level": d["new_license_level"], "car_number": d["livery"]["car_number"],
-                             "lap_events": [], "ai": False})
+                laps.append(
+                    {
+                        "group_id": d["cust_id"],
+                        "name": d["display_name"],
+                        "cust_id": d["cust_id"],
+                        "display_name": d["display_name"],
+                        "lap_number": n,
+                        "flags": 0,
+                        "incident": False,
+                        "session_time": n * best,
+                        "session_start_time": None,
+                        "lap_time": lap_time,
+                        "team_fastest_lap": False,
+                        "personal_best_lap": False,
+                        "helmet": d["helmet"] if "helmet" in d else helmet(d["cust_id"]),
+                        "license_level": d["new_license_level"],
+                        "car_number": d["livery"]["car_number"],
+                        "lap_events": [],
+                        "ai": False,
+                    }
+                )
         return laps
 
     # -- catalogue ------------------------------------------------------------------------------------------------
 
     def cars(self) -> list[dict[str, Any]]:
-        return [{"car_id": c[0], "car_name": c[1], "car_name_abbreviated": c[2], "car_dirpath": c[2].lower(),
-                 "car_types": [{"car_type": c[2].lower()}], "categories": ["road"], "hp": 500,
-                 "car_weight": 1300, "retired": False, "free_with_subscription": c[0] in (67, 1, 30),
-                 "rain_enabled": True, "ai_enabled": True} for c in CARS]
+        return [
+            {
+                "car_id": c[0],
+                "car_name": c[1],
+                "car_name_abbreviated": c[2],
+                "car_dirpath": c[2].lower(),
+                "car_types": [{"car_type": c[2].lower()}],
+                "categories": ["road"],
+                "hp": 500,
+                "car_weight": 1300,
+                "retired": False,
+                "free_with_subscription": c[0] in (67, 1, 30),
+                "rain_enabled": True,
+                "ai_enabled": True,
+            }
+            for c in CARS
+        ]
 
     def car_classes(self) -> list[dict[str, Any]]:
-        return [{"car_class_id": cid, "name": name, "short_name": short, "relative_speed": 50,
-                 "rain_enabled": True, "cust_id": 0,
-                 "cars_in_class": [{"car_dirpath": c[2].lower(), "car_id": c[0], "rain_enabled": True,
-                                    "retired": False} for c in CARS if c[3] == cid]}
-                for cid, (name, short) in CLASSES.items()]
+        return [
+            {
+                "car_class_id": cid,
+                "name": name,
+                "short_name": short,
+                "relative_speed": 50,
+                "rain_enabled": True,
+                "cust_id": 0,
+                "cars_in_class": [
+                    {"car_dirpath": c[2].lower(), "car_id": c[0], "rain_enabled": True, "retired": False}
+                    for c in CARS
+                    if c[3] == cid
+                ],
+            }
+            for cid, (name, short) in CLASSES.items()
+        ]
 
     def tracks(self) -> list[dict[str, Any]]:
-        return [{**track_ref(t.track_id), "track_config_length": round(t.length_km * 0.621371, 2),
-                 "corners_per_lap": 12, "is_oval": t.category_id == 1, "is_dirt": False,
-                 "time_zone": t.time_zone, "retired": False, "package_id": t.track_id}
-                for t in TRACKS]
+        return [
+            {
+                **track_ref(t.track_id),
+                "track_config_length": round(t.length_km * 0.621371, 2),
+                "corners_per_lap": 12,
+                "is_oval": t.category_id == 1,
+                "is_dirt": False,
+                "time_zone": t.time_zone,
+                "retired": False,
+                "package_id": t.track_id,
+            }
+            for t in TRACKS
+        ]
 
     def series(self) -> list[dict[str, Any]]:
-        return [{"series_id": s.series_id, "series_name": s.name, "series_short_name": s.short_name,
-                 "category": "oval" if s.category_id == 1 else "sports_car", "category_id": s.category_id,
-                 "allowed_licenses": [{"group_name": "Rookie", "license_group": 1, "min_license_level": 1,
-                                       "max_license_level": 20, "parent_id": 0}],
-                 "eligible": True, "first_season": {"season_year": 2024, "season_quarter": 1},
-                 "forum_url": "", "max_starters": 60, "min_starters": 1, "oval_caution_type": 0,
-                 "road_caution_type": 0} for s in SERIES]
+        return [
+            {
+                "series_id": s.series_id,
+                "series_name": s.name,
+                "series_short_name": s.short_name,
+                "category": "oval" if s.category_id == 1 else "sports_car",
+                "category_id": s.category_id,
+                "allowed_licenses": [
+                    {
+                        "group_name": "Rookie",
+                        "license_group": 1,
+                        "min_license_level": 1,
+                        "max_license_level": 20,
+                        "parent_id": 0,
+                    }
+                ],
+                "eligible": True,
+                "first_season": {"season_year": 2024, "season_quarter": 1},
+                "forum_url": "",
+                "max_starters": 60,
+                "min_starters": 1,
+                "oval_caution_type": 0,
+                "road_caution_type": 0,
+            }
+            for s in SERIES
+        ]
 
     def schedule(self, series_index: int, year: int, quarter: int) -> list[dict[str, Any]]:
         s = SERIES[series_index]
@@ -361,50 +559,106 @@ class Payloads:
             week_start = start + week * 7 * 86400
             track_id = s.tracks[week % len(s.tracks)]
             first = datetime.fromtimestamp(s.first_minute * 60, UTC).strftime("%H:%M:%S")
-            weeks.append({
-                "season_id": season_id, "race_week_num": week,
-                "season_name": f"{s.name} - {year} Season {quarter}", "series_id": s.series_id,
-                "series_name": s.name, "start_date": iso(week_start)[:10],
-                "week_end_time": iso(week_start + 7 * 86400 - 60), "schedule_name": s.short_name,
-                "track": track_ref(track_id),
-                "race_time_descriptors": [{"repeating": True, "first_session_time": first,
-                                           "repeat_minutes": s.repeat_minutes,
-                                           "session_minutes": s.session_minutes,
-                                           "day_offset": [0, 1, 2, 3, 4, 5, 6],
-                                           "start_date": iso(week_start)[:10], "super_session": False}],
-                "race_lap_limit": None, "race_time_limit": s.session_minutes,
-                "car_restrictions": [{"car_id": c[0], "max_dry_tire_sets": 0, "max_pct_fuel_fill": 100,
-                                      "power_adjust_pct": 0, "weight_penalty_kg": 5 * (i % 3)}
-                                     for i, c in enumerate(CARS) if c[3] in s.class_ids],
-                "weather": {"temp_units": 1, "temp_value": 20 + week % 5, "wind_units": 1, "wind_value": 3,
-                            "weather_summary": {"temp_high": 24.0, "temp_low": 16.0, "temp_units": 1,
-                                                "precip_chance": 10 * (week % 4), "wind_high": 5.0,
-                                                "wind_low": 2.0, "wind_units": 1},
-                            "weather_url": f"{self.base_url}/_weather/{season_id}/{week}.json"},
-            })
+            weeks.append(
+                {
+                    "season_id": season_id,
+                    "race_week_num": week,
+                    "season_name": f"{s.name} - {year} Season {quarter}",
+                    "series_id": s.series_id,
+                    "series_name": s.name,
+                    "start_date": iso(week_start)[:10],
+                    "week_end_time": iso(week_start + 7 * 86400 - 60),
+                    "schedule_name": s.short_name,
+                    "track": track_ref(track_id),
+                    "race_time_descriptors": [
+                        {
+                            "repeating": True,
+                            "first_session_time": first,
+                            "repeat_minutes": s.repeat_minutes,
+                            "session_minutes": s.session_minutes,
+                            "day_offset": [0, 1, 2, 3, 4, 5, 6],
+                            "start_date": iso(week_start)[:10],
+                            "super_session": False,
+                        }
+                    ],
+                    "race_lap_limit": None,
+                    "race_time_limit": s.session_minutes,
+                    "car_restrictions": [
+                        {
+                            "car_id": c[0],
+                            "max_dry_tire_sets": 0,
+                            "max_pct_fuel_fill": 100,
+                            "power_adjust_pct": 0,
+                            "weight_penalty_kg": 5 * (i % 3),
+                        }
+                        for i, c in enumerate(CARS)
+                        if c[3] in s.class_ids
+                    ],
+                    "weather": {
+                        "temp_units": 1,
+                        "temp_value": 20 + week % 5,
+                        "wind_units": 1,
+                        "wind_value": 3,
+                        "weather_summary": {
+                            "temp_high": 24.0,
+                            "temp_low": 16.0,
+                            "temp_units": 1,
+                            "precip_chance": 10 * (week % 4),
+                            "wind_high": 5.0,
+                            "wind_low": 2.0,
+                            "wind_units": 1,
+                        },
+                        "weather_url": f"{self.base_url}/_weather/{season_id}/{week}.json",
+                    },
+                }
+            )
         return weeks
 
     def season(self, series_index: int, year: int, quarter: int, now: float) -> dict[str, Any]:
         s = SERIES[series_index]
         start = self.world.season_start(year, quarter)
-        return {"season_id": self.world.season_id(series_index, year, quarter), "series_id": s.series_id,
-                "season_name": f"{s.name} - {year} Season {quarter}", "season_short_name": f"{year} S{quarter}",
-                "season_year": year, "season_quarter": quarter, "active": start <= now < start + 13 * 7 * 86400,
-                "complete": now >= start + 13 * 7 * 86400, "official": s.official,
-                "car_class_ids": list(s.class_ids), "multiclass": len(s.class_ids) > 1,
-                "driver_changes": s.team, "max_weeks": 12, "start_date": iso(start)[:10]}
+        return {
+            "season_id": self.world.season_id(series_index, year, quarter),
+            "series_id": s.series_id,
+            "season_name": f"{s.name} - {year} Season {quarter}",
+            "season_short_name": f"{year} S{quarter}",
+            "season_year": year,
+            "season_quarter": quarter,
+            "active": start <= now < start + 13 * 7 * 86400,
+            "complete": now >= start + 13 * 7 * 86400,
+            "official": s.official,
+            "car_class_ids": list(s.class_ids),
+            "multiclass": len(s.class_ids) > 1,
+            "driver_changes": s.team,
+            "max_weeks": 12,
+            "start_date": iso(start)[:10],
+        }
 
     def forecast(self, season_id: int, week: int) -> list[dict[str, Any]]:
         seed = self.world.seed
         points = []
         for i in range(12):
             rain = int(mix(seed, season_id, week, i) * 6000) if week % 4 else 0
-            points.append({"time_offset": -60 + i * 30, "timestamp": f"2026-01-01T{12 + i // 2:02d}:{30 * (i % 2):02d}:00",
-                           "index": i, "is_sun_up": True, "affects_session": 2 <= i <= 6,
-                           "air_temp": 1600 + i * 55, "raw_air_temp": 1500 + i * 50, "pressure": 10_132,
-                           "rel_humidity": 5500, "cloud_cover": 400, "precip_chance": rain,
-                           "precip_amount": rain // 500, "allow_precip": True, "wind_dir": 220,
-                           "wind_speed": 350 + i * 10, "valid_stats": True})
+            points.append(
+                {
+                    "time_offset": -60 + i * 30,
+                    "timestamp": f"2026-01-01T{12 + i // 2:02d}:{30 * (i % 2):02d}:00",
+                    "index": i,
+                    "is_sun_up": True,
+                    "affects_session": 2 <= i <= 6,
+                    "air_temp": 1600 + i * 55,
+                    "raw_air_temp": 1500 + i * 50,
+                    "pressure": 10_132,
+                    "rel_humidity": 5500,
+                    "cloud_cover": 400,
+                    "precip_chance": rain,
+                    "precip_amount": rain // 500,
+                    "allow_precip": True,
+                    "wind_dir": 220,
+                    "wind_speed": 350 + i * 10,
+                    "valid_stats": True,
+                }
+            )
         return points
 
 

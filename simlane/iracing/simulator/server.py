@@ -28,11 +28,11 @@ from .replay import ReplayData
 from .world import World, iso
 
 HTML_504 = (
-    "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\"><HTML><HEAD><TITLE>ERROR: The request could "
+    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"><HTML><HEAD><TITLE>ERROR: The request could '
     "not be satisfied</TITLE></HEAD><BODY><H1>504 Gateway Timeout ERROR</H1></BODY></HTML>"
 )
 S3_EXPIRED = (
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+    '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
     "<Message>Request has expired</Message></Error>"
 )
 
@@ -82,8 +82,9 @@ class Simulator:
         self.clock = clock or SimClock()
         self.world = World(self.config.seed, self.config.members)
         self.data: DataService | ReplayData = (
-            ReplayData(self.config.replay_dir) if self.config.replay_dir else
-            DataService(self.world, self.world.members[0].cust_id)
+            ReplayData(self.config.replay_dir)
+            if self.config.replay_dir
+            else DataService(self.world, self.world.members[0].cust_id)
         )
         self.faults = FaultPlan()
         self.calls: list[dict[str, Any]] = []
@@ -120,7 +121,7 @@ class Simulator:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
+        sockets = getattr(site._server, "sockets", None) or []
         bound = sockets[0].getsockname()[1] if sockets else port
         self.base_url = f"http://{host}:{bound}"
         if isinstance(self.data, DataService):
@@ -179,8 +180,11 @@ class Simulator:
         if fault or too_soon:
             retry = fault.retry_after if fault else math.ceil(self.config.token_min_interval)
             self._log("token", str(form.get("grant_type")), 400)
-            return web.json_response({"error": "unauthorized_client", "error_description": "rate limited"},
-                                     status=400, headers={"Retry-After": str(retry)})
+            return web.json_response(
+                {"error": "unauthorized_client", "error_description": "rate limited"},
+                status=400,
+                headers={"Retry-After": str(retry)},
+            )
         if form.get("client_id") != creds.client_id or form.get("client_secret") != mask(
             creds.client_secret, creds.client_id
         ):
@@ -193,8 +197,11 @@ class Simulator:
             ) == mask(creds.password, creds.username)
         elif grant == "refresh_token":
             token = str(form.get("refresh_token", ""))
-            ok = (token in self.refresh_tokens and token not in self.used_refresh_tokens
-                  and self.refresh_tokens[token] > now)
+            ok = (
+                token in self.refresh_tokens
+                and token not in self.used_refresh_tokens
+                and self.refresh_tokens[token] > now
+            )
             if ok:
                 self.used_refresh_tokens.add(token)  # single use
         else:
@@ -207,10 +214,16 @@ class Simulator:
         self.access_tokens[access] = now + self.config.access_ttl
         self.refresh_tokens[refresh] = now + self.config.refresh_ttl
         self._log("token", str(grant), 200)
-        return web.json_response({
-            "access_token": access, "token_type": "Bearer", "expires_in": self.config.access_ttl,
-            "refresh_token": refresh, "refresh_token_expires_in": self.config.refresh_ttl, "scope": "iracing.auth",
-        })
+        return web.json_response(
+            {
+                "access_token": access,
+                "token_type": "Bearer",
+                "expires_in": self.config.access_ttl,
+                "refresh_token": refresh,
+                "refresh_token_expires_in": self.config.refresh_ttl,
+                "scope": "iracing.auth",
+            }
+        )
 
     # -- /data -------------------------------------------------------------------------------------------------------
 
@@ -258,9 +271,16 @@ class Simulator:
                     "502": (502, json.dumps({"error": "Bad Gateway"}), "application/json"),
                     "504_html": (504, HTML_504, "text/html"),
                     "ratelimit_text": (200, "Rate limit exceeded", "text/plain"),
-                    "maintenance": (503, json.dumps({"error": "Site Maintenance", "note": "The site is currently "
-                                                     "undergoing maintenance. Please try your request later."}),
-                                    "application/json"),
+                    "maintenance": (
+                        503,
+                        json.dumps(
+                            {
+                                "error": "Site Maintenance",
+                                "note": "The site is currently undergoing maintenance. Please try your request later.",
+                            }
+                        ),
+                        "application/json",
+                    ),
                 }[fault.kind]
                 self._log("data", endpoint, status)
                 return web.Response(status=status, text=body, content_type=ctype, headers=headers)
@@ -278,10 +298,16 @@ class Simulator:
         if reply.shape == "link":
             return {"link": self._store(reply.payload, now), "expires": iso(now + 900)}
         if reply.shape == "data_url":
-            return {"type": reply.kind, "data": {"success": True}, "data_url": self._store(reply.payload, now)}
+            return {
+                "type": reply.kind,
+                "data": {"success": True},
+                "data_url": self._store(reply.payload, now),
+            }
         if reply.shape == "search":
-            return {"type": reply.kind, "data": {"success": True, "chunk_info": self._chunk_info(reply.payload, now),
-                                                  "params": {}}}
+            return {
+                "type": reply.kind,
+                "data": {"success": True, "chunk_info": self._chunk_info(reply.payload, now), "params": {}},
+            }
         # chunked_link: a link to a header whose chunk_info lists the rows
         header = {**reply.payload["header"], "chunk_info": self._chunk_info(reply.payload["rows"], now)}
         return {"link": self._store(header, now), "expires": iso(now + 900)}
@@ -292,8 +318,13 @@ class Simulator:
         for i in range(0, len(rows), size):
             url = self._store(rows[i : i + size], now)
             names.append(url.rsplit("/", 1)[1])
-        return {"chunk_size": size, "num_chunks": len(names), "rows": len(rows),
-                "base_download_url": f"{self.base_url}/_s3/", "chunk_file_names": names}
+        return {
+            "chunk_size": size,
+            "num_chunks": len(names),
+            "rows": len(rows),
+            "base_download_url": f"{self.base_url}/_s3/",
+            "chunk_file_names": names,
+        }
 
     def _store(self, payload: Any, now: float) -> str:
         name = secrets.token_hex(12)
@@ -303,8 +334,10 @@ class Simulator:
         if len(self._links) > 20_000:  # forget the oldest links; they have long expired
             for key in list(self._links)[:5_000]:
                 del self._links[key]
-        return (f"{self.base_url}/_s3/{name}.json?X-Amz-Algorithm=AWS4-HMAC-SHA256&"
-                f"X-Amz-Expires={int(self.config.link_ttl)}&X-Amz-Signature={signature}")
+        return (
+            f"{self.base_url}/_s3/{name}.json?X-Amz-Algorithm=AWS4-HMAC-SHA256&"
+            f"X-Amz-Expires={int(self.config.link_ttl)}&X-Amz-Signature={signature}"
+        )
 
     async def _download(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
@@ -313,10 +346,15 @@ class Simulator:
         if request.headers.get("Authorization"):
             # S3 rejects a pre-signed URL that also carries an Authorization header.
             self._log("download", name, 400)
-            return web.Response(status=400, text="<Error><Code>InvalidArgument</Code></Error>",
-                                content_type="application/xml")
-        if (stored is None or stored[2] != request.query.get("X-Amz-Signature") or expired_fault
-                or stored[1] < self.clock.time()):
+            return web.Response(
+                status=400, text="<Error><Code>InvalidArgument</Code></Error>", content_type="application/xml"
+            )
+        if (
+            stored is None
+            or stored[2] != request.query.get("X-Amz-Signature")
+            or expired_fault
+            or stored[1] < self.clock.time()
+        ):
             self._log("download", name, 403)
             return web.Response(status=403, text=S3_EXPIRED, content_type="application/xml")
         self._log("download", name, 200)
@@ -332,9 +370,15 @@ class Simulator:
     # -- control ---------------------------------------------------------------------------------------------------
 
     async def _state(self, request: web.Request) -> web.Response:
-        return web.json_response({"time": self.clock.time(), "iso": iso(self.clock.time()),
-                                  "speed": self.clock.speed, "counters": dict(self.counters),
-                                  "pending_faults": [f.__dict__ for f in self.faults.faults]})
+        return web.json_response(
+            {
+                "time": self.clock.time(),
+                "iso": iso(self.clock.time()),
+                "speed": self.clock.speed,
+                "counters": dict(self.counters),
+                "pending_faults": [f.__dict__ for f in self.faults.faults],
+            }
+        )
 
     async def _set_clock(self, request: web.Request) -> web.Response:
         body = await request.json()

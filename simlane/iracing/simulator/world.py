@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from . import names
-from .catalog import CARS, CLASS_PACE, CLASSES, SERIES, TRACK_BY_ID, SeriesDef
+from .catalog import CARS, SERIES, SeriesDef
 
 EPOCH_2024 = int(datetime(2024, 1, 2, tzinfo=UTC).timestamp())  # a Tuesday, when iRacing weeks begin
 MASK64 = (1 << 64) - 1
@@ -249,9 +249,7 @@ class World:
 
     def member_sessions(self, member: Member, begin: float, end: float) -> list[Session]:
         """Sessions the member raced that *started* in [begin, end)."""
-        return [
-            s for s in self.sessions_between(member.series_index, begin, end) if self.races_in(member, s)
-        ]
+        return [s for s in self.sessions_between(member.series_index, begin, end) if self.races_in(member, s)]
 
     def split_of(self, member: Member, session: Session) -> int | None:
         for i, split in enumerate(self.splits(session)):

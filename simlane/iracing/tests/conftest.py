@@ -43,7 +43,7 @@ async def sim(sim_factory: Callable[..., Simulator]) -> AsyncIterator[Simulator]
 def make_client() -> Callable[..., IRacingClient]:
     def make(sim: Simulator, **overrides: object) -> IRacingClient:
         overrides.setdefault("max_retry_seconds", 5.0)
-        config: ClientConfig = demo_client_config(sim.base_url, **overrides)
+        config: ClientConfig = demo_client_config(sim.base_url, None, **overrides)
         return IRacingClient(config, clock=sim.clock)
 
     return make

@@ -63,8 +63,13 @@ async def test_unmasked_secret_is_rejected(sim):
     async with httpx.AsyncClient() as http:
         response = await http.post(
             sim.base_url + "/oauth2/token",
-            data={"grant_type": "password_limited", "client_id": creds.client_id,
-                  "client_secret": creds.client_secret, "username": creds.username, "password": creds.password},
+            data={
+                "grant_type": "password_limited",
+                "client_id": creds.client_id,
+                "client_secret": creds.client_secret,
+                "username": creds.username,
+                "password": creds.password,
+            },
         )
     assert response.status_code == 401
 
@@ -75,8 +80,7 @@ async def test_workers_sharing_the_database_store_never_burn_each_others_refresh
     from simlane.iracing.token_store import DatabaseTokenStore
 
     def worker() -> IRacingClient:
-        return IRacingClient(demo_client_config(sim.base_url), token_store=DatabaseTokenStore("acct"),
-                             clock=sim.clock)
+        return IRacingClient(demo_client_config(sim.base_url), token_store=DatabaseTokenStore("acct"), clock=sim.clock)
 
     workers = [worker() for _ in range(4)]
     await asyncio.gather(*(w.get("constants/categories") for w in workers))

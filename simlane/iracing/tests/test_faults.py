@@ -14,8 +14,16 @@ from simlane.iracing.client import (
 )
 
 # (fault, how many in a row the client must survive)
-RECOVERABLE = [("500", 3), ("502", 2), ("504_html", 2), ("timeout", 2), ("expired_link", 2),
-               ("ratelimit_text", 2), ("429", 2), ("expired_token", 1)]
+RECOVERABLE = [
+    ("500", 3),
+    ("502", 2),
+    ("504_html", 2),
+    ("timeout", 2),
+    ("expired_link", 2),
+    ("ratelimit_text", 2),
+    ("429", 2),
+    ("expired_token", 1),
+]
 
 
 @pytest.mark.parametrize(("kind", "count"), RECOVERABLE, ids=[k for k, _ in RECOVERABLE])

@@ -12,7 +12,7 @@ from simlane.iracing.client.redaction import redact, register_secret
 from simlane.iracing.simulator import Credentials
 
 
-def _handler(stream):
+def _handler(stream) -> logging.Handler:
     handler = logging.StreamHandler(stream)
     handler.addFilter(RedactingFilter())
     return handler
@@ -34,8 +34,9 @@ async def test_a_full_client_session_logs_no_secret(sim, make_client, caplog):
             sim.faults.add("expired_link", 3)
             with pytest.raises(Exception) as excinfo:  # noqa: PT011 - the type is not the point here
                 await client.series()
-            logging.getLogger("test").error("client said %s with token %s", excinfo.value,
-                                            next(iter(sim.access_tokens)))
+            logging.getLogger("test").error(
+                "client said %s with token %s", excinfo.value, next(iter(sim.access_tokens))
+            )
             logging.getLogger("test").exception("boom", exc_info=excinfo.value)
     finally:
         root.removeHandler(handler)

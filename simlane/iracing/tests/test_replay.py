@@ -6,12 +6,13 @@ import json
 import shutil
 
 
-async def test_recorded_responses_replayed_through_links_and_chunks(fixtures_dir, tmp_path, sim_factory,
-                                                                    make_client):
-    for source, target in {"result.json": "results.get.json",
-                           "result_search_series.json": "results.search_series.json",
-                           "league_roster.json": "league.roster.json",
-                           "constants_event_types.json": "constants.event_types.json"}.items():
+async def test_recorded_responses_replayed_through_links_and_chunks(fixtures_dir, tmp_path, sim_factory, make_client):
+    for source, target in {
+        "result.json": "results.get.json",
+        "result_search_series.json": "results.search_series.json",
+        "league_roster.json": "league.roster.json",
+        "constants_event_types.json": "constants.event_types.json",
+    }.items():
         shutil.copy(fixtures_dir / source, tmp_path / target)
     sim = sim_factory(replay_dir=tmp_path, chunk_size=2)
     await sim.start()

@@ -17,9 +17,13 @@ async def test_link_response_is_followed_without_credentials(sim, client):
 async def test_search_chunks_are_fetched_and_concatenated(sim, client):
     now = datetime.fromtimestamp(sim.clock.time(), UTC)
     rows = await client.search_series(finish_range_begin=now - timedelta(hours=6), finish_range_end=now)
-    direct = sim.data.search_series(  # type: ignore[union-attr]
-        {"finish_range_begin": (now - timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-         "finish_range_end": now.strftime("%Y-%m-%dT%H:%M:%SZ")}, sim.clock.time()).payload
+    direct = sim.data.search_series(
+        {
+            "finish_range_begin": (now - timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "finish_range_end": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        sim.clock.time(),
+    ).payload
     assert len(rows) == len(direct) > 5  # more than one chunk of 5
     assert [r.subsession_id for r in rows] == [r["subsession_id"] for r in direct]
 
@@ -42,8 +46,9 @@ async def test_chunked_link_lap_data_returns_laps_and_header(sim, client):
     assert laps[0].lap_number == 0 and laps[0].lap_time.seconds is None
     assert all(lap.cust_id == member.cust_id for lap in laps)
     resolved = await client.get_resolved(
-        "results/lap_data", {"subsession_id": races[0].subsession_id, "simsession_number": 0,
-                             "cust_id": member.cust_id})
+        "results/lap_data",
+        {"subsession_id": races[0].subsession_id, "simsession_number": 0, "cust_id": member.cust_id},
+    )
     assert resolved.header is not None and resolved.header["best_lap_time"] > 0
 
 
@@ -68,9 +73,8 @@ def test_csv_bodies_become_rows():
 
 
 async def test_weather_forecast_url_is_fetched_and_converted(sim, client):
-    schedule = await client.series_season_schedule(
-        (await client.series_seasons())[0].season_id)
-    url = schedule.schedules[0].weather.weather_url  # type: ignore[union-attr]
+    schedule = await client.series_season_schedule((await client.series_seasons())[0].season_id)
+    url = schedule.schedules[0].weather.weather_url
     assert url and url.startswith(sim.base_url)
     forecast = await client.weather_forecast(url)
     assert forecast[0].air_temp_c == 16.0 and forecast[0].wind_speed_ms == 3.5

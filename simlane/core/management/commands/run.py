@@ -43,10 +43,12 @@ class Command(BaseCommand):
             clock = SimClock(speed=opts["speed"])
             sim = Simulator(clock=clock)
             url = await sim.start()
-            self.stdout.write(self.style.WARNING(
-                f"No iRacing credentials configured: demo mode against the local iRacing simulator at {url} "
-                f"(clock ×{opts['speed']:g}). See README.md to use your own credentials."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"No iRacing credentials configured: demo mode against the local iRacing simulator at {url} "
+                    f"(clock ×{opts['speed']:g}). See README.md to use your own credentials."
+                )
+            )
             client = IRacingClient(demo_client_config(url), clock=clock)
         else:
             self.stdout.write(f"Using iRacing at {settings.IRACING_API_BASE_URL} as {settings.IRACING_USERNAME}")
@@ -96,5 +98,7 @@ class Command(BaseCommand):
                     f"({row.num_drivers} drivers, SOF {row.event_strength_of_field}, subsession {row.subsession_id})"
                 )
         m = client.metrics
-        self.stdout.write(f"\nData API requests: {m.requests_sent}, downloads: {m.downloads}, "
-                          f"429s: {m.rate_limited}, retries: {m.retries}")
+        self.stdout.write(
+            f"\nData API requests: {m.requests_sent}, downloads: {m.downloads}, "
+            f"429s: {m.rate_limited}, retries: {m.retries}"
+        )

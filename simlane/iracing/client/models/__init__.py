@@ -18,7 +18,14 @@ from .catalog import (
     SpectatorSubsessionIds,
     Track,
 )
-from .leagues import League, LeagueRoster, LeagueSeasons, LeagueSeasonSessions, LeagueSeasonStandings, RosterMember
+from .leagues import (
+    League,
+    LeagueRoster,
+    LeagueSeasons,
+    LeagueSeasonSessions,
+    LeagueSeasonStandings,
+    RosterMember,
+)
 from .members import LookupDriver, MemberGet, MemberInfo, MemberProfile
 from .results import (
     DriverResult,

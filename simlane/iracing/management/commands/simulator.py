@@ -25,13 +25,19 @@ class Command(BaseCommand):
         parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every /data response")
         parser.add_argument("--replay", type=Path, help="serve recorded service.method.json files from DIR")
         parser.add_argument(
-            "--fault", action="append", default=[], metavar="KIND[:COUNT]",
+            "--fault",
+            action="append",
+            default=[],
+            metavar="KIND[:COUNT]",
             help="inject a fault, e.g. 500:3, maintenance:10, expired_link (repeatable)",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         config = SimulatorConfig(
-            seed=opts["seed"], members=opts["members"], rate_limit=opts["rate_limit"], latency=opts["latency"],
+            seed=opts["seed"],
+            members=opts["members"],
+            rate_limit=opts["rate_limit"],
+            latency=opts["latency"],
             replay_dir=opts["replay"],
         )
         sim = Simulator(config, clock=SimClock(speed=opts["speed"]))
