@@ -39,7 +39,7 @@ def _digest() -> str:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs on whatever python3 the user has
         sys.exit(f"SimLane needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not (BIN / "python").exists():
         _say("creating .venv")
@@ -54,17 +54,11 @@ def ensure_venv() -> None:
     if STAMP.exists() and STAMP.read_text().strip() == digest and (BIN / "simlane").exists():
         return
     _say("installing dependencies from requirements/lock.txt (first run only; takes a minute)")
-    pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    pip: list[str | Path] = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     _run(*pip, "--upgrade", "pip")
     _run(*pip, "-r", LOCK)
-    _run(*pip, "--no-deps", "--no-build-isolation", "-e", ".") if _has_setuptools() else _run(
-        *pip, "--no-deps", "-e", "."
-    )
+    _run(*pip, "--no-deps", "-e", ".")
     STAMP.write_text(digest)
-
-
-def _has_setuptools() -> bool:
-    return subprocess.run([str(BIN / "python"), "-c", "import setuptools"], capture_output=True).returncode == 0
 
 
 def main(argv: list[str]) -> int:

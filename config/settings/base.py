@@ -13,6 +13,19 @@ from simlane.core.logging import redacting_logging_config
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
+def _load_dotenv(path: Path) -> None:
+    """Read KEY=value lines of a .env file into the environment; variables already set win."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key.strip().removeprefix("export ").strip(), value.strip().strip("'\""))
+
+
+_load_dotenv(BASE_DIR / ".env")
+
+
 def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 

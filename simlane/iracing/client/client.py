@@ -93,6 +93,10 @@ class IRacingClient:
                 logger.info("iRacing link for /data/%s expired; asking for a fresh one", path)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    async def access_token(self) -> str:
+        """A valid access token (authenticating or refreshing first if needed)."""
+        return await self._auth.access_token()
+
     async def fetch_url(self, url: str) -> Any:
         """Download and parse an unauthenticated iRacing URL (for example a schedule's ``weather_url``)."""
         return await self._transport.download(url)

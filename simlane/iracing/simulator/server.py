@@ -57,7 +57,7 @@ class SimulatorConfig:
     members: int = 2000
     rate_limit: int = 240
     rate_window: float = 60.0
-    latency: float = 0.0  # real seconds added to every /data response
+    latency: float = 0.0  # real seconds added to every /data response and every link download
     chunk_size: int = 500
     link_ttl: float = 120.0  # seconds a pre-signed link stays valid (simulated time)
     access_ttl: int = 600
@@ -341,6 +341,8 @@ class Simulator:
 
     async def _download(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
+        if self.config.latency:
+            await asyncio.sleep(self.config.latency)
         stored = self._links.get(name)
         expired_fault = self.faults.take({"expired_link"}, "")
         if request.headers.get("Authorization"):
