@@ -91,3 +91,51 @@ async def test_workers_sharing_the_database_store_never_burn_each_others_refresh
     assert grants == [("password_limited", 200), ("refresh_token", 200)]
     for w in workers:
         await w.aclose()
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    s = connection.settings_dict
+    return f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_separate_processes_share_one_token_and_one_refresh():
+    """Three real OS processes: one password grant between them, and after expiry exactly one refresh."""
+    import os
+    import subprocess
+    import sys
+
+    from simlane.iracing.simulator import Simulator, SimulatorConfig
+
+    sim = Simulator(SimulatorConfig(members=50))
+    url = sim.start_in_thread()
+    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+
+    def run_workers() -> list[str]:
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "simlane.iracing.tests.token_worker", url, "5"],
+                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )
+            for _ in range(3)
+        ]
+        outputs = []
+        for p in procs:
+            out, err = p.communicate(timeout=60)
+            assert p.returncode == 0, err
+            outputs.append(out.strip())
+        return outputs
+
+    try:
+        assert run_workers() == ["5", "5", "5"]
+        sim.clock.advance(601)
+        assert run_workers() == ["5", "5", "5"]
+    finally:
+        sim.stop_thread()
+    grants = [(c["path"], c["status"]) for c in sim.calls if c["kind"] == "token"]
+    assert grants == [("password_limited", 200), ("refresh_token", 200)]
