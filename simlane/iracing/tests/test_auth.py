@@ -120,7 +120,10 @@ def test_separate_processes_share_one_token_and_one_refresh():
         procs = [
             subprocess.Popen(
                 [sys.executable, "-m", "simlane.iracing.tests.token_worker", url, "5"],
-                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             for _ in range(3)
         ]
