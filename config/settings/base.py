@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simlane.core",
     "simlane.iracing",
+    "simlane.results",
 ]
 
 MIDDLEWARE = [

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import pytest
 
 from simlane.iracing.client import ClientConfig, IRacingClient
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
-
-REPO = Path(__file__).resolve().parents[3]
-FIXTURES = REPO.parent / "shared" / "fixtures" / "iracing-recorded"
-
-
-@pytest.fixture
-def fixtures_dir() -> Path:
-    # Never skip: a missing fixture directory is a broken checkout, not a reason to test less.
-    assert FIXTURES.is_dir(), f"recorded iRacing fixtures not found at {FIXTURES}"
-    return FIXTURES
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from simlane.conftest import FIXTURES
 from simlane.iracing.client.endpoints import ENDPOINT_MODELS
 from simlane.iracing.client.models import LapTime, SubsessionResult
-
-from .conftest import FIXTURES
 
 # Recorded file → the endpoint whose model parses it.
 PARSED = {

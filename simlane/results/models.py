@@ -1,0 +1,91 @@
+"""Results bot data: per-server configuration, tracked drivers, the posted-results ledger, poll state, cache."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from simlane.core.models import TimeStampedModel
+
+
+class ResultsMode(models.TextChoices):
+    ALL = "all", "Official and unofficial races"
+    OFFICIAL = "official", "Official races only"
+
+
+class ConfigStatus(models.TextChoices):
+    OK = "ok", "Posting"
+    BROKEN = "broken", "Channel missing or forbidden"
+
+
+class GuildResultsConfig(TimeStampedModel):
+    """Where and what one Discord server wants results posted."""
+
+    guild_id = models.BigIntegerField(unique=True, help_text="Discord server snowflake")
+    channel_id = models.BigIntegerField(null=True, blank=True, help_text="channel results are posted in")
+    mode = models.CharField(max_length=16, choices=ResultsMode.choices, default=ResultsMode.ALL)
+    include_hosted = models.BooleanField(default=False, help_text="also post hosted sessions")
+    include_league = models.BooleanField(default=False, help_text="also post league sessions")
+    status = models.CharField(max_length=16, choices=ConfigStatus.choices, default=ConfigStatus.OK)
+    status_reason = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"results config of guild {self.guild_id}"
+
+
+class TrackedDriver(TimeStampedModel):
+    """A driver one server tracks. Each server has its own rows: servers never see each other's lists."""
+
+    guild_id = models.BigIntegerField(db_index=True)
+    cust_id = models.BigIntegerField(db_index=True, help_text="iRacing customer id")
+    display_name = models.CharField(max_length=200, help_text="name at the time of tracking, for lists")
+    added_by = models.BigIntegerField(null=True, blank=True, help_text="Discord user who added the driver")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["guild_id", "cust_id"], name="uniq_tracked_driver")]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.cust_id}) in {self.guild_id}"
+
+
+class PostStatus(models.TextChoices):
+    CLAIMED = "claimed", "Claimed, not yet confirmed sent"
+    POSTED = "posted", "Posted"
+    FAILED = "failed", "Gave up"
+
+
+class PostedResult(TimeStampedModel):
+    """The exactly-once ledger: a row is claimed before posting and marked with the message id after.
+
+    The ``nonce`` is sent with ``enforce_nonce`` so that a retry after a crash between send and mark cannot create a
+    second message: Discord returns the first one.
+    """
+
+    guild_id = models.BigIntegerField()
+    subsession_id = models.BigIntegerField()
+    cust_id = models.BigIntegerField()
+    channel_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=PostStatus.choices, default=PostStatus.CLAIMED)
+    nonce = models.CharField(max_length=25, help_text="Discord message nonce (≤ 25 characters)")
+    message_id = models.BigIntegerField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["guild_id", "subsession_id", "cust_id"], name="uniq_posted_result")
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+
+class DriverPollState(TimeStampedModel):
+    """When a driver was last searched and last seen racing (drives adaptive polling)."""
+
+    cust_id = models.BigIntegerField(unique=True)
+    last_poll_at = models.DateTimeField(null=True, blank=True)
+    last_race_at = models.DateTimeField(null=True, blank=True, help_text="end time of the newest race seen")
+
+
+class CachedSubsession(TimeStampedModel):
+    """A results/get payload, fetched once whatever the number of tracked drivers and servers in it."""
+
+    subsession_id = models.BigIntegerField(unique=True)
+    payload = models.JSONField()
