@@ -41,7 +41,7 @@ class TrackedDriver(TimeStampedModel):
     added_by = models.BigIntegerField(null=True, blank=True, help_text="Discord user who added the driver")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["guild_id", "cust_id"], name="uniq_tracked_driver")]
+        constraints = (models.UniqueConstraint(fields=["guild_id", "cust_id"], name="uniq_tracked_driver"),)
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.cust_id}) in {self.guild_id}"
@@ -70,10 +70,10 @@ class PostedResult(TimeStampedModel):
     attempts = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["guild_id", "subsession_id", "cust_id"], name="uniq_posted_result")
-        ]
-        indexes = [models.Index(fields=["status"])]
+        constraints = (
+            models.UniqueConstraint(fields=["guild_id", "subsession_id", "cust_id"], name="uniq_posted_result"),
+        )
+        indexes = (models.Index(fields=["status"]),)
 
 
 class DriverPollState(TimeStampedModel):
