@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from simlane.core.db import close_async_connections
 from simlane.iracing.client import AuthError, IRacingClient, mask_secret
 from simlane.iracing.simulator import Credentials
 
@@ -91,6 +92,7 @@ async def test_workers_sharing_the_database_store_never_burn_each_others_refresh
     assert grants == [("password_limited", 200), ("refresh_token", 200)]
     for w in workers:
         await w.aclose()
+    await close_async_connections()
 
 
 def _database_url() -> str:

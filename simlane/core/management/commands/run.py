@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from simlane.core.db import close_async_connections
 from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
 from simlane.iracing.services import client_config_from_settings, iracing_client_create
 from simlane.iracing.simulator import SimClock, Simulator
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         finally:
             if sim:
                 await sim.stop()
+            await close_async_connections()
 
     async def _show(self, client: IRacingClient, opts: dict[str, Any], sim: Simulator | None) -> None:
         clock = sim.clock if sim else None

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from simlane.core.db import close_async_connections
 from simlane.iracing.client import IRacingError
 from simlane.iracing.services import iracing_client_create
 
@@ -40,5 +41,8 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(body, indent=indent, ensure_ascii=False))
 
     async def _get(self, endpoint: str, params: dict[str, str]) -> Any:
-        async with iracing_client_create() as client:
-            return await client.get(endpoint, params)
+        try:
+            async with iracing_client_create() as client:
+                return await client.get(endpoint, params)
+        finally:
+            await close_async_connections()
