@@ -1,0 +1,36 @@
+"""The SimLane Discord bot: a ``commands.Bot`` that loads the feature extensions and syncs their commands."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from .tree import SimLaneTree
+
+logger = logging.getLogger(__name__)
+
+EXTENSIONS = ("simlane.discord_bot.exts.results",)
+
+
+class SimLaneBot(commands.Bot):
+    """Loads every extension in ``setup_hook`` and syncs slash commands to one guild or globally."""
+
+    def __init__(self, *, dev_guild_id: int | None = None, extensions: tuple[str, ...] = EXTENSIONS) -> None:
+        intents = discord.Intents.default()
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents, tree_cls=SimLaneTree)
+        self.dev_guild_id = dev_guild_id
+        self.extension_names = extensions
+
+    async def setup_hook(self) -> None:
+        for name in self.extension_names:
+            await self.load_extension(name)
+        if self.dev_guild_id:
+            # One guild syncs instantly; global commands can take up to an hour to appear.
+            guild = discord.Object(id=self.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+        logger.info("SimLane bot ready with %d slash commands", len(self.tree.get_commands()))

@@ -1,0 +1,35 @@
+"""The real discord.py bot against simcord: extensions load, commands sync, slash commands answer."""
+
+from __future__ import annotations
+
+import simcord
+
+from simlane.discord_bot.bot import EXTENSIONS, SimLaneBot
+
+
+async def test_every_extension_loads_and_no_command_name_collides():
+    bot = SimLaneBot()
+    async with simcord.run(bot) as env:
+        guild = env.create_guild()
+        channel = guild.create_text_channel("general")
+        member = guild.add_member(env.create_user("alice"))
+        assert set(bot.extensions) == set(EXTENSIONS)
+        names = [c.qualified_name for c in bot.tree.walk_commands()]
+        assert len(names) == len(set(names))
+        assert "results preview" in member.available_commands(channel)
+
+
+async def test_results_preview_shows_a_sample_embed_only_to_the_caller():
+    bot = SimLaneBot()
+    async with simcord.run(bot) as env:
+        guild = env.create_guild()
+        channel = guild.create_text_channel("general")
+        member = guild.add_member(env.create_user("alice"))
+        result = await member.slash(channel, "results preview")
+        assert result.ephemeral
+        assert result.response is not None
+        embed = result.response.embeds[0]
+        assert embed.title is not None and embed.title.startswith("🏁 ") and "— P4" in embed.title
+        assert {f.name for f in embed.fields} >= {"Field", "Laps", "Incidents", "SOF", "Best lap", "iRating"}
+        assert embed.footer.text is not None and embed.footer.text.startswith("Subsession ")
+        assert channel.last_message is None  # nothing was posted publicly
