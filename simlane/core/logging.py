@@ -23,6 +23,13 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class DropVoiceSupportWarning(logging.Filter):
+    """discord.py warns at start-up that voice needs PyNaCl; SimLane sends no audio, so the warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
 def redacting_logging_config(level: str, *, secrets: list[str]) -> dict[str, Any]:
     """A ``LOGGING`` dict whose every handler redacts; ``secrets`` are registered as values to mask."""
     for secret in secrets:
@@ -30,9 +37,18 @@ def redacting_logging_config(level: str, *, secrets: list[str]) -> dict[str, Any
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"redact": {"()": "simlane.core.logging.RedactingFilter"}},
+        "filters": {
+            "redact": {"()": "simlane.core.logging.RedactingFilter"},
+            "no_voice_warning": {"()": "simlane.core.logging.DropVoiceSupportWarning"},
+        },
         "formatters": {"plain": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"], "formatter": "plain"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["no_voice_warning", "redact"],
+                "formatter": "plain",
+            }
+        },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
     }

@@ -33,3 +33,16 @@ async def test_results_preview_shows_a_sample_embed_only_to_the_caller():
         assert {f.name for f in embed.fields} >= {"Field", "Laps", "Incidents", "SOF", "Best lap", "iRating"}
         assert embed.footer.text is not None and embed.footer.text.startswith("Subsession ")
         assert channel.last_message is None  # nothing was posted publicly
+
+
+def test_command_reference_lists_every_slash_command():
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("bot", "commands", "--json", stdout=out)
+    catalog = json.loads(out.getvalue())
+    assert [c["name"] for c in catalog] == ["results preview"]
+    assert all(c["description"] for c in catalog)
