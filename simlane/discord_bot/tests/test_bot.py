@@ -46,3 +46,15 @@ def test_command_reference_lists_every_slash_command():
     catalog = json.loads(out.getvalue())
     assert [c["name"] for c in catalog] == ["results preview"]
     assert all(c["description"] for c in catalog)
+
+
+def test_readme_command_reference_matches_the_code():
+    import io
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("bot", "commands", stdout=out)
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    assert out.getvalue().strip() in readme, "README's slash-command table is stale: paste `simlane bot commands`"
