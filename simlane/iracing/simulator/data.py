@@ -431,13 +431,17 @@ class DataService:
         ]
         return Reply("chunked_link", {"header": {"success": True}, "rows": rows})
 
-    def season_results(self, p: dict[str, str], now: float) -> Reply:
+    def _season(self, p: dict[str, str]) -> tuple[int, tuple[int, int, int]]:
+        """The required ``season_id`` parameter and its (series index, year, quarter), or a 404."""
         season_id = _int(p, "season_id", required=True)
         assert season_id is not None
         decoded = self.world.decode_season(season_id)
         if decoded is None:
             raise DataError(404, "Not Found")
-        index, year, quarter = decoded
+        return season_id, decoded
+
+    def season_results(self, p: dict[str, str], now: float) -> Reply:
+        season_id, (index, year, quarter) = self._season(p)
         week = _int(p, "race_week_num")
         start = self.world.season_start(year, quarter)
         begin = start + (week or 0) * 7 * 86400
@@ -657,11 +661,7 @@ class DataService:
         )
 
     def season_schedule(self, p: dict[str, str], now: float) -> Reply:
-        season_id = _int(p, "season_id", required=True)
-        assert season_id is not None
-        decoded = self.world.decode_season(season_id)
-        if decoded is None:
-            raise DataError(404, "Not Found")
+        season_id, decoded = self._season(p)
         return Reply("link", {"success": True, "season_id": season_id, "schedules": self.payloads.schedule(*decoded)})
 
     def season_list(self, p: dict[str, str], now: float) -> Reply:
