@@ -16,7 +16,6 @@ import asyncio
 import base64
 import hashlib
 import logging
-import random
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from .backoff import backoff_delay
 from .clock import Clock
 from .config import ClientConfig
 from .errors import AuthError, ConfigurationError, RequestTimeoutError, TokenRateLimitedError, TransportError
@@ -197,10 +197,10 @@ class OAuthAuthenticator:
                 response = await self._http.post(url, data=form, timeout=self._config.request_timeout)
             except httpx.TimeoutException as exc:
                 error: Exception = RequestTimeoutError(f"iRacing token endpoint timed out: {exc}")
-                delay = _backoff(attempt)
+                delay = backoff_delay(attempt, base=0.5, cap=30.0)
             except httpx.TransportError as exc:
                 error = TransportError(f"iRacing token endpoint unreachable: {exc}")
-                delay = _backoff(attempt)
+                delay = backoff_delay(attempt, base=0.5, cap=30.0)
             else:
                 if response.status_code == 200:
                     return self._parse_tokens(response)
@@ -221,7 +221,7 @@ class OAuthAuthenticator:
                         f"iRacing token endpoint failed with HTTP {response.status_code}",
                         status=response.status_code,
                     )
-                    delay = _backoff(attempt)
+                    delay = backoff_delay(attempt, base=0.5, cap=30.0)
                 else:
                     raise AuthError(
                         f"iRacing refused the {fields['grant_type']} grant: HTTP {response.status_code} "
@@ -255,10 +255,6 @@ class OAuthAuthenticator:
         register_secret(tokens.access_token)
         register_secret(tokens.refresh_token)
         return tokens
-
-
-def _backoff(attempt: int) -> float:
-    return float(min(30.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -21,12 +21,12 @@ import csv
 import io
 import json
 import logging
-import random
 from typing import Any
 
 import httpx
 
 from .auth import OAuthAuthenticator
+from .backoff import backoff_delay
 from .clock import Clock
 from .config import ClientConfig
 from .errors import (
@@ -139,7 +139,7 @@ class Transport:
                     except _Retry as retry:
                         error = retry.error
             backoff_attempt += 1
-            delay = _backoff(backoff_attempt)
+            delay = backoff_delay(backoff_attempt, base=1.0, cap=20.0)
             elapsed = self._clock.time() - started - paused
             if elapsed + delay > self._config.max_retry_seconds:
                 raise error
@@ -170,7 +170,7 @@ class Transport:
                         raise LinkExpiredError(f"download link refused with HTTP {status}: {redact(url)}")
                     error = ServerError(f"download failed with HTTP {status}: {redact(url)}", status=status)
             attempt += 1
-            delay = _backoff(attempt)
+            delay = backoff_delay(attempt, base=1.0, cap=20.0)
             if self._clock.time() - started + delay > self._config.max_retry_seconds:
                 raise error
             self._metrics.retries += 1
@@ -221,8 +221,3 @@ def _json_dict(text: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
-
-
-def _backoff(attempt: int) -> float:
-    """Jittered exponential backoff: 1, 2, 4, 8, 16 s (capped at 20 s), each scaled by 0.5-1.0."""
-    return min(20.0, 2.0 ** (attempt - 1)) * random.uniform(0.5, 1.0)
