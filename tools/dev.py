@@ -67,7 +67,6 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_venv()
     action, rest = argv[0], argv[1:]
-    env = dict(os.environ)
     if action == "setup":
         return 0
     if action == "test":
@@ -77,7 +76,7 @@ def main(argv: list[str]) -> int:
     else:
         cmd = [str(BIN / "simlane"), *rest]
     os.chdir(ROOT)
-    return subprocess.call(cmd, env=env)
+    return subprocess.call(cmd)
 
 
 if __name__ == "__main__":

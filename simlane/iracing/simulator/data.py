@@ -9,7 +9,7 @@ from typing import Any
 
 from .catalog import SERIES
 from .payloads import Payloads, helmet
-from .world import EPOCH_2024, LEAGUE_SUBSESSION_BASE, Session, World, iso, mix
+from .world import EPOCH_2024, LEAGUE_SUBSESSION_BASE, SUBSESSION_BASE, Session, World, iso, mix
 
 NINETY_DAYS = 90 * 86400
 
@@ -329,7 +329,7 @@ class DataService:
         if not entrants:
             return None
         session = Session(1, start)  # GT3-length race
-        result = self.payloads._result(session, 0, entrants)
+        result = self.payloads.build_result(session, 0, entrants)
         if datetime.fromisoformat(result["end_time"]).timestamp() > now:
             return None
         result.update(
@@ -383,7 +383,7 @@ class DataService:
     def _result_or_404(self, p: dict[str, str], now: float) -> dict[str, Any]:
         sub_id = _int(p, "subsession_id", required=True)
         assert sub_id is not None
-        result = self.league_result(sub_id, now) if sub_id < 90_000_000 else self.payloads.result(sub_id)
+        result = self.league_result(sub_id, now) if sub_id < SUBSESSION_BASE else self.payloads.result(sub_id)
         if result is None or datetime.fromisoformat(result["end_time"]).timestamp() > now:
             raise DataError(404, "Not Found")
         return result

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import math
 from datetime import UTC, datetime
 from typing import Any
 
 from .catalog import CARS, CLASS_PACE, CLASSES, LICENSE_CATEGORY, SERIES, TRACK_BY_ID, TRACKS
+from .names import TEAM_WORDS
 from .world import Member, Session, World, iso, mix
 
 CAR_BY_ID = {c[0]: c for c in CARS}
@@ -53,9 +55,10 @@ class Payloads:
         splits = self.world.splits(session)
         if split >= len(splits):
             return None
-        return self._result(session, split, splits[split])
+        return self.build_result(session, split, splits[split])
 
-    def _result(self, session: Session, split: int, entrants: tuple[Member, ...]) -> dict[str, Any]:
+    def build_result(self, session: Session, split: int, entrants: tuple[Member, ...]) -> dict[str, Any]:
+        """``results/get`` of one split with these entrants (league races pass their own)."""
         w, s = self.world, session.series
         season_id, week, _, track_id = w.race_week(session.series_index, session.start)
         track = TRACK_BY_ID[track_id]
@@ -213,8 +216,6 @@ class Payloads:
         }
 
     def _team_name(self, first: Member) -> str:
-        from .names import TEAM_WORDS
-
         return f"{TEAM_WORDS[first.cust_id % len(TEAM_WORDS)]} Motorsport #{first.cust_id % 97}"
 
     def _driver_row(
@@ -664,8 +665,6 @@ class Payloads:
 
 def _sof(iratings: list[int]) -> int:
     """Strength of field as iRacing's community formula computes it (an exponential mean of iRatings)."""
-    import math
-
     if not iratings:
         return 0
     k = 1600 / math.log(2)

@@ -12,7 +12,6 @@ import json
 import math
 import secrets
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -404,7 +403,3 @@ class Simulator:
 
     async def _calls(self, request: web.Request) -> web.Response:
         return web.json_response(self.calls[-1000:])
-
-
-def wall_time() -> float:
-    return time.time()

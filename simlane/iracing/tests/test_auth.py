@@ -56,8 +56,6 @@ async def test_wrong_password_is_a_clear_auth_error(sim, make_client):
 
 
 async def test_unmasked_secret_is_rejected(sim):
-    from simlane.iracing.client.auth import _json_or_empty  # noqa: F401 - module import check only
-
     creds = Credentials()
     import httpx
 
