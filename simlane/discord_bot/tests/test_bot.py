@@ -2,37 +2,52 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pytest
 import simcord
 
 from simlane.discord_bot.bot import EXTENSIONS, SimLaneBot
 
 
-async def test_every_extension_loads_and_no_command_name_collides():
-    bot = SimLaneBot()
-    async with simcord.run(bot) as env:
-        guild = env.create_guild()
-        channel = guild.create_text_channel("general")
-        member = guild.add_member(env.create_user("alice"))
-        assert set(bot.extensions) == set(EXTENSIONS)
-        names = [c.qualified_name for c in bot.tree.walk_commands()]
-        assert len(names) == len(set(names))
-        assert "results preview" in member.available_commands(channel)
+@dataclass
+class Server:
+    bot: SimLaneBot
+    channel: simcord.ChannelHandle
+    member: simcord.MemberActor
 
 
-async def test_results_preview_shows_a_sample_embed_only_to_the_caller():
-    bot = SimLaneBot()
-    async with simcord.run(bot) as env:
-        guild = env.create_guild()
-        channel = guild.create_text_channel("general")
-        member = guild.add_member(env.create_user("alice"))
-        result = await member.slash(channel, "results preview")
-        assert result.ephemeral
-        assert result.response is not None
-        embed = result.response.embeds[0]
-        assert embed.title is not None and embed.title.startswith("🏁 ") and "— P4" in embed.title
-        assert {f.name for f in embed.fields} >= {"Field", "Laps", "Incidents", "SOF", "Best lap", "iRating"}
-        assert embed.footer.text is not None and embed.footer.text.startswith("Subsession ")
-        assert channel.last_message is None  # nothing was posted publicly
+@pytest.fixture
+def simcord_bot() -> SimLaneBot:
+    """The bot simcord's own `simcord_env` fixture runs (simcord's pytest plugin)."""
+    return SimLaneBot()
+
+
+@pytest.fixture
+def server(simcord_env: simcord.Env, simcord_bot: SimLaneBot) -> Server:
+    """The real bot in a simcord server with one text channel and one member."""
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("general")
+    return Server(simcord_bot, channel, guild.add_member(simcord_env.create_user("alice")))
+
+
+async def test_every_extension_loads_and_no_command_name_collides(server):
+    assert set(server.bot.extensions) == set(EXTENSIONS)
+    names = [c.qualified_name for c in server.bot.tree.walk_commands()]
+    assert len(names) == len(set(names))
+    assert "results preview" in server.member.available_commands(server.channel)
+
+
+async def test_results_preview_shows_a_sample_embed_only_to_the_caller(server):
+    channel = server.channel
+    result = await server.member.slash(channel, "results preview")
+    assert result.ephemeral
+    assert result.response is not None
+    embed = result.response.embeds[0]
+    assert embed.title is not None and embed.title.startswith("🏁 ") and "— P4" in embed.title
+    assert {f.name for f in embed.fields} >= {"Field", "Laps", "Incidents", "SOF", "Best lap", "iRating"}
+    assert embed.footer.text is not None and embed.footer.text.startswith("Subsession ")
+    assert channel.last_message is None  # nothing was posted publicly
 
 
 def test_command_reference_lists_every_slash_command():
