@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from simlane.core.models import TimeStampedModel
 
@@ -27,9 +28,16 @@ class GuildResultsConfig(TimeStampedModel):
     include_league = models.BooleanField(default=False, help_text="also post league sessions")
     status = models.CharField(max_length=16, choices=ConfigStatus.choices, default=ConfigStatus.OK)
     status_reason = models.CharField(max_length=200, blank=True)
+    admins_notified = models.BooleanField(
+        default=False, help_text="the admins were told the configuration is broken (told once per breakage)"
+    )
 
     def __str__(self) -> str:
         return f"results config of guild {self.guild_id}"
+
+    @property
+    def is_postable(self) -> bool:
+        return self.channel_id is not None and self.status == ConfigStatus.OK
 
 
 class TrackedDriver(TimeStampedModel):
@@ -39,6 +47,10 @@ class TrackedDriver(TimeStampedModel):
     cust_id = models.BigIntegerField(db_index=True, help_text="iRacing customer id")
     display_name = models.CharField(max_length=200, help_text="name at the time of tracking, for lists")
     added_by = models.BigIntegerField(null=True, blank=True, help_text="Discord user who added the driver")
+    tracked_since = models.DateTimeField(
+        default=timezone.now,
+        help_text="races that ended before this are not posted (tracking starts now, it does not replay history)",
+    )
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=["guild_id", "cust_id"], name="uniq_tracked_driver"),)
@@ -67,7 +79,11 @@ class PostedResult(TimeStampedModel):
     status = models.CharField(max_length=16, choices=PostStatus.choices, default=PostStatus.CLAIMED)
     nonce = models.CharField(max_length=25, help_text="Discord message nonce (≤ 25 characters)")
     message_id = models.BigIntegerField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0, help_text="sends tried; > 0 means a message may exist")
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="not before (after a 429 or 5xx)")
+    last_error = models.CharField(max_length=200, blank=True)
+    race_ended_at = models.DateTimeField(null=True, blank=True, help_text="the race's end (detection delay)")
+    posted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = (
@@ -82,6 +98,10 @@ class DriverPollState(TimeStampedModel):
     cust_id = models.BigIntegerField(unique=True)
     last_poll_at = models.DateTimeField(null=True, blank=True)
     last_race_at = models.DateTimeField(null=True, blank=True, help_text="end time of the newest race seen")
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="when the poller is due")
+    recent_series = models.JSONField(
+        default=dict, blank=True, help_text="series id -> epoch seconds of the newest race seen in it (last day only)"
+    )
 
 
 class CachedSubsession(TimeStampedModel):

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 import discord
 from discord.ext import commands
+
+from simlane.iracing.client import IRacingClient
 
 from .tree import SimLaneTree
 
@@ -14,14 +18,31 @@ logger = logging.getLogger(__name__)
 EXTENSIONS = ("simlane.discord_bot.exts.results",)
 
 
-class SimLaneBot(commands.Bot):
-    """Loads every extension in ``setup_hook`` and syncs slash commands to one guild or globally."""
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
-    def __init__(self, *, dev_guild_id: int | None = None, extensions: tuple[str, ...] = EXTENSIONS) -> None:
+
+class SimLaneBot(commands.Bot):
+    """Loads every extension in ``setup_hook`` and syncs slash commands to one guild or globally.
+
+    It carries what the extensions share: the iRacing client (None when no iRacing access is configured; commands
+    that need it say so) and the clock (the simulator's accelerated one in the demo).
+    """
+
+    def __init__(
+        self,
+        *,
+        dev_guild_id: int | None = None,
+        extensions: tuple[str, ...] = EXTENSIONS,
+        iracing: IRacingClient | None = None,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
         intents = discord.Intents.default()
         super().__init__(command_prefix=commands.when_mentioned, intents=intents, tree_cls=SimLaneTree)
         self.dev_guild_id = dev_guild_id
         self.extension_names = extensions
+        self.iracing = iracing
+        self.now = now
 
     async def setup_hook(self) -> None:
         for name in self.extension_names:

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from simlane.core.errors import ApplicationError
+from simlane.iracing.client import IRacingError, MaintenanceError
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,13 @@ class SimLaneTree(app_commands.CommandTree[discord.Client]):
         original = getattr(error, "original", error)
         if isinstance(original, ApplicationError):
             message = original.message
+        elif isinstance(original, MaintenanceError):
+            message = "iRacing is in maintenance right now. Nothing was changed; please try again later."
+        elif isinstance(original, IRacingError):
+            logger.warning(
+                "iRacing failed during /%s: %s", getattr(interaction.command, "qualified_name", "?"), original
+            )
+            message = "iRacing did not answer in time. Nothing was changed; please try again in a minute."
         elif isinstance(error, app_commands.MissingPermissions):
             message = "You need the Manage Server permission to do that."
         elif isinstance(error, app_commands.CheckFailure):

@@ -23,7 +23,7 @@ class SimClock:
         return self._origin + (time.monotonic() - self._mono) * self.speed + self._offset
 
     def advance(self, seconds: float) -> None:
-        """Jump forward (tests use this to make races finish without waiting)."""
+        """Jump forward (tests use this to make races finish without waiting; ``speed=0`` clocks move only so)."""
         self._offset += seconds
 
     def set_speed(self, speed: float) -> None:
@@ -31,4 +31,8 @@ class SimClock:
         self._origin, self._mono, self._offset, self.speed = now, time.monotonic(), 0.0, speed
 
     async def sleep(self, seconds: float) -> None:
+        if self.speed == 0:  # a stopped clock (benchmarks): sleeping is what moves it
+            self.advance(max(0.0, seconds))
+            await asyncio.sleep(0)
+            return
         await asyncio.sleep(max(0.0, seconds) / self.speed)

@@ -69,8 +69,9 @@ def _bool(params: dict[str, str], name: str) -> bool:
 class DataService:
     """Answers /data/<service>/<method> from the world, as of the simulator clock's ``now``."""
 
-    def __init__(self, world: World, owner_cust_id: int) -> None:
+    def __init__(self, world: World, owner_cust_id: int, *, result_delay: float = 0.0) -> None:
         self.world = world
+        self.result_delay = result_delay
         self.payloads = Payloads(world)
         self.owner_cust_id = owner_cust_id
         self.routes: dict[str, Callable[[dict[str, str], float], Reply]] = {
@@ -129,6 +130,8 @@ class DataService:
         route = self.routes.get(endpoint)
         if route is None:
             raise DataError(404, "Not Found")
+        if endpoint.startswith("results/") or endpoint == "stats/member_recent_races":
+            now -= self.result_delay  # results are published a little after the chequered flag
         return route(params, now)
 
     # -- members ---------------------------------------------------------------------------------------------------

@@ -64,6 +64,12 @@ class SimulatorConfig:
     token_min_interval: float = 0.0  # token calls closer than this are answered 400 unauthorized_client
     link_content_type: str = "application/json"
     replay_dir: Path | None = None
+    # Simulated seconds after a session's end before its result can be searched or fetched (iRacing does not
+    # document this lag; SimLane's poller assumes it is under a minute, see results/poller/policy.py).
+    result_delay: float = 0.0
+    # Simulated seconds each /data request moves the clock forward. Benchmarks set it to rate_window / budget to
+    # model a client that spends its whole rate budget, so simulated time passes as the budget would allow.
+    request_cost: float = 0.0
     credentials: Credentials = field(default_factory=Credentials)
 
 
@@ -83,7 +89,7 @@ class Simulator:
         self.data: DataService | ReplayData = (
             ReplayData(self.config.replay_dir)
             if self.config.replay_dir
-            else DataService(self.world, self.world.members[0].cust_id)
+            else DataService(self.world, self.world.members[0].cust_id, result_delay=self.config.result_delay)
         )
         self.faults = FaultPlan()
         self.calls: list[dict[str, Any]] = []
@@ -237,6 +243,8 @@ class Simulator:
 
     async def _data(self, request: web.Request) -> web.StreamResponse:
         endpoint = request.match_info["endpoint"].strip("/")
+        if self.config.request_cost:
+            self.clock.advance(self.config.request_cost)
         now = self.clock.time()
         if self.config.latency:
             await asyncio.sleep(self.config.latency)

@@ -1,0 +1,104 @@
+"""From a finished subsession to ledger claims: fetch each result once, find every tracked driver in it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from simlane.iracing.client import IRacingClient, NotFoundError
+from simlane.iracing.client.models import SubsessionResult
+
+from .. import aio
+from ..selectors import Subscription
+from ..services import PostClaim
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPE_RACE = 5  # practice 2, qualify 3, time trial 4, race 5
+
+
+def race_kind(result: SubsessionResult) -> str:
+    """``league``, ``hosted`` or ``series`` (official and unofficial series races)."""
+    if result.league_id:
+        return "league"
+    if result.private_session_id or not result.series_id:
+        return "hosted"
+    return "series"
+
+
+def participants(result: SubsessionResult) -> list[int]:
+    """The cust_ids of every driver in the main event, team members included (team rows carry no cust_id)."""
+    race = result.main_event()
+    if race is None:
+        return []
+    out: list[int] = []
+    for row in race.results:
+        if row.cust_id is not None:
+            out.append(row.cust_id)
+        out += [d.cust_id for d in row.driver_results if d.cust_id is not None]
+    return out
+
+
+def wants(sub: Subscription, result: SubsessionResult) -> bool:
+    """Whether this server asked for this kind of race, and the race ended after the driver was tracked."""
+    if result.event_type != EVENT_TYPE_RACE:
+        return False
+    if result.end_time is not None and result.end_time < sub.tracked_since:
+        return False
+    kind = race_kind(result)
+    if kind == "league":
+        return sub.include_league
+    if kind == "hosted":
+        return sub.include_hosted
+    return result.official_session or not sub.official_only
+
+
+def claims_for_result(result: SubsessionResult, subscriptions: Mapping[int, list[Subscription]]) -> list[PostClaim]:
+    """One claim per (server, tracked driver in the race) that the server wants."""
+    return [
+        PostClaim(sub.guild_id, result.subsession_id, cust_id, sub.channel_id, result.end_time)
+        for cust_id in participants(result)
+        for sub in subscriptions.get(cust_id, ())
+        if wants(sub, result)
+    ]
+
+
+@dataclass
+class FetchStats:
+    fetched: int = 0
+    cache_hits: int = 0
+
+
+class SubsessionFetcher:
+    """Fetches each subsession's results once: from the database cache, from a request already in flight, or from
+    iRacing, whatever the number of drivers and servers that ask."""
+
+    def __init__(self, client: IRacingClient) -> None:
+        self.client = client
+        self.stats = FetchStats()
+        self._inflight: dict[int, asyncio.Task[SubsessionResult | None]] = {}
+
+    async def get(self, subsession_id: int) -> SubsessionResult | None:
+        """The result, or None when iRacing has none (404: not finished or not visible to this account)."""
+        task = self._inflight.get(subsession_id)
+        if task is None:
+            task = asyncio.ensure_future(self._load(subsession_id))
+            self._inflight[subsession_id] = task
+            task.add_done_callback(lambda _t: self._inflight.pop(subsession_id, None))
+        return await asyncio.shield(task)
+
+    async def _load(self, subsession_id: int) -> SubsessionResult | None:
+        payload = await aio.cached_subsession_payload(subsession_id=subsession_id)
+        if payload is not None:
+            self.stats.cache_hits += 1
+            return SubsessionResult.model_validate(payload)
+        try:
+            result = await self.client.results_get(subsession_id)
+        except NotFoundError:
+            logger.info("subsession %s has no results (yet)", subsession_id)
+            return None
+        self.stats.fetched += 1
+        await aio.subsession_cache_store(subsession_id=subsession_id, payload=result.model_dump(mode="json"))
+        return result

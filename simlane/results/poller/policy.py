@@ -1,0 +1,70 @@
+"""When to search a driver again: the adaptive schedule, as pure functions.
+
+The assumptions about iRacing behind it (docs/poller.md has the reasoning; the simulator models each one):
+
+1. A race can only appear in a driver's search results after its session ends, and it appears within
+   ``publish_margin`` of the end (the simulator's ``result_delay``). A later one is still found, because every
+   search window overlaps the previous one by ``overlap``.
+2. Official sessions run on the published schedule: ``season/race_guide`` lists every session starting in the next
+   three hours with its end time (one call serves every driver).
+3. Drivers who raced recently race again soon, mostly in the series they raced recently; drivers who have not
+   raced for days rarely start again in the next hour. So an active driver is searched right after each session
+   of their recent series ends, and at least every ``active_max``; others every ``recent_max`` or
+   ``dormant_max``. Those maxima bound the delay for a driver whose habits change.
+4. A driver is in one session at a time: when another tracked driver's result shows them in a race that covered
+   the time since their last search, that race is their news; they need no search of their own for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    interval: timedelta = timedelta(seconds=120)  # one poller cycle (the seed's POLL_INTERVAL_SEC)
+    publish_margin: timedelta = timedelta(seconds=60)
+    overlap: timedelta = timedelta(minutes=30)
+    first_window: timedelta = timedelta(hours=48)  # the first search of a driver looks this far back
+    active_window: timedelta = timedelta(hours=24)
+    active_max: timedelta = timedelta(minutes=30)
+    recent_window: timedelta = timedelta(days=7)
+    recent_max: timedelta = timedelta(minutes=60)
+    dormant_max: timedelta = timedelta(minutes=120)
+
+    def is_active(self, now: datetime, last_race_at: datetime | None) -> bool:
+        return last_race_at is not None and now - last_race_at <= self.active_window
+
+
+def recent_series_ids(recent: Mapping[str, float], now: datetime, policy: PollPolicy) -> list[int]:
+    """Series the driver raced in within the active window."""
+    horizon = (now - policy.active_window).timestamp()
+    return [int(k) for k, ts in recent.items() if ts >= horizon]
+
+
+def next_poll_at(
+    *,
+    now: datetime,
+    cust_id: int,
+    last_race_at: datetime | None,
+    recent_series: Mapping[str, float],
+    series_ends: Mapping[int, Sequence[datetime]],
+    policy: PollPolicy,
+) -> datetime:
+    """The earliest time the driver is worth searching again."""
+    if policy.is_active(now, last_race_at):
+        candidates = [now + policy.active_max]
+        for series_id in recent_series_ids(recent_series, now, policy):
+            candidates += [
+                e + policy.publish_margin for e in series_ends.get(series_id, ()) if e + policy.publish_margin > now
+            ]
+        return min(candidates)
+    assert policy.recent_window > policy.active_window
+    recent = last_race_at is not None and now - last_race_at <= policy.recent_window
+    gap = policy.recent_max if recent else policy.dormant_max
+    # Spread quiet drivers over the last quarter of their gap so they do not all come due in the same cycle
+    # (a burst would delay the searches of active drivers behind it); the maximum delay stays ``gap``.
+    spread = (cust_id * 2654435761 % 2**32) / 2**32  # Knuth's multiplicative hash: stable across runs
+    return now + gap * (0.75 + 0.25 * spread)

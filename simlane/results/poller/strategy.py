@@ -1,0 +1,205 @@
+"""SimLane's poller: adaptive per-driver searches, each result fetched once, every tracked driver in it handled.
+
+One :meth:`ResultsPoller.cycle` searches the drivers that are due (policy.py says when a driver is due and why),
+fetches each new subsession once, claims a ledger row for every server that tracks any driver in it, and moves
+poll state forward. Posting is the outbox's job. The cycle's searches share the client's rate budget; one driver's
+failure is logged and retried next cycle, and iRacing maintenance ends the cycle early without losing state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
+from simlane.iracing.client.models import SearchResultRow, SubsessionResult
+
+from .. import aio
+from ..models import DriverPollState
+from ..selectors import Subscription
+from .ingest import EVENT_TYPE_RACE, SubsessionFetcher, claims_for_result, participants, race_kind
+from .policy import PollPolicy, next_poll_at
+
+logger = logging.getLogger(__name__)
+
+GUIDE_REFRESH_SECONDS = 20 * 60  # the race guide covers three hours; refreshing every 20 minutes keeps 2h40 ahead
+HANDLED_MEMORY = 20_000
+MAX_WINDOW = timedelta(days=89)  # iRacing refuses search windows over 90 days
+
+
+@dataclass
+class CycleReport:
+    due: int = 0
+    searched: int = 0
+    skipped: int = 0  # due, but another driver's result already covered them
+    claims: int = 0
+    errors: int = 0
+    maintenance: bool = False
+
+
+class ResultsPoller:
+    def __init__(
+        self,
+        client: IRacingClient,
+        *,
+        now: Callable[[], datetime],
+        policy: PollPolicy | None = None,
+        concurrency: int = 4,
+        fetcher: SubsessionFetcher | None = None,
+    ) -> None:
+        self.client = client
+        self.now = now
+        self.policy = policy or PollPolicy()
+        self.concurrency = concurrency
+        self.fetcher = fetcher or SubsessionFetcher(client)
+        self.series_ends: dict[int, list[datetime]] = {}
+        self._guide_at: float | None = None
+        self._handled: OrderedDict[int, None] = OrderedDict()
+
+    async def cycle(self) -> CycleReport:
+        report = CycleReport()
+        now = self.now()
+        subs = await aio.subscriptions_by_driver()
+        if not subs:
+            return report
+        known = await aio.poll_states(cust_ids=subs.keys())
+        states = {c: known.get(c) or DriverPollState(cust_id=c, recent_series={}) for c in subs}
+        try:
+            await self._refresh_guide(now)
+        except MaintenanceError:
+            report.maintenance = True
+            return report
+        except IRacingError as exc:  # the guide only sharpens the schedule; the caps still hold without it
+            logger.warning("race guide unavailable: %s", exc)
+        touched: set[int] = set()
+        due = [c for c, s in states.items() if s.next_poll_at is None or s.next_poll_at <= now]
+        due.sort(key=lambda c: (not self.policy.is_active(now, states[c].last_race_at), states[c].next_poll_at or now))
+        report.due = len(due)
+        queue = deque(due)
+
+        async def worker() -> None:
+            while queue and not report.maintenance:
+                cust_id = queue.popleft()
+                st = states[cust_id]
+                if st.next_poll_at is not None and st.next_poll_at > now:
+                    report.skipped += 1
+                    continue
+                try:
+                    await self._search(cust_id, subs, states, touched, now, report)
+                except MaintenanceError:
+                    report.maintenance = True
+                except IRacingError as exc:
+                    report.errors += 1
+                    logger.warning("searching driver %s failed (retried next cycle): %s", cust_id, exc)
+
+        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        if touched:
+            await aio.poll_states_save(states=[states[c] for c in touched])
+        return report
+
+    async def _refresh_guide(self, now: datetime) -> None:
+        if self._guide_at is not None and now.timestamp() - self._guide_at < GUIDE_REFRESH_SECONDS:
+            return
+        guide = await self.client.race_guide(start_from=now, include_end_after_from=True)
+        ends: dict[int, list[datetime]] = {}
+        for s in guide.sessions:
+            if s.series_id is not None and s.end_time is not None:
+                ends.setdefault(s.series_id, []).append(s.end_time)
+        self.series_ends = {k: sorted(v) for k, v in ends.items()}
+        self._guide_at = now.timestamp()
+
+    async def _search(
+        self,
+        cust_id: int,
+        subs: dict[int, list[Subscription]],
+        states: dict[int, DriverPollState],
+        touched: set[int],
+        now: datetime,
+        report: CycleReport,
+    ) -> None:
+        st = states[cust_id]
+        p = self.policy
+        begin = (
+            now - p.first_window
+            if st.last_poll_at is None
+            else max(st.last_poll_at - p.overlap, now - MAX_WINDOW)
+        )
+        rows: list[SearchResultRow] = await self.client.search_series(
+            cust_id=cust_id, finish_range_begin=begin, finish_range_end=now, event_types=[EVENT_TYPE_RACE]
+        )
+        if any(s.include_hosted or s.include_league for s in subs[cust_id]):
+            rows += await self.client.search_hosted(cust_id=cust_id, finish_range_begin=begin, finish_range_end=now)
+        report.searched += 1
+        since = min(s.tracked_since for s in subs[cust_id])
+        for row in rows:
+            if row.event_type not in (None, EVENT_TYPE_RACE):
+                continue
+            self._note_race(st, row.end_time, row.series_id if not row.league_id else None)
+            if row.subsession_id in self._handled or (row.end_time is not None and row.end_time < since):
+                continue  # already handled here, or older than the tracking: learn from the row, fetch nothing
+            result = await self.fetcher.get(row.subsession_id)
+            if result is not None:  # None: not visible yet; the next window overlaps this one
+                report.claims += await self._ingest(result, cust_id, subs, states, touched, now)
+        st.last_poll_at = now
+        st.next_poll_at = self._next(st, now)
+        touched.add(cust_id)
+
+    async def _ingest(
+        self,
+        result: SubsessionResult,
+        polled: int,
+        subs: dict[int, list[Subscription]],
+        states: dict[int, DriverPollState],
+        touched: set[int],
+        now: datetime,
+    ) -> int:
+        """Claim posts for every tracked driver in the race and move their poll state (cross-driver discovery)."""
+        self._handled[result.subsession_id] = None
+        while len(self._handled) > HANDLED_MEMORY:
+            self._handled.popitem(last=False)
+        created: int = await aio.posts_claim(claims=claims_for_result(result, subs))
+        series_id = result.series_id if race_kind(result) == "series" else None
+        for cust_id in set(participants(result)) & subs.keys():
+            st = states[cust_id]
+            self._note_race(st, result.end_time, series_id)
+            touched.add(cust_id)
+            if cust_id == polled:
+                continue
+            covered = (
+                st.last_poll_at is not None
+                and result.start_time is not None
+                and result.end_time is not None
+                and st.last_poll_at >= result.start_time
+            )
+            if covered and result.end_time is not None:
+                # They were in this race since their last search, so it is their only news until it ended.
+                st.last_poll_at = max(st.last_poll_at or result.end_time, result.end_time)
+                st.next_poll_at = self._next(st, now)
+            else:
+                st.next_poll_at = min(st.next_poll_at or now, self._next(st, now))
+        return created
+
+    def _note_race(self, st: DriverPollState, end: datetime | None, series_id: int | None) -> None:
+        if end is None:
+            return
+        if st.last_race_at is None or end > st.last_race_at:
+            st.last_race_at = end
+        if series_id:
+            key = str(series_id)
+            st.recent_series[key] = max(st.recent_series.get(key, 0.0), end.timestamp())
+
+    def _next(self, st: DriverPollState, now: datetime) -> datetime:
+        horizon = (now - self.policy.active_window).timestamp()
+        st.recent_series = {k: v for k, v in st.recent_series.items() if v >= horizon}
+        return next_poll_at(
+            now=now,
+            cust_id=st.cust_id,
+            last_race_at=st.last_race_at,
+            recent_series=st.recent_series,
+            series_ends=self.series_ends,
+            policy=self.policy,
+        )

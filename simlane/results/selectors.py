@@ -1,0 +1,113 @@
+"""Reads for the results bot. Every query is scoped by guild where a guild is involved."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+
+from .models import (
+    CachedSubsession,
+    ConfigStatus,
+    DriverPollState,
+    GuildResultsConfig,
+    PostedResult,
+    PostStatus,
+    ResultsMode,
+    TrackedDriver,
+)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One server's wish to see one driver's races: where they go and which races count."""
+
+    guild_id: int
+    cust_id: int
+    channel_id: int
+    tracked_since: datetime
+    official_only: bool
+    include_hosted: bool
+    include_league: bool
+
+
+def results_config_get(*, guild_id: int) -> GuildResultsConfig | None:
+    return GuildResultsConfig.objects.filter(guild_id=guild_id).first()
+
+
+def tracked_driver_list(*, guild_id: int) -> list[TrackedDriver]:
+    return list(TrackedDriver.objects.filter(guild_id=guild_id).order_by("display_name", "cust_id"))
+
+
+def tracked_driver_get(*, guild_id: int, cust_id: int) -> TrackedDriver | None:
+    return TrackedDriver.objects.filter(guild_id=guild_id, cust_id=cust_id).first()
+
+
+def subscriptions_by_driver(*, cust_ids: Iterable[int] | None = None) -> dict[int, list[Subscription]]:
+    """Every tracked driver whose server has a working results channel, with that server's rules."""
+    configs = {
+        c.guild_id: c
+        for c in GuildResultsConfig.objects.filter(channel_id__isnull=False, status=ConfigStatus.OK).only(
+            "guild_id", "channel_id", "mode", "include_hosted", "include_league"
+        )
+    }
+    rows = TrackedDriver.objects.filter(guild_id__in=list(configs)).only("guild_id", "cust_id", "tracked_since")
+    if cust_ids is not None:
+        rows = rows.filter(cust_id__in=list(cust_ids))
+    out: dict[int, list[Subscription]] = defaultdict(list)
+    for row in rows:
+        c = configs[row.guild_id]
+        assert c.channel_id is not None
+        out[row.cust_id].append(
+            Subscription(
+                guild_id=row.guild_id,
+                cust_id=row.cust_id,
+                channel_id=c.channel_id,
+                tracked_since=row.tracked_since,
+                official_only=c.mode == ResultsMode.OFFICIAL,
+                include_hosted=c.include_hosted,
+                include_league=c.include_league,
+            )
+        )
+    return dict(out)
+
+
+def poll_states(*, cust_ids: Iterable[int]) -> dict[int, DriverPollState]:
+    return {s.cust_id: s for s in DriverPollState.objects.filter(cust_id__in=list(cust_ids))}
+
+
+def cached_subsession_payload(*, subsession_id: int) -> dict[str, object] | None:
+    row = CachedSubsession.objects.filter(subsession_id=subsession_id).only("payload").first()
+    return row.payload if row else None
+
+
+def posts_due(*, now: datetime, limit: int = 100) -> list[PostedResult]:
+    """Claimed posts whose server can receive them and whose back-off (if any) has passed, oldest first."""
+    postable = GuildResultsConfig.objects.filter(channel_id__isnull=False, status=ConfigStatus.OK).values("guild_id")
+    return list(
+        PostedResult.objects.filter(status=PostStatus.CLAIMED, guild_id__in=postable)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def posts_pending_count(*, guild_id: int) -> int:
+    return PostedResult.objects.filter(guild_id=guild_id, status=PostStatus.CLAIMED).count()
+
+
+def latest_post(*, guild_id: int, cust_id: int) -> PostedResult | None:
+    return (
+        PostedResult.objects.filter(guild_id=guild_id, cust_id=cust_id, status=PostStatus.POSTED)
+        .order_by("-race_ended_at")
+        .first()
+    )
+
+
+def claimed_guilds(*, subsession_id: int, cust_id: int) -> set[int]:
+    """Servers that already have a ledger row for this driver in this subsession."""
+    return set(
+        PostedResult.objects.filter(subsession_id=subsession_id, cust_id=cust_id).values_list("guild_id", flat=True)
+    )
