@@ -47,10 +47,13 @@ def tracked_driver_get(*, guild_id: int, cust_id: int) -> TrackedDriver | None:
 
 
 def subscriptions_by_driver(*, cust_ids: Iterable[int] | None = None) -> dict[int, list[Subscription]]:
-    """Every tracked driver whose server has a working results channel, with that server's rules."""
+    """Every tracked driver whose server has a results channel, with that server's rules.
+
+    A broken channel still collects claims: they wait in the ledger and are posted when an admin fixes the channel.
+    """
     configs = {
         c.guild_id: c
-        for c in GuildResultsConfig.objects.filter(channel_id__isnull=False, status=ConfigStatus.OK).only(
+        for c in GuildResultsConfig.objects.filter(channel_id__isnull=False).only(
             "guild_id", "channel_id", "mode", "include_hosted", "include_league"
         )
     }

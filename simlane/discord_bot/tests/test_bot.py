@@ -59,7 +59,12 @@ def test_command_reference_lists_every_slash_command():
     out = io.StringIO()
     call_command("bot", "commands", "--json", stdout=out)
     catalog = json.loads(out.getvalue())
-    assert [c["name"] for c in catalog] == ["results preview"]
+    names = [c["name"] for c in catalog]
+    assert {"track", "untrack", "tracked", "results channel", "results mode", "results last", "results preview"} <= set(
+        names
+    )
+    configuring = {c["name"] for c in catalog if "manage_guild" in c["permissions"]}
+    assert configuring == {"results channel", "results mode"}
     assert all(c["description"] for c in catalog)
 
 

@@ -23,7 +23,7 @@ def race_kind(result: SubsessionResult) -> str:
     """``league``, ``hosted`` or ``series`` (official and unofficial series races)."""
     if result.league_id:
         return "league"
-    if result.private_session_id or not result.series_id:
+    if (result.private_session_id or -1) > 0 or not result.series_id:  # official races carry -1
         return "hosted"
     return "series"
 

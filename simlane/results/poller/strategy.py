@@ -123,11 +123,7 @@ class ResultsPoller:
     ) -> None:
         st = states[cust_id]
         p = self.policy
-        begin = (
-            now - p.first_window
-            if st.last_poll_at is None
-            else max(st.last_poll_at - p.overlap, now - MAX_WINDOW)
-        )
+        begin = now - p.first_window if st.last_poll_at is None else max(st.last_poll_at - p.overlap, now - MAX_WINDOW)
         rows: list[SearchResultRow] = await self.client.search_series(
             cust_id=cust_id, finish_range_begin=begin, finish_range_end=now, event_types=[EVENT_TYPE_RACE]
         )

@@ -10,6 +10,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from simlane.discord_bot.commands_catalog import command_catalog
 
+# discord.py's flag names where Discord's own UI says something else.
+DISCORD_NAMES = {"manage_guild": "Manage Server"}
+
 
 class Command(BaseCommand):
     help = "Discord bot tools. `commands` lists every slash command (the README's reference is generated from it)."
@@ -29,5 +32,5 @@ class Command(BaseCommand):
             options = ", ".join(
                 f"`{o['name']}`{'' if o['required'] else ' (optional)'}: {o['description']}" for o in c["options"]
             )
-            needs = ", ".join(p.replace("_", " ").title() for p in c["permissions"]) or "—"
+            needs = ", ".join(DISCORD_NAMES.get(p, p.replace("_", " ").title()) for p in c["permissions"]) or "—"
             self.stdout.write(f"| `/{c['name']}` | {c['description']} | {options or '—'} | {needs} |")
