@@ -55,12 +55,17 @@ def next_poll_at(
 ) -> datetime:
     """The earliest time the driver is worth searching again."""
     if policy.is_active(now, last_race_at):
-        candidates = [now + policy.active_max]
-        for series_id in recent_series_ids(recent_series, now, policy):
-            candidates += [
-                e + policy.publish_margin for e in series_ends.get(series_id, ()) if e + policy.publish_margin > now
-            ]
-        return min(candidates)
+        cap = now + policy.active_max
+        after_ends = [
+            e + policy.publish_margin
+            for series_id in recent_series_ids(recent_series, now, policy)
+            for e in series_ends.get(series_id, ())
+            if e + policy.publish_margin > now
+        ]
+        first = min(after_ends, default=None)
+        # A session ending just before the cap would be searched before its result is out: stretch the cap to the
+        # moment after that end instead (by at most ``publish_margin``).
+        return first if first is not None and first <= cap + policy.publish_margin else cap
     assert policy.recent_window > policy.active_window
     recent = last_race_at is not None and now - last_race_at <= policy.recent_window
     gap = policy.recent_max if recent else policy.dormant_max

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from simlane.bench.client import run_client_bench
+from simlane.bench.poller import Scenario, StrategyResult, run_poller_bench
 
 
 class Command(BaseCommand):
@@ -19,7 +20,16 @@ class Command(BaseCommand):
         client.add_argument("--latency", type=float, default=0.08, help="seconds per request (default 0.08)")
         client.add_argument("--concurrency", type=int, default=4, help="SimLane's concurrency limit (default 4)")
 
+        poller = sub.add_parser("poller", help="SimLane's results poller vs the seed's algorithm (Data API calls)")
+        poller.add_argument("--drivers", type=int, default=1000, help="tracked drivers (default 1000)")
+        poller.add_argument("--guilds", type=int, default=50, help="Discord servers tracking them (default 50)")
+        poller.add_argument("--hours", type=float, default=24.0, help="simulated hours measured (default 24)")
+        poller.add_argument("--seed", type=int, default=1, help="simulated world (default 1)")
+
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["bench"] == "poller":
+            self._poller(opts)
+            return
         result = run_client_bench(
             results=opts["results"],
             latency=opts["latency"],
@@ -32,3 +42,33 @@ class Command(BaseCommand):
             f"429s seen: {result.rate_limited}"
         )
         self.stdout.write(f"ratio (iracingdataapi / SimLane wall time): {result.ratio:.2f}x")
+
+    def _poller(self, opts: dict[str, Any]) -> None:
+        from django.db import connection
+
+        scenario = Scenario(drivers=opts["drivers"], guilds=opts["guilds"], hours=opts["hours"], seed=opts["seed"])
+        self.stdout.write(
+            f"{scenario.drivers} drivers in {scenario.guilds} servers, {scenario.hours:g} simulated hours "
+            f"(+{scenario.tail_hours:g} h to let late detections land), poll interval {scenario.interval:g} s"
+        )
+        # A throw-away database: the benchmark never touches SimLane's own data.
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            results = run_poller_bench(scenario, progress=self.stdout.write)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        two = scenario.interval * 2
+        for r in results:
+            self.stdout.write(
+                f"{r.name:9s} {r.calls:7d} /data calls, {r.posted:5d} posted ({r.expected} expected), "
+                f"{r.calls_per_post:7.1f} calls/post, delay p50 {StrategyResult.pct(r.delays, 50):5.0f} s "
+                f"p95 {StrategyResult.pct(r.delays, 95):5.0f} s, p95 for drivers who raced in the previous day "
+                f"{StrategyResult.pct(r.delays_recent, 95):5.0f} s (two intervals: {two:.0f} s), max "
+                f"{max(r.delays, default=float('nan')):5.0f} s, duplicates {r.duplicates}, misses {r.misses}, "
+                f"wall {r.wall_seconds:.0f} s"
+            )
+        simlane, baseline = results
+        self.stdout.write(
+            f"ratio (baseline / SimLane Data API calls per posted result): "
+            f"{baseline.calls_per_post / simlane.calls_per_post:.2f}x"
+        )

@@ -1,0 +1,214 @@
+"""Benchmark: SimLane's results poller against the seed's algorithm, on the same simulated world, in one run.
+
+Both run against the iRacing simulator on a stopped clock that moves by ``rate_window / rate_limit`` per /data
+request (the request cost of a client that spends its whole budget: 240 requests a minute) and jumps to the next
+poll cycle when a poller is idle. So simulated time passes exactly as the rate budget allows, and a 24-hour day
+takes minutes. Both claim and post through the same ledger and outbox into a recorder; only detection differs.
+
+Measured per strategy: Data API (/data) calls per posted result, detection delay (simulated seconds from a race's
+end to its post) p50/p95 overall and for drivers who raced in the previous 24 hours, duplicates and misses against
+the world's ground truth (every race of every tracked driver that ended in the measured window).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from asgiref.sync import sync_to_async
+
+from simlane.core.db import close_async_connections
+from simlane.iracing.client import IRacingClient
+from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
+from simlane.iracing.simulator.local import demo_client_config
+from simlane.iracing.simulator.world import World
+from simlane.results.models import (
+    CachedSubsession,
+    DriverPollState,
+    GuildResultsConfig,
+    PostedResult,
+    TrackedDriver,
+)
+from simlane.results.poller import BaselinePoller, Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
+
+T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
+RATE_LIMIT = 240  # /data requests per 60 s (fact sheet §3.1)
+RESULT_DELAY = 30.0  # simulated seconds from the chequered flag to a searchable result
+CHANNEL_OFFSET = 1_000_000
+
+
+@dataclass
+class StrategyResult:
+    name: str
+    calls: int = 0
+    posted: int = 0
+    duplicates: int = 0
+    misses: int = 0
+    expected: int = 0
+    delays: list[float] = field(default_factory=list)
+    delays_recent: list[float] = field(default_factory=list)
+    wall_seconds: float = 0.0
+
+    @property
+    def calls_per_post(self) -> float:
+        return self.calls / max(1, self.posted)
+
+    @staticmethod
+    def pct(values: list[float], q: float) -> float:
+        if not values:
+            return float("nan")
+        return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    drivers: int
+    guilds: int
+    hours: float
+    seed: int = 1
+    interval: float = 120.0
+    tail_hours: float = 2.25  # keep polling after the window so the slowest allowed detection still lands
+
+    def subscriptions(self, world: World) -> list[tuple[int, int]]:
+        """(guild index, cust_id): every driver in one server, one in five also in the next server."""
+        pairs = []
+        for i, m in enumerate(world.members[: self.drivers]):
+            g = i % self.guilds
+            pairs.append((g, m.cust_id))
+            if i % 5 == 0 and self.guilds > 1:
+                pairs.append(((g + 1) % self.guilds, m.cust_id))
+        return pairs
+
+
+class Recorder:
+    """The benchmark's Discord: records what was posted, when (simulated time), and for whom."""
+
+    def __init__(self, clock: SimClock) -> None:
+        self.clock = clock
+        self.posts: list[tuple[int, int, int, float]] = []  # guild, subsession, cust, time
+
+    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
+        row = await sync_to_async(PostedResult.objects.values("guild_id", "subsession_id", "cust_id").get)(nonce=nonce)
+        self.posts.append((row["guild_id"], row["subsession_id"], row["cust_id"], self.clock.time()))
+        return len(self.posts)
+
+    async def find_sent(self, *, channel_id: int, embed: dict[str, Any]) -> int | None:
+        return None
+
+    async def notify_admins(self, *, guild_id: int, text: str) -> None:
+        return None
+
+
+def _reset_db(scenario: Scenario, world: World) -> None:
+    for model in (PostedResult, CachedSubsession, DriverPollState, TrackedDriver, GuildResultsConfig):
+        model.objects.all().delete()
+    GuildResultsConfig.objects.bulk_create(
+        GuildResultsConfig(guild_id=g + 1, channel_id=CHANNEL_OFFSET + g + 1) for g in range(scenario.guilds)
+    )
+    TrackedDriver.objects.bulk_create(
+        TrackedDriver(guild_id=g + 1, cust_id=c, display_name=world.by_id[c].display_name, tracked_since=T0)
+        for g, c in scenario.subscriptions(world)
+    )
+
+
+def ground_truth(scenario: Scenario, world: World) -> dict[tuple[int, int, int], tuple[float, bool]]:
+    """(guild, subsession, cust) -> (race end, raced in the 24 h before) for every race in the measured window."""
+    begin, end = T0.timestamp(), T0.timestamp() + scenario.hours * 3600
+    races: dict[int, list[tuple[int, float]]] = {}
+    for m in world.members[: scenario.drivers]:
+        out = []
+        for session in world.member_sessions(m, begin - 2 * 86400, end):
+            split = world.split_of(m, session)
+            if split is not None:
+                out.append((session.subsession_id(split), float(session.end)))
+        races[m.cust_id] = out
+    truth = {}
+    for g, c in scenario.subscriptions(world):
+        ends = [e for _, e in races[c]]
+        for sub, e in races[c]:
+            if begin < e <= end:
+                recent = any(e - 86400 <= other < e for other in ends)
+                truth[(g + 1, sub, c)] = (e, recent)
+    return truth
+
+
+async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str], None]) -> StrategyResult:
+    import time
+
+    clock = SimClock(start=T0.timestamp(), speed=0)
+    config = SimulatorConfig(
+        seed=scenario.seed,
+        members=max(2000, scenario.drivers),
+        rate_limit=10**9,  # the request cost below models the budget; no 429s
+        request_cost=60.0 / RATE_LIMIT,
+        result_delay=RESULT_DELAY,
+    )
+    sim = Simulator(config, clock=clock)
+    await sim.start()
+    world = sim.world
+    await sync_to_async(_reset_db)(scenario, world)
+    recorder = Recorder(clock)
+    started = time.perf_counter()
+    result = StrategyResult(name)
+    try:
+        async with IRacingClient(demo_client_config(sim.base_url), clock=clock) as client:
+            fetcher = SubsessionFetcher(client)
+            now = lambda: datetime.fromtimestamp(clock.time(), UTC)  # noqa: E731
+            poller: ResultsPoller | BaselinePoller = (
+                ResultsPoller(client, now=now, policy=PollPolicy(interval=timedelta(seconds=scenario.interval)))
+                if name == "SimLane"
+                else BaselinePoller(client, now=now)
+            )
+            outbox = Outbox(recorder, fetcher, now=now)
+            stop = T0.timestamp() + (scenario.hours + scenario.tail_hours) * 3600
+            shown = -1
+            while clock.time() < stop:
+                cycle_start = clock.time()
+                await poller.cycle()
+                await outbox.drain()
+                done = int(100 * (clock.time() - T0.timestamp()) / (stop - T0.timestamp()))
+                if done // 10 > shown:
+                    shown = done // 10
+                    progress(f"  {name}: {min(done, 100):3d}% of simulated time, {sim.counters['data']} /data calls")
+                wake = cycle_start + scenario.interval
+                if clock.time() < wake:
+                    clock.advance(wake - clock.time())
+    finally:
+        await sim.stop()
+    result.wall_seconds = time.perf_counter() - started
+    result.calls = sim.counters["data"]
+    truth = ground_truth(scenario, world)
+    seen: set[tuple[int, int, int]] = set()
+    for g, sub, c, t in recorder.posts:
+        key = (g, sub, c)
+        if key in seen:
+            result.duplicates += 1
+            continue
+        seen.add(key)
+        if key in truth:
+            end, recent = truth[key]
+            delay = t - end
+            result.delays.append(delay)
+            if recent:
+                result.delays_recent.append(delay)
+    result.posted = len(seen)
+    result.expected = len(truth)
+    result.misses = len(set(truth) - seen)
+    return result
+
+
+def run_poller_bench(scenario: Scenario, progress: Callable[[str], None] = print) -> list[StrategyResult]:
+    async def both() -> list[StrategyResult]:
+        try:
+            return [
+                await _run_strategy("SimLane", scenario, progress),
+                await _run_strategy("baseline", scenario, progress),
+            ]
+        finally:
+            await close_async_connections()
+
+    return asyncio.run(both())
