@@ -9,16 +9,24 @@ from django.core.management import call_command
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_authenticates_lists_races_and_reports_finished_ones(settings):
-    settings.IRACING_CLIENT_ID = ""
+def test_demo_sets_up_a_server_tracks_drivers_and_posts_their_races(settings):
     out = io.StringIO()
-    # 600× clock: three real seconds are half an hour of racing, enough for several races to finish.
-    call_command("run", "--speed", "600", "--duration", "3", "--interval", "1", stdout=out, stderr=io.StringIO())
+    call_command("run", "--speed", "600", "--duration", "6", stdout=out, stderr=io.StringIO())
     text = out.getvalue()
-    assert "demo mode against the local iRacing simulator" in text
+    assert "Demo mode" in text
     assert "Authenticated as" in text
-    assert "Races starting in the next hour" in text
-    finished = [line for line in text.splitlines() if "🏁" in line]
-    assert finished, text
-    assert all("won by" in line and "subsession" in line for line in finished)
+    assert "Race results will be posted in" in text
+    assert text.count("Tracking ") == 6
+    posts = [block for block in text.split("#race-results\n")[1:]]
+    assert posts, text
+    assert all(block.startswith("🏁 ") and "Subsession " in block for block in posts)
     assert "429s: 0" in text
+    assert f"{len(posts)} results posted" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_leaves_the_real_database_alone():
+    from simlane.results.models import TrackedDriver
+
+    call_command("run", "--speed", "600", "--duration", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not TrackedDriver.objects.exists()

@@ -58,6 +58,10 @@ async def test_each_server_gets_exactly_its_drivers_races_once(results_world: Re
     assert {t for _, t in titles_only(posted(one.results))} <= {t for _, t in expected(w, [a, b], T0, T0 + 25 * HOURS)}
     assert {t for _, t in titles_only(posted(two.results))} <= {t for _, t in expected(w, [b, c], T0, T0 + 25 * HOURS)}
     assert posted(one.chat) == [] and posted(two.chat) == []
+    # Tracking starts now: races that ended before the drivers were tracked are not posted.
+    for sub, _ in posted(one.results) + posted(two.results):
+        found = w.sim.world.session_of_subsession(sub)
+        assert found is not None and found[0].end > T0
     # b's races were fetched once for both servers.
     assert w.sim.counters["data:results/get"] <= len(
         w.races(a, T0, T0 + 25 * HOURS) | w.races(b, T0, T0 + 25 * HOURS) | w.races(c, T0, T0 + 25 * HOURS)

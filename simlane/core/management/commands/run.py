@@ -1,106 +1,130 @@
-"""``simlane run``: SimLane's main job.
+"""``simlane run``: SimLane's main job — the Discord bot, the results poller and the periodic jobs, in one process.
 
-With iRacing credentials configured it talks to iRacing; without them it starts the local simulator on an
-accelerated clock (the demo), so a newcomer sees the client work within seconds and with nothing to configure.
-At this stage the job shows the race guide and then every race that finishes; the Discord bot joins it later.
+With ``DISCORD_TOKEN`` and iRacing credentials it serves your Discord servers. Without them it runs the demo: the
+local iRacing simulator on an accelerated clock and an offline Discord (simcord) with a demo server whose members
+track drivers, so a newcomer sees real result posts within a minute and nothing to configure.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 
 from simlane.core.db import close_async_connections
-from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
+from simlane.discord_bot.bot import SimLaneBot
+from simlane.discord_bot.runtime import run_demo, run_live
+from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.services import client_config_from_settings, iracing_client_create
 from simlane.iracing.simulator import SimClock, Simulator
 from simlane.iracing.simulator.local import demo_client_config
+from simlane.results.poller import PollPolicy
+
+
+@contextlib.contextmanager
+def demo_database() -> Iterator[None]:
+    """Point every connection at a fresh demo SQLite file, so the demo never touches (or reuses) real data."""
+    from config.settings.base import database_config
+
+    path = Path(settings.DATA_DIR) / "demo.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    # The settings dict is shared by the connection wrappers of every thread (the async ORM uses another thread).
+    shared = connections.settings["default"]
+    saved = dict(shared)
+    connections["default"].close()
+    shared.update(database_config(f"sqlite:///{path}"))
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        shared.clear()
+        shared.update(saved)
 
 
 class Command(BaseCommand):
-    help = "Run SimLane. Without iRacing credentials this is a demo against the local iRacing simulator."
+    help = "Run SimLane. Without Discord and iRacing credentials this is a demo with an offline Discord and simulator."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--demo", action="store_true", help="use the simulator even if credentials are set")
+        parser.add_argument("--demo", action="store_true", help="run the demo even if credentials are set")
         parser.add_argument("--speed", type=float, default=60.0, help="demo clock speed (default 60: 1 h/min)")
         parser.add_argument("--duration", type=float, default=0, help="stop after this many seconds (0: never)")
-        parser.add_argument("--interval", type=float, default=5.0, help="seconds between checks (default 5)")
+        parser.add_argument(
+            "--interval", type=float, default=120.0, help="poll interval in (simulated) seconds (default 120)"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        call_command("migrate", verbosity=0, interactive=False)
-        with contextlib.suppress(KeyboardInterrupt):
+        opts["demo"] = opts["demo"] or not client_config_from_settings().has_credentials
+        with demo_database() if opts["demo"] else contextlib.nullcontext(), contextlib.suppress(KeyboardInterrupt):
+            call_command("migrate", verbosity=0, interactive=False)
             asyncio.run(self._main(opts))
 
+    def say(self, text: str) -> None:
+        self.stdout.write(text)
+
     async def _main(self, opts: dict[str, Any]) -> None:
-        demo = opts["demo"] or not client_config_from_settings().has_credentials
-        sim: Simulator | None = None
-        if demo:
-            clock = SimClock(speed=opts["speed"])
-            sim = Simulator(clock=clock)
-            url = await sim.start()
-            self.stdout.write(
-                self.style.WARNING(
-                    f"No iRacing credentials configured: demo mode against the local iRacing simulator at {url} "
-                    f"(clock ×{opts['speed']:g}). See README.md to use your own credentials."
-                )
-            )
-            client = IRacingClient(demo_client_config(url), clock=clock)
-        else:
-            self.stdout.write(f"Using iRacing at {settings.IRACING_API_BASE_URL} as {settings.IRACING_USERNAME}")
-            client = iracing_client_create()
+        policy = PollPolicy(interval=timedelta(seconds=opts["interval"]))
         try:
-            async with client:
-                await self._show(client, opts, sim)
+            if opts["demo"]:
+                await self._demo(opts, policy)
+            elif not settings.DISCORD_TOKEN:
+                raise CommandError("iRacing credentials are set but DISCORD_TOKEN is not; set it (see README.md).")
+            else:
+                self.say(f"Using iRacing at {settings.IRACING_API_BASE_URL} as {settings.IRACING_USERNAME}")
+                async with iracing_client_create() as client:
+                    dev_guild = int(settings.DEV_GUILD_ID) if settings.DEV_GUILD_ID else None
+                    bot = SimLaneBot(dev_guild_id=dev_guild, iracing=client)
+                    await run_live(bot, client, settings.DISCORD_TOKEN, policy=policy, say=self.say)
         finally:
-            if sim:
-                await sim.stop()
             await close_async_connections()
 
-    async def _show(self, client: IRacingClient, opts: dict[str, Any], sim: Simulator | None) -> None:
-        clock = sim.clock if sim else None
-        now = datetime.fromtimestamp(clock.time(), UTC) if clock else datetime.now(UTC)
+    async def _demo(self, opts: dict[str, Any], policy: PollPolicy) -> None:
+        clock = SimClock(speed=opts["speed"])
+        sim = Simulator(clock=clock)
+        url = await sim.start()
+        self.say(
+            self.style.WARNING(
+                f"Demo mode: no iRacing and Discord credentials, so SimLane runs against the local iRacing simulator "
+                f"at {url} (clock ×{opts['speed']:g}) and an offline Discord. See README.md to use your own."
+            )
+        )
         try:
+            async with IRacingClient(demo_client_config(url), clock=clock) as client:
+                if not await self._hello(client, clock):
+                    return
+                bot = SimLaneBot(iracing=client, now=lambda: datetime.fromtimestamp(clock.time(), UTC))
+                posted = await run_demo(bot, client, sim, policy=policy, duration=opts["duration"], say=self.say)
+                m = client.metrics
+                self.say(
+                    f"\n{posted} results posted. Data API requests: {m.requests_sent}, downloads: {m.downloads}, "
+                    f"429s: {m.rate_limited}, retries: {m.retries}"
+                )
+        finally:
+            await sim.stop()
+
+    async def _hello(self, client: IRacingClient, clock: SimClock) -> bool:
+        """Authenticate and show the races of the next hour: proof the iRacing side works before Discord starts."""
+        now = datetime.fromtimestamp(clock.time(), UTC)
+        try:
+            member = await client.member_info()
             series = {s.series_id: s.series_name for s in await client.series()}
             guide = await client.race_guide(start_from=now)
         except IRacingError as exc:
             self.stderr.write(self.style.ERROR(f"iRacing: {exc}"))
-            return
-        member = await client.member_info()
-        self.stdout.write(self.style.SUCCESS(f"Authenticated as {member.display_name} (cust_id {member.cust_id})"))
+            return False
+        self.say(self.style.SUCCESS(f"Authenticated as {member.display_name} (cust_id {member.cust_id})"))
         soon = [s for s in guide.sessions if s.start_time < now + timedelta(hours=1)]
-        self.stdout.write(f"\nRaces starting in the next hour ({len(soon)}):")
-        for s in soon:
-            name = series.get(s.series_id, f"series {s.series_id}")
-            self.stdout.write(f"  {s.start_time:%H:%M} UTC  {name:<32} {s.entry_count or 0:>3} registered")
-        self.stdout.write("\nWatching for finished races (Ctrl-C to stop)...")
-        last = now
-        started = asyncio.get_running_loop().time()
-        while not opts["duration"] or asyncio.get_running_loop().time() - started < opts["duration"]:
-            await asyncio.sleep(opts["interval"])
-            until = datetime.fromtimestamp(clock.time(), UTC) if clock else datetime.now(UTC)
-            try:
-                rows = await client.search_series(finish_range_begin=last, finish_range_end=until, event_types=[5])
-            except MaintenanceError:
-                self.stdout.write("iRacing is in maintenance; trying again later")
-                continue
-            except IRacingError as exc:
-                self.stderr.write(f"iRacing: {exc}")
-                continue
-            last = until
-            for row in rows:
-                track = row.track.full_name if row.track else "?"
-                self.stdout.write(
-                    f"  🏁 {row.end_time:%H:%M} {row.series_name} at {track}: won by {row.winner_name} "
-                    f"({row.num_drivers} drivers, SOF {row.event_strength_of_field}, subsession {row.subsession_id})"
-                )
-        m = client.metrics
-        self.stdout.write(
-            f"\nData API requests: {m.requests_sent}, downloads: {m.downloads}, "
-            f"429s: {m.rate_limited}, retries: {m.retries}"
-        )
+        self.say(f"Races starting in the next hour: {len(soon)}")
+        for s in soon[:6]:
+            self.say(
+                f"  {s.start_time:%H:%M} UTC  {series.get(s.series_id, s.series_id)}  {s.entry_count or 0} registered"
+            )
+        return True

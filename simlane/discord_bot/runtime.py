@@ -1,0 +1,137 @@
+"""SimLane's main job in one process: the Discord bot, the results poller and outbox, and the periodic jobs.
+
+``run_live`` connects to Discord with ``DISCORD_TOKEN``; ``run_demo`` runs the same bot code against simcord (an
+offline Discord in memory) with a demo server, channel and tracked drivers set up through the real slash commands,
+so a newcomer watches real result posts appear with nothing configured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import discord
+import simcord
+
+from simlane.iracing.client import IRacingClient
+from simlane.iracing.simulator import Simulator
+from simlane.iracing.simulator.world import Member
+from simlane.results import aio
+from simlane.results.embeds import embed_as_text
+from simlane.results.models import TrackedDriver
+from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, ResultsRunner, SubsessionFetcher
+
+from .bot import SimLaneBot
+from .publisher import DiscordPublisher
+
+Say = Callable[[str], None]
+
+
+def results_runner(
+    bot: SimLaneBot, client: IRacingClient, *, policy: PollPolicy, sleep: Callable[[float], Awaitable[None]]
+) -> ResultsRunner:
+    fetcher = SubsessionFetcher(client)
+    poller = ResultsPoller(client, now=bot.now, policy=policy, fetcher=fetcher)
+    outbox = Outbox(DiscordPublisher(bot), fetcher, now=bot.now)
+    return ResultsRunner(poller, outbox, interval_seconds=policy.interval.total_seconds(), sleep=sleep)
+
+
+async def run_live(bot: SimLaneBot, client: IRacingClient, token: str, *, policy: PollPolicy, say: Say) -> None:
+    """Connect to Discord and run the results job beside the bot until interrupted."""
+
+    async def job() -> None:
+        await bot.wait_until_ready()
+        say(f"Connected to Discord as {bot.user}; polling iRacing every {policy.interval.total_seconds():.0f} s")
+        await results_runner(bot, client, policy=policy, sleep=asyncio.sleep).run_forever()
+
+    async with bot:
+        await asyncio.gather(bot.start(token), job())
+
+
+@dataclass
+class DemoServer:
+    guild: simcord.GuildHandle
+    results: simcord.ChannelHandle
+    general: simcord.ChannelHandle
+    admin: simcord.MemberActor
+    member: simcord.MemberActor
+
+
+def demo_drivers(sim: Simulator, count: int = 6) -> list[Member]:
+    """Busy drivers whose next races finish soonest, with names unique enough to track by name."""
+    world, now = sim.world, sim.clock.time()
+    names = [m.display_name.casefold() for m in world.members]
+    soonest: list[tuple[float, Member]] = []
+    for m in world.members:
+        if m.races_per_day < 1 or sum(m.display_name.casefold() in n for n in names) > 1:
+            continue
+        sessions = world.member_sessions(m, now - 3 * 3600, now + 6 * 3600)
+        ends = [s.end for s in sessions if s.end > now + 120 and world.split_of(m, s) is not None]
+        if ends:
+            soonest.append((min(ends), m))
+    soonest.sort(key=lambda x: x[0])
+    return [m for _, m in soonest[:count]]
+
+
+async def demo_server(env: simcord.Env, sim: Simulator, say: Say) -> DemoServer:
+    """A server as a league admin would set it up: a results channel, members tracking drivers by name."""
+    guild = env.create_guild(name="SimLane Demo League")
+    admins = guild.create_role("League admins", permissions=discord.Permissions(manage_guild=True))
+    server = DemoServer(
+        guild,
+        guild.create_text_channel("race-results"),
+        guild.create_text_channel("general"),
+        guild.add_member(env.create_user("league-admin"), roles=[admins]),
+        guild.add_member(env.create_user("driver-fan")),
+    )
+    reply = await server.admin.slash(server.general, "results channel", channel=server.results)
+    say(f"  league-admin: /results channel #race-results  →  {_text(reply)}")
+    for m in demo_drivers(sim):
+        reply = await server.member.slash(server.general, "track", driver=m.display_name)
+        say(f"  driver-fan: /track driver:{m.display_name}  →  {_text(reply)}")
+    return server
+
+
+def _text(result: simcord.InteractionResult) -> str:
+    parts = [result.response.content] if result.response is not None else []
+    return " ".join(parts + [f.content for f in result.followups])
+
+
+async def run_demo(
+    bot: SimLaneBot, client: IRacingClient, sim: Simulator, *, policy: PollPolicy, duration: float, say: Say
+) -> int:
+    """Run the demo for ``duration`` real seconds (0: until interrupted); returns how many results were posted."""
+    async with simcord.run(bot, check_errors=False) as env:
+        say("Offline Discord (simcord): creating the demo server")
+        server = await demo_server(env, sim, say)
+        shown: set[int] = set()
+
+        async def show(_tick: object) -> None:
+            for message in server.results.history():
+                if message.id not in shown and message.embeds:
+                    shown.add(message.id)
+                    when = datetime.fromtimestamp(sim.clock.time(), UTC)
+                    say(f"\n[{when:%H:%M} simulated] #race-results\n{embed_as_text(dict(message.embeds[0].to_dict()))}")
+
+        runner = results_runner(bot, client, policy=policy, sleep=sim.clock.sleep)
+        runner.on_tick = show
+        tracked = len(await _tracked(server))
+        say(f"\nWatching {tracked} drivers; results appear as their races finish (Ctrl-C to stop)...")
+        task = asyncio.ensure_future(runner.run_forever())
+        try:
+            if duration:
+                await asyncio.sleep(duration)
+            else:
+                await asyncio.Event().wait()
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        return len(shown)
+
+
+async def _tracked(server: DemoServer) -> list[TrackedDriver]:
+    return await aio.tracked_driver_list(guild_id=server.guild.id)
