@@ -126,3 +126,12 @@ def reply_text(result: simcord.InteractionResult) -> str:
     """What the member saw: the response (a deferred one is filled by the first follow-up) and any follow-ups."""
     parts = [result.response.content] if result.response is not None else []
     return "\n".join(parts + [f.content for f in result.followups])
+
+
+def handled_errors(env: simcord.Env) -> list[str]:
+    """Names of the errors the tree's on_error turned into replies since the last call (and acknowledge them)."""
+    try:
+        env.raise_errors()
+    except BaseExceptionGroup as group:
+        return [type(getattr(e, "original", e)).__name__ for e in group.exceptions]
+    return []
