@@ -169,3 +169,21 @@ async def test_a_discord_429_is_waited_out_then_posted_once(results_world: Resul
     assert len(got) == len(set(got))
     assert [p for p in got if p[0] in w.races(a, T0, cutoff)] == expected(w, [a], T0, cutoff)
     assert await GuildResultsConfig.objects.filter(status=ConfigStatus.OK).acount() == 1
+
+
+async def test_a_discord_outage_is_retried_a_bounded_number_of_times(results_world: ResultsWorld, simcord_env):
+    w = results_world
+    (a,) = w.active_members(1)
+    one = Server(simcord_env, "one")
+    await one.setup(a.display_name)
+    simcord_env.inject_error("POST", f"/channels/{one.results.id}/messages", status=500, times=None)
+    w.start_job()
+    await w.run_until(T0 + 24 * HOURS)
+    first = await PostedResult.objects.order_by("created_at").afirst()
+    assert first is not None
+    assert first.status == PostStatus.FAILED and first.attempts == 12  # OutboxPolicy.max_attempts
+    assert "Discord 500" in first.last_error
+    sends = [
+        e for e in simcord_env.http_requests if e.method == "POST" and e.path.endswith(f"{one.results.id}/messages")
+    ]
+    assert len(sends) <= 12 * await PostedResult.objects.acount()
