@@ -106,7 +106,13 @@ def database_config(url: str) -> dict[str, Any]:
     return config
 
 
-DATABASES = {"default": database_config(env("DATABASE_URL"))}
+DATABASES = {
+    "default": database_config(env("DATABASE_URL")),
+    # The demo's own SQLite file: `simlane run` without credentials routes every query here (simlane.core.db), so
+    # the demo never reads or writes real data, whatever DATABASE_URL says.
+    "demo": database_config(f"sqlite:///{DATA_DIR / 'demo.sqlite3'}"),
+}
+DATABASE_ROUTERS = ["simlane.core.db.DemoRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

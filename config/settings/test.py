@@ -9,3 +9,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not :memory:, so the tests run on SQLite as SimLane does: WAL, busy timeout, several connections.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+DATABASES["demo"]["TEST"] = {"NAME": str(DATA_DIR / "test-demo.sqlite3")}  # noqa: F405

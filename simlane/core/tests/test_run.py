@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, databases=["default", "demo"])
 def test_demo_sets_up_a_server_tracks_drivers_and_posts_their_races(settings):
     out = io.StringIO()
     call_command("run", "--speed", "600", "--duration", "6", stdout=out, stderr=io.StringIO())
@@ -24,9 +24,10 @@ def test_demo_sets_up_a_server_tracks_drivers_and_posts_their_races(settings):
     assert f"{len(posts)} results posted" in text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, databases=["default", "demo"])
 def test_the_demo_leaves_the_real_database_alone():
     from simlane.results.models import TrackedDriver
 
     call_command("run", "--speed", "600", "--duration", "1", stdout=io.StringIO(), stderr=io.StringIO())
     assert not TrackedDriver.objects.exists()
+    assert TrackedDriver.objects.using("demo").count() == 6  # the demo's rows are in its own database

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
 
-from simlane.core.db import close_async_connections
+from simlane.core.db import close_async_connections, demo_database
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.runtime import run_demo, run_live
 from simlane.iracing.client import IRacingClient, IRacingError
@@ -27,27 +24,6 @@ from simlane.iracing.services import client_config_from_settings, iracing_client
 from simlane.iracing.simulator import SimClock, Simulator
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.results.poller import PollPolicy
-
-
-@contextlib.contextmanager
-def demo_database() -> Iterator[None]:
-    """Point every connection at a fresh demo SQLite file, so the demo never touches (or reuses) real data."""
-    from config.settings.base import database_config
-
-    path = Path(settings.DATA_DIR) / "demo.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    # The settings dict is shared by the connection wrappers of every thread (the async ORM uses another thread).
-    shared = connections.settings["default"]
-    saved = dict(shared)
-    connections["default"].close()
-    shared.update(database_config(f"sqlite:///{path}"))
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        shared.clear()
-        shared.update(saved)
 
 
 class Command(BaseCommand):
@@ -63,8 +39,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         opts["demo"] = opts["demo"] or not client_config_from_settings().has_credentials
-        with demo_database() if opts["demo"] else contextlib.nullcontext(), contextlib.suppress(KeyboardInterrupt):
+        if not opts["demo"]:
             call_command("migrate", verbosity=0, interactive=False)
+        with demo_database() if opts["demo"] else contextlib.nullcontext(), contextlib.suppress(KeyboardInterrupt):
             asyncio.run(self._main(opts))
 
     def say(self, text: str) -> None:
