@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pytest
 import simcord
 
+from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.publisher import DiscordPublisher
 from simlane.iracing.client import IRacingClient
@@ -115,6 +116,7 @@ async def results_world(transactional_db: None) -> AsyncIterator[ResultsWorld]:
             yield world
     finally:
         await sim.stop()
+        await close_async_connections()  # the async ORM's thread holds its own connection
 
 
 @pytest.fixture
