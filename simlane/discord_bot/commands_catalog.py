@@ -10,6 +10,8 @@ from .bot import SimLaneBot
 
 
 def _permissions(command: app_commands.Command[Any, ..., Any]) -> list[str]:
+    if "needs" in command.extras:  # checked by the bot itself (bot/checks.py), not by Discord's defaults
+        return list(command.extras["needs"])
     perms = command.default_permissions
     parent = command.parent
     while perms is None and parent is not None:

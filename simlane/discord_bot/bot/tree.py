@@ -10,6 +10,8 @@ from discord import app_commands
 from simlane.core.errors import ApplicationError
 from simlane.iracing.client import IRacingError, MaintenanceError
 
+from .checks import ConfigPermissionError
+
 logger = logging.getLogger(__name__)
 
 
@@ -27,6 +29,8 @@ class SimLaneTree(app_commands.CommandTree[discord.Client]):
                 "iRacing failed during /%s: %s", getattr(interaction.command, "qualified_name", "?"), original
             )
             message = "iRacing did not answer in time. Nothing was changed; please try again in a minute."
+        elif isinstance(error, ConfigPermissionError):
+            message = error.message
         elif isinstance(error, app_commands.MissingPermissions):
             message = "You need the Manage Server permission to do that."
         elif isinstance(error, app_commands.CheckFailure):

@@ -63,8 +63,12 @@ def test_command_reference_lists_every_slash_command():
     assert {"track", "untrack", "tracked", "results channel", "results mode", "results last", "results preview"} <= set(
         names
     )
-    configuring = {c["name"] for c in catalog if "manage_guild" in c["permissions"]}
-    assert configuring == {"results channel", "results mode"}
+    restricted = {c["name"]: c["permissions"] for c in catalog if c["permissions"]}
+    assert restricted == {
+        "results channel": ["Manage Server or the SimLane admin role"],
+        "results mode": ["Manage Server or the SimLane admin role"],
+        "results adminrole": ["Manage Server"],
+    }
     assert all(c["description"] for c in catalog)
 
 

@@ -15,13 +15,30 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 async def test_configuration_is_refused_server_side_without_manage_server(results_world: ResultsWorld, simcord_env):
     one = Server(simcord_env, "one")
-    # An admin lets everyone see /results in Discord's integration settings: SimLane still checks the permission.
-    command = next(c for c in await results_world.bot.tree.fetch_commands() if c.name == "results")
-    one.guild.set_command_permissions(command, {one.member: True})
     result = await one.member.slash(one.chat, "results channel", channel=one.results)
-    assert result.ephemeral and "Manage Server" in reply_text(result)
-    assert handled_errors(simcord_env) == ["MissingPermissions"]
+    assert result.ephemeral and "You need Manage Server" in reply_text(result)
+    assert handled_errors(simcord_env) == ["ConfigPermissionError"]
     assert not await GuildResultsConfig.objects.aexists()
+
+
+async def test_the_admin_role_a_server_chose_may_configure(results_world: ResultsWorld, simcord_env):
+    one = Server(simcord_env, "one")
+    stewards = one.guild.create_role("Stewards")
+    steward = one.guild.add_member(simcord_env.create_user("steward"), roles=[stewards])
+    refused = await steward.slash(one.chat, "results mode", races="official")
+    assert "You need Manage Server" in reply_text(refused)
+    assert handled_errors(simcord_env) == ["ConfigPermissionError"]
+
+    granted = await one.admin.slash(one.chat, "results adminrole", role=stewards)
+    assert "can now configure SimLane" in reply_text(granted)
+    done = await steward.slash(one.chat, "results mode", races="official")
+    assert "Posting: official races only" in reply_text(done)
+    config = await GuildResultsConfig.objects.aget(guild_id=one.guild.id)
+    assert config.mode == "official"
+    # Granting the role is itself Manage Server only.
+    escalate = await steward.slash(one.chat, "results adminrole", role=stewards)
+    assert "Manage Server" in reply_text(escalate)
+    assert handled_errors(simcord_env) == ["MissingPermissions"]
 
 
 async def test_a_channel_the_bot_cannot_post_in_is_refused(results_world: ResultsWorld, simcord_env):

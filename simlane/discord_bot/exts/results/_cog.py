@@ -9,6 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from simlane.core.errors import ApplicationError
+from simlane.discord_bot import aio as bot_aio
+from simlane.discord_bot.bot.checks import configuration_command
 from simlane.results import aio
 from simlane.results.embeds import render_result_embed
 from simlane.results.escaping import discord_safe
@@ -123,10 +125,9 @@ class ResultsCog(commands.Cog):
 
     # -- configuration (Manage Server, checked here on every call, not only hidden in Discord's UI) ---------------
 
-    @results.command(name="channel", description="Post race results in this channel (Manage Server)")
+    @configuration_command()
+    @results.command(name="channel", description="Post race results in this channel (admins)")
     @app_commands.describe(channel="The text channel for result posts")
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.checks.has_permissions(manage_guild=True)
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         guild_id = guild_only(interaction)
         me = channel.guild.me
@@ -149,15 +150,14 @@ class ResultsCog(commands.Cog):
             f"Race results will be posted in {channel.mention}.{extra}", ephemeral=True
         )
 
-    @results.command(name="mode", description="Choose which races are posted (Manage Server)")
+    @configuration_command()
+    @results.command(name="mode", description="Choose which races are posted (admins)")
     @app_commands.describe(
         races="Official races only, or official and unofficial",
         hosted="Also post hosted sessions",
         league="Also post league sessions",
     )
     @app_commands.choices(races=[app_commands.Choice(name=label, value=value) for value, label in ResultsMode.choices])
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.checks.has_permissions(manage_guild=True)
     async def mode(
         self,
         interaction: discord.Interaction,
@@ -177,6 +177,19 @@ class ResultsCog(commands.Cog):
             + (f", plus {' and '.join(extras)} sessions." if extras else "."),
             ephemeral=True,
         )
+
+    # Discord cannot hide one subcommand of a group, so this check is the only gate, and it runs here.
+    @results.command(
+        name="adminrole",
+        description="Let a role configure SimLane without Manage Server",
+        extras={"needs": ["Manage Server"]},
+    )
+    @app_commands.describe(role="The role; leave it out to allow Manage Server only")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def adminrole(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        await bot_aio.guild_admin_role_set(guild_id=guild_only(interaction), role_id=role.id if role else None)
+        text = f"Members with {role.mention} can now configure SimLane here." if role else "Only Manage Server now."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @results.command(name="status", description="Show where and what this server's results are posted")
     async def status(self, interaction: discord.Interaction) -> None:
