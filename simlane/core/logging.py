@@ -24,10 +24,17 @@ class RedactingFilter(logging.Filter):
 
 
 class DropVoiceSupportWarning(logging.Filter):
-    """discord.py warns at start-up that voice needs PyNaCl; SimLane sends no audio, so the warning is noise."""
+    """Drop two start-up warnings that are noise for SimLane.
+
+    discord.py warns that voice needs PyNaCl (SimLane sends no audio), and simcord's import-time self-check builds a
+    client with no intents, which discord.py warns about (SimLane's bot always has the guilds intent).
+    """
+
+    NOISE = ("voice will NOT be supported", "Guilds intent seems to be disabled")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "voice will NOT be supported" not in record.getMessage()
+        message = record.getMessage()
+        return not any(noise in message for noise in self.NOISE)
 
 
 def redacting_logging_config(level: str, *, secrets: list[str]) -> dict[str, Any]:
