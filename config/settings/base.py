@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "simlane.core",
     "simlane.iracing",
     "simlane.results",
+    "simlane.racenumbers",
     "simlane.discord_bot",
 ]
 

@@ -1,0 +1,269 @@
+"""Writes for car numbers. Uniqueness is the database's job (partial unique constraints on active claims), so two
+members claiming one number at the same instant cannot both win, on SQLite or PostgreSQL. Every change is audited
+in the same transaction as the change itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from simlane.core.errors import ApplicationError
+
+from .models import (
+    AuditAction,
+    AuditEntry,
+    ClaimStatus,
+    MemberLink,
+    NumberClaim,
+    NumberConfig,
+    NumberTrade,
+    TradeStatus,
+)
+from .numbers import parse_number
+from .selectors import claim_holder, number_config_get
+
+CONFIG_FIELDS = (
+    "league_id",
+    "min_number",
+    "max_number",
+    "announcement_channel_id",
+    "auto_sync_minutes",
+    "leading_zeros_distinct",
+    "pools",
+    "sync_pool",
+)
+
+
+class NumbersError(ApplicationError):
+    """A car-number request that cannot be done as asked; nothing was changed."""
+
+
+def audit(*, guild_id: int, actor_id: int | None, action: str, **fields: Any) -> AuditEntry:
+    return AuditEntry.objects.create(guild_id=guild_id, actor_id=actor_id, action=action, **fields)
+
+
+def _pool(config: NumberConfig, pool: str | None) -> str:
+    if not config.pools:
+        if pool:
+            raise NumbersError("This server has a single number pool; leave the pool out.")
+        return ""
+    if not pool:
+        raise NumbersError(f"Pick a pool: {', '.join(config.pools)}.")
+    match = next((p for p in config.pools if p.casefold() == pool.strip().casefold()), None)
+    if match is None:
+        raise NumbersError(f"No pool called “{pool[:50]}”. Pools here: {', '.join(config.pools)}.")
+    return str(match)
+
+
+def _in(pool: str) -> str:
+    return f" in {pool}" if pool else ""
+
+
+@transaction.atomic
+def number_config_update(*, guild_id: int, actor_id: int, **changes: Any) -> NumberConfig:
+    config = NumberConfig.objects.select_for_update().filter(guild_id=guild_id).first() or NumberConfig(
+        guild_id=guild_id
+    )
+    applied = {k: v for k, v in changes.items() if k in CONFIG_FIELDS and v is not None}
+    for key, value in applied.items():
+        setattr(config, key, value)
+    if config.min_number > config.max_number or config.max_number > 999:
+        raise NumbersError("The number range must be within 0–999 with the minimum not above the maximum.")
+    if config.sync_pool and config.sync_pool not in config.pools:
+        config.sync_pool = config.pools[0] if config.pools else ""
+    config.save()
+    if applied:
+        details = ", ".join(f"{k}={v}" for k, v in sorted(applied.items()))
+        audit(guild_id=guild_id, actor_id=actor_id, action=AuditAction.CONFIG, details=details[:500])
+    return config
+
+
+def number_claim(*, guild_id: int, user_id: int, user_name: str, number: str, pool: str | None = None) -> NumberClaim:
+    """Claim a number; exactly one of two simultaneous claims wins, the other learns who holds it."""
+    config = number_config_get(guild_id=guild_id)
+    pool_name = _pool(config, pool)
+    shown, key = parse_number(number, config)
+    try:
+        with transaction.atomic():
+            claim = NumberClaim.objects.create(
+                guild_id=guild_id,
+                pool=pool_name,
+                number=shown,
+                number_key=key,
+                discord_user_id=user_id,
+                discord_name=user_name[:100],
+            )
+            audit(
+                guild_id=guild_id,
+                actor_id=user_id,
+                action=AuditAction.CLAIM,
+                pool=pool_name,
+                number=shown,
+                subject_id=user_id,
+            )
+    except IntegrityError:
+        holder = claim_holder(guild_id=guild_id, pool=pool_name, key=key)
+        if holder is not None and holder.discord_user_id == user_id:
+            raise NumbersError(f"You already hold #{holder.number}{_in(pool_name)}.") from None
+        if holder is not None:
+            raise NumbersError(f"#{holder.number}{_in(pool_name)} is taken by <@{holder.discord_user_id}>.") from None
+        own = NumberClaim.objects.filter(
+            guild_id=guild_id, pool=pool_name, discord_user_id=user_id, active=True
+        ).first()
+        held = f"#{own.number}" if own else "a number"
+        raise NumbersError(
+            f"You already hold {held}{_in(pool_name)}: `/release` it first, or offer a swap with `/trade`."
+        ) from None
+    return claim
+
+
+def _release(claim: NumberClaim, now: datetime) -> None:
+    claim.active, claim.released_at = False, now
+    claim.save(update_fields=["active", "released_at", "updated_at"])
+
+
+@transaction.atomic
+def number_release(*, guild_id: int, user_id: int, number: str, pool: str | None = None) -> NumberClaim:
+    config = number_config_get(guild_id=guild_id)
+    pool_name = _pool(config, pool)
+    shown, key = parse_number(number, config)
+    claim = claim_holder(guild_id=guild_id, pool=pool_name, key=key)
+    if claim is None:
+        raise NumbersError(f"Nobody holds #{shown}{_in(pool_name)}.")
+    if claim.discord_user_id != user_id:
+        raise NumbersError(f"#{claim.number} is <@{claim.discord_user_id}>'s; an admin can use `/forcerelease`.")
+    _release(claim, timezone.now())
+    audit(
+        guild_id=guild_id,
+        actor_id=user_id,
+        action=AuditAction.RELEASE,
+        pool=pool_name,
+        number=claim.number,
+        subject_id=user_id,
+    )
+    return claim
+
+
+@transaction.atomic
+def number_force_release(
+    *, guild_id: int, actor_id: int, number: str, pool: str | None = None, reason: str = ""
+) -> NumberClaim:
+    config = number_config_get(guild_id=guild_id)
+    pool_name = _pool(config, pool)
+    shown, key = parse_number(number, config)
+    claim = claim_holder(guild_id=guild_id, pool=pool_name, key=key)
+    if claim is None:
+        raise NumbersError(f"Nobody holds #{shown}{_in(pool_name)}.")
+    _release(claim, timezone.now())
+    audit(
+        guild_id=guild_id,
+        actor_id=actor_id,
+        action=AuditAction.FORCE_RELEASE,
+        pool=pool_name,
+        number=claim.number,
+        subject_id=claim.discord_user_id,
+        details=reason[:500],
+    )
+    return claim
+
+
+def member_link(*, guild_id: int, user_id: int, cust_id: int, iracing_name: str) -> MemberLink:
+    """Tie a member to an iRacing account, unverified: only the league roster can prove it (see sync.py)."""
+    other = MemberLink.objects.filter(guild_id=guild_id, cust_id=cust_id).exclude(discord_user_id=user_id).first()
+    if other is not None:
+        raise NumbersError(f"iRacing account {cust_id} is already linked to <@{other.discord_user_id}>.")
+    with transaction.atomic():
+        link, _ = MemberLink.objects.update_or_create(
+            guild_id=guild_id,
+            discord_user_id=user_id,
+            defaults={
+                "cust_id": cust_id,
+                "iracing_name": iracing_name[:200],
+                "verified": False,
+                "verified_at": None,
+                "proof": "",
+            },
+        )
+        audit(
+            guild_id=guild_id,
+            actor_id=user_id,
+            action=AuditAction.LINK,
+            subject_id=user_id,
+            details=f"cust_id {cust_id}",
+        )
+    return link
+
+
+@transaction.atomic
+def trade_offer(*, guild_id: int, from_user: int, to_user: int, pool: str | None = None) -> NumberTrade:
+    config = number_config_get(guild_id=guild_id)
+    pool_name = _pool(config, pool)
+    if from_user == to_user:
+        raise NumbersError("You can't swap with yourself.")
+    mine = NumberClaim.objects.filter(guild_id=guild_id, pool=pool_name, discord_user_id=from_user, active=True).first()
+    theirs = NumberClaim.objects.filter(guild_id=guild_id, pool=pool_name, discord_user_id=to_user, active=True).first()
+    if mine is None or theirs is None:
+        raise NumbersError(f"Both of you need a number{_in(pool_name)} to swap.")
+    return NumberTrade.objects.create(
+        guild_id=guild_id,
+        pool=pool_name,
+        from_user_id=from_user,
+        to_user_id=to_user,
+        from_number=mine.number,
+        to_number=theirs.number,
+    )
+
+
+@transaction.atomic
+def trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) -> NumberTrade:
+    """The other member confirms (both claims change in one transaction) or declines."""
+    trade = NumberTrade.objects.select_for_update().filter(guild_id=guild_id, id=trade_id).first()
+    if trade is None or trade.status != TradeStatus.PENDING:
+        raise NumbersError("That offer is no longer open.")
+    if trade.to_user_id != user_id:
+        raise NumbersError("Only the member the swap was offered to can answer it.")
+    if not accept:
+        trade.status = TradeStatus.DECLINED
+        trade.save(update_fields=["status", "updated_at"])
+        return trade
+    claims = {
+        c.discord_user_id: c
+        for c in NumberClaim.objects.select_for_update().filter(
+            guild_id=guild_id, pool=trade.pool, active=True, discord_user_id__in=[trade.from_user_id, user_id]
+        )
+    }
+    mine, theirs = claims.get(trade.from_user_id), claims.get(user_id)
+    if mine is None or theirs is None or (mine.number, theirs.number) != (trade.from_number, trade.to_number):
+        trade.status = TradeStatus.CANCELLED
+        trade.save(update_fields=["status", "updated_at"])
+        raise NumbersError("The numbers changed since the offer, so it was cancelled. Nothing was swapped.")
+    now = timezone.now()
+    for old in (mine, theirs):  # free both first: the unique constraint holds after every statement
+        _release(old, now)
+    for old, new in ((mine, theirs), (theirs, mine)):
+        NumberClaim.objects.create(
+            guild_id=guild_id,
+            pool=trade.pool,
+            number=new.number,
+            number_key=new.number_key,
+            discord_user_id=old.discord_user_id,
+            discord_name=old.discord_name,
+        )
+        audit(
+            guild_id=guild_id,
+            actor_id=user_id,
+            action=AuditAction.TRADE,
+            pool=trade.pool,
+            number=new.number,
+            subject_id=old.discord_user_id,
+            details=f"was #{old.number}",
+        )
+    trade.status = TradeStatus.DONE
+    trade.save(update_fields=["status", "updated_at"])
+    return trade
+
+
+__all__ = ["ClaimStatus", "NumbersError"]
