@@ -66,6 +66,9 @@ def _bool(params: dict[str, str], name: str) -> bool:
     return params.get(name, "false").lower() == "true"
 
 
+PRIVATE_LEAGUE_ID = 7999
+
+
 class DataService:
     """Answers /data/<service>/<method> from the world, as of the simulator clock's ``now``."""
 
@@ -488,6 +491,8 @@ class DataService:
 
     def _league(self, p: dict[str, str]) -> tuple[int, Any]:
         league_id = _int(p, "league_id", required=True)
+        if league_id == PRIVATE_LEAGUE_ID:
+            raise DataError(403, "Forbidden")  # a private league the account is not a member of
         for i, league in enumerate(self.world.leagues):
             if league.league_id == league_id:
                 return i, league
