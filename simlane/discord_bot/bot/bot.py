@@ -15,7 +15,7 @@ from .tree import SimLaneTree
 
 logger = logging.getLogger(__name__)
 
-EXTENSIONS = ("simlane.discord_bot.exts.results",)
+EXTENSIONS = ("simlane.discord_bot.exts.results", "simlane.discord_bot.exts.numbers")
 
 
 def utc_now() -> datetime:

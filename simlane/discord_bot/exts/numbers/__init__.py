@@ -1,0 +1,14 @@
+"""Car numbers: claims, roster, export, iRacing league roster sync, audit log."""
+
+from discord.ext import commands
+
+from simlane.discord_bot.bot import SimLaneBot
+
+from ._admin import NumbersAdminCog
+from ._cog import NumbersCog
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, SimLaneBot)
+    await bot.add_cog(NumbersCog(bot))
+    await bot.add_cog(NumbersAdminCog(bot))

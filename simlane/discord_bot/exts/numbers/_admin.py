@@ -1,0 +1,177 @@
+"""Car-number commands for admins: setup, configuration, force-release, roster sync, audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from simlane.discord_bot import aio as bot_aio
+from simlane.discord_bot.bot.checks import configuration_command
+from simlane.discord_bot.pages import LinePages
+from simlane.racenumbers import aio
+from simlane.racenumbers.league import league_sync
+from simlane.racenumbers.models import AuditAction
+from simlane.results.escaping import discord_safe
+
+from ._cog import POOL
+from ._shared import NO_MENTIONS, announce, guild_of, pool_choices
+
+if TYPE_CHECKING:
+    from simlane.discord_bot.bot import SimLaneBot
+
+
+def _rows(items: list[dict[str, Any]], fmt: str, limit: int = 15) -> str:
+    lines = [fmt.format(**{k: discord_safe(str(v)) if isinstance(v, str) else v for k, v in i.items()}) for i in items]
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"… and {len(lines) - limit} more (`/export`)"]
+    return "\n".join(lines)[:1024]
+
+
+def sync_embed(report: dict[str, Any], when: datetime) -> discord.Embed:
+    """What matches and what an admin must change in iRacing (there is no write API)."""
+    embed = discord.Embed(title="iRacing league roster sync", timestamp=when)
+    embed.add_field(name="✅ Synced", value=str(len(report.get("synced", []))), inline=True)
+    sections = (
+        (
+            "⚠️ Different number in iRacing (change it there)",
+            "mismatch",
+            "<@{user_id}> claimed #{number}, iRacing has #{iracing_number} for {iracing_name}",
+        ),
+        ("⏳ To assign in iRacing", "to_assign", "{iracing_name}: set #{number} (<@{user_id}>)"),
+        ("❔ Not in the league roster", "not_in_roster", "<@{user_id}> #{number}"),
+        ("🔓 Numbers in iRacing nobody claimed here", "unclaimed", "#{number}: {iracing_name} ({cust_id})"),
+    )
+    for title, key, fmt in sections:
+        items = report.get(key, [])
+        if items:
+            embed.add_field(name=f"{title} ({len(items)})", value=_rows(items, fmt), inline=False)
+    if report.get("newly_verified"):
+        embed.add_field(name="Links verified now", value=str(report["newly_verified"]), inline=True)
+    embed.set_footer(text="iRacing has no write API: change numbers in the league's admin pages, then /sync again")
+    return embed
+
+
+class NumbersAdminCog(commands.Cog):
+    def __init__(self, bot: SimLaneBot) -> None:
+        self.bot = bot
+
+    @configuration_command()
+    @app_commands.command(name="setup", description="Set up car numbers for this server (admins)")
+    @app_commands.describe(
+        league_id="iRacing league id whose roster is synced",
+        min_number="Lowest number (default 0)",
+        max_number="Highest number (default 999)",
+        announcements="Channel for claim and release announcements",
+        admin_role="Role that may configure SimLane without Manage Server",
+        auto_sync_minutes="Sync the roster every N minutes (0: only /sync)",
+        leading_zeros_distinct="Treat 07 and 7 as different numbers, as iRacing does (default yes)",
+        pools="Comma-separated pools, e.g. GT3, GTP (empty: one pool)",
+    )
+    @app_commands.guild_only()
+    async def setup(
+        self,
+        interaction: discord.Interaction,
+        league_id: app_commands.Range[int, 1] | None = None,
+        min_number: app_commands.Range[int, 0, 999] | None = None,
+        max_number: app_commands.Range[int, 0, 999] | None = None,
+        announcements: discord.TextChannel | None = None,
+        admin_role: discord.Role | None = None,
+        auto_sync_minutes: app_commands.Range[int, 0, 1440] | None = None,
+        leading_zeros_distinct: bool | None = None,
+        pools: str | None = None,
+    ) -> None:
+        guild_id = guild_of(interaction)
+        pool_list = None if pools is None else [p.strip()[:50] for p in pools.split(",") if p.strip()][:25]
+        config = await aio.number_config_update(
+            guild_id=guild_id,
+            actor_id=interaction.user.id,
+            league_id=league_id,
+            min_number=min_number,
+            max_number=max_number,
+            announcement_channel_id=announcements.id if announcements else None,
+            auto_sync_minutes=auto_sync_minutes,
+            leading_zeros_distinct=leading_zeros_distinct,
+            pools=pool_list,
+        )
+        if admin_role is not None:
+            await bot_aio.guild_admin_role_set(guild_id=guild_id, role_id=admin_role.id)
+        await interaction.response.send_message("Saved.\n" + await self._describe(config), ephemeral=True)
+
+    async def _describe(self, config: Any) -> str:
+        role = await bot_aio.guild_admin_role_get(guild_id=config.guild_id)
+        return "\n".join(
+            [
+                f"League: {config.league_id or 'not set'}",
+                f"Numbers: {config.min_number}–{config.max_number}",
+                f"07 and 7: {'different numbers' if config.leading_zeros_distinct else 'the same number'}",
+                f"Pools: {', '.join(discord_safe(p) for p in config.pools) or 'one pool'}",
+                f"Announcements: {f'<#{config.announcement_channel_id}>' if config.announcement_channel_id else 'off'}",
+                f"Admin role: {f'<@&{role}>' if role else 'Manage Server only'}",
+                f"Auto-sync: {f'every {config.auto_sync_minutes} min' if config.auto_sync_minutes else 'off'}",
+            ]
+        )
+
+    @app_commands.command(name="config", description="Show this server's car-number settings")
+    @app_commands.guild_only()
+    async def config(self, interaction: discord.Interaction) -> None:
+        config = await aio.number_config_get(guild_id=guild_of(interaction))
+        await interaction.response.send_message(
+            await self._describe(config), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @configuration_command()
+    @app_commands.command(name="forcerelease", description="Free a member's number (admins)")
+    @app_commands.describe(number="The number", pool=POOL, reason="Why (kept in the audit log)")
+    @app_commands.autocomplete(pool=pool_choices)
+    @app_commands.guild_only()
+    async def forcerelease(
+        self, interaction: discord.Interaction, number: str, pool: str | None = None, reason: str = ""
+    ) -> None:
+        guild_id = guild_of(interaction)
+        claim = await aio.number_force_release(
+            guild_id=guild_id, actor_id=interaction.user.id, number=number, pool=pool, reason=reason
+        )
+        await interaction.response.send_message(
+            f"#{claim.number} of <@{claim.discord_user_id}> is free again.",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+        await announce(self.bot, guild_id, f"#{claim.number} is free again (released by an admin).")
+
+    @configuration_command()
+    @app_commands.command(name="sync", description="Compare claims with the iRacing league roster (admins)")
+    @app_commands.guild_only()
+    async def sync(self, interaction: discord.Interaction) -> None:
+        guild_id = guild_of(interaction)
+        await interaction.response.defer(thinking=True)
+        from simlane.discord_bot.exts.results._drivers import require_client
+
+        report = await league_sync(
+            client=require_client(self.bot.iracing),
+            guild_id=guild_id,
+            actor_id=interaction.user.id,
+            now=self.bot.now(),
+        )
+        await interaction.followup.send(
+            embed=sync_embed(report.as_dict(), self.bot.now()), allowed_mentions=NO_MENTIONS
+        )
+
+    @configuration_command()
+    @app_commands.command(name="auditlog", description="Every car-number change: who, what, when (admins)")
+    @app_commands.guild_only()
+    async def auditlog(self, interaction: discord.Interaction) -> None:
+        entries = await aio.audit_entries(guild_id=guild_of(interaction))
+        lines = []
+        for e in entries:
+            who = f"<@{e.actor_id}>" if e.actor_id else "SimLane"
+            what = AuditAction(e.action).label
+            number = f" #{e.number}" if e.number else ""
+            about = f" for <@{e.subject_id}>" if e.subject_id and e.subject_id != e.actor_id else ""
+            note = f" — {discord_safe(e.details, limit=80)}" if e.details else ""
+            lines.append(f"<t:{int(e.created_at.timestamp())}:f> {who}: {what}{number}{about}{note}")
+        view = LinePages(f"Audit log ({len(lines)})", lines, interaction.user.id, empty="Nothing changed yet.")
+        await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)

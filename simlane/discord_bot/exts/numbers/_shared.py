@@ -1,0 +1,50 @@
+"""What both car-number cogs share: the server check, pool autocomplete and announcements."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from simlane.racenumbers import aio
+from simlane.racenumbers.models import NumberClaim
+from simlane.racenumbers.services import NumbersError
+from simlane.results.escaping import discord_safe
+
+logger = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+STATUS_ICON = {"claimed": "⏳", "synced": "✅", "mismatch": "⚠️", "not_in_roster": "❔"}
+
+
+def guild_of(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise NumbersError("Use this command in a server.")
+    return interaction.guild_id
+
+
+def claim_line(c: NumberClaim, *, with_pool: bool = False) -> str:
+    pool = f"[{discord_safe(c.pool)}] " if with_pool and c.pool else ""
+    extra = f" (iRacing: #{c.iracing_number})" if c.status == "mismatch" else ""
+    return f"{STATUS_ICON.get(c.status, '')} {pool}**#{c.number}** — <@{c.discord_user_id}>{extra}"
+
+
+async def pool_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    config = await aio.number_config_get(guild_id=interaction.guild_id)
+    return [app_commands.Choice(name=p, value=p) for p in config.pools if current.casefold() in p.casefold()][:25]
+
+
+async def announce(client: discord.Client, guild_id: int, text: str) -> None:
+    """Tell the configured announcement channel; a failure there is logged and never undoes the change."""
+    config = await aio.number_config_get(guild_id=guild_id)
+    if not config.announcement_channel_id:
+        return
+    channel = client.get_channel(config.announcement_channel_id)
+    if not isinstance(channel, discord.abc.Messageable):
+        return
+    try:
+        await channel.send(text, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as exc:
+        logger.warning("guild %s: announcement failed: %s", guild_id, exc)

@@ -1,0 +1,29 @@
+"""Reading the iRacing league roster and reconciling it (iRacing errors become messages an admin can act on)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from simlane.iracing.client import ForbiddenError, IRacingClient, NotFoundError
+
+from . import aio
+from .services import NumbersError
+from .sync import RosterEntry, SyncReport
+
+
+async def league_sync(*, client: IRacingClient, guild_id: int, actor_id: int | None, now: datetime) -> SyncReport:
+    config = await aio.number_config_get(guild_id=guild_id)
+    if not config.league_id:
+        raise NumbersError("No iRacing league is set for this server: an admin can set it with `/setup league_id:`.")
+    try:
+        roster = await client.league_roster(config.league_id)
+    except ForbiddenError:
+        raise NumbersError(
+            f"iRacing refused league {config.league_id} (403): the account SimLane uses is not a member of it, or "
+            "the league's roster is private. Nothing was changed."
+        ) from None
+    except NotFoundError:
+        raise NumbersError(f"iRacing has no league {config.league_id}. Check `/setup league_id:`.") from None
+    entries = [RosterEntry(m.cust_id, m.display_name, (m.car_number or "").strip() or None) for m in roster.roster]
+    report: SyncReport = await aio.roster_reconcile(config=config, roster=entries, actor_id=actor_id, now=now)
+    return report
