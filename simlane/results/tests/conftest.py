@@ -6,7 +6,6 @@ through it), so which races have finished is exact. Results appear ``RESULT_DELA
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import simcord
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.publisher import DiscordPublisher
+from simlane.discord_bot.testing import handled_errors, reply_text
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
@@ -125,17 +125,4 @@ def simcord_bot(results_world: ResultsWorld) -> SimLaneBot:
     return results_world.bot
 
 
-def reply_text(result: simcord.InteractionResult) -> str:
-    """What the member saw: the response (a deferred one is filled by the first follow-up) and any follow-ups."""
-    parts = [result.response.content] if result.response is not None else []
-    return "\n".join(parts + [f.content for f in result.followups])
-
-
-def handled_errors(env: simcord.Env) -> list[str]:
-    """Names of the errors the tree's on_error turned into replies since the last call (and acknowledge them)."""
-    cursor: int = getattr(env, "_simlane_error_cursor", 0)
-    names = [type(getattr(e, "original", e)).__name__ for e in env.errors_since(cursor)]
-    env._simlane_error_cursor = env.error_cursor  # type: ignore[attr-defined]
-    with contextlib.suppress(BaseExceptionGroup):
-        env.raise_errors()  # marks them as seen, so the env's teardown does not fail the test for them
-    return names
+__all__ = ["ResultsWorld", "expected", "handled_errors", "posted", "reply_text", "titles_only"]
