@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ import simcord
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.simulator import Simulator
 from simlane.iracing.simulator.world import Member
+from simlane.racenumbers.league import auto_sync_due
 from simlane.results import aio
 from simlane.results.embeds import embed_as_text
 from simlane.results.models import TrackedDriver
@@ -28,6 +30,7 @@ from .bot import SimLaneBot
 from .publisher import DiscordPublisher
 
 Say = Callable[[str], None]
+logger = logging.getLogger(__name__)
 
 
 def results_runner(
@@ -39,13 +42,30 @@ def results_runner(
     return ResultsRunner(poller, outbox, interval_seconds=policy.interval.total_seconds(), sleep=sleep)
 
 
+async def numbers_auto_sync(
+    bot: SimLaneBot, client: IRacingClient, *, sleep: Callable[[float], Awaitable[None]]
+) -> None:
+    """Every minute, sync the league roster of servers whose auto-sync interval has passed."""
+    while True:
+        try:
+            await auto_sync_due(client=client, now=bot.now())
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("car-number auto-sync failed; retrying in a minute")
+        await sleep(60)
+
+
 async def run_live(bot: SimLaneBot, client: IRacingClient, token: str, *, policy: PollPolicy, say: Say) -> None:
     """Connect to Discord and run the results job beside the bot until interrupted."""
 
     async def job() -> None:
         await bot.wait_until_ready()
         say(f"Connected to Discord as {bot.user}; polling iRacing every {policy.interval.total_seconds():.0f} s")
-        await results_runner(bot, client, policy=policy, sleep=asyncio.sleep).run_forever()
+        await asyncio.gather(
+            results_runner(bot, client, policy=policy, sleep=asyncio.sleep).run_forever(),
+            numbers_auto_sync(bot, client, sleep=asyncio.sleep),
+        )
 
     async with bot:
         await asyncio.gather(bot.start(token), job())
@@ -92,7 +112,25 @@ async def demo_server(env: simcord.Env, sim: Simulator, say: Say) -> DemoServer:
     for m in demo_drivers(sim):
         reply = await server.member.slash(server.general, "track", driver=m.display_name)
         say(f"  driver-fan: /track driver:{m.display_name}  →  {_text(reply)}")
+    await demo_numbers(server, sim, say)
     return server
+
+
+async def demo_numbers(server: DemoServer, sim: Simulator, say: Say) -> None:
+    """Car numbers: the admin links the server to a simulated league, a member claims and links, the admin syncs."""
+    league = sim.world.leagues[0]
+    cust, number = next((c, n) for c, n in league.roster if n)
+    reply = await server.admin.slash(server.general, "setup", league_id=league.league_id, min_number=1, max_number=99)
+    say(f"  league-admin: /setup league_id:{league.league_id} min_number:1 max_number:99  →  saved")
+    reply = await server.member.slash(server.general, "claim", number=number)
+    say(f"  driver-fan: /claim number:{number}  →  {_text(reply)}")
+    reply = await server.member.slash(server.general, "link", driver=str(cust))
+    say(f"  driver-fan: /link driver:{cust}  →  {_text(reply)}")
+    reply = await server.admin.slash(server.general, "sync")
+    message = reply.followups[0] if reply.followups else reply.response
+    if message is not None and message.embeds:
+        summary = ", ".join(f"{f.name}" for f in message.embeds[0].fields)
+        say(f"  league-admin: /sync  →  {summary}")
 
 
 def _text(result: simcord.InteractionResult) -> str:

@@ -15,6 +15,7 @@ available_numbers = sync_to_async(selectors.available_numbers)
 links_by_user = sync_to_async(selectors.links_by_user)
 link_get = sync_to_async(selectors.link_get)
 audit_entries = sync_to_async(selectors.audit_entries)
+configs_due_for_sync = sync_to_async(selectors.configs_due_for_sync)
 
 number_config_update = sync_to_async(services.number_config_update)
 number_claim = sync_to_async(services.number_claim)

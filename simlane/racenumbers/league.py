@@ -27,3 +27,16 @@ async def league_sync(*, client: IRacingClient, guild_id: int, actor_id: int | N
     entries = [RosterEntry(m.cust_id, m.display_name, (m.car_number or "").strip() or None) for m in roster.roster]
     report: SyncReport = await aio.roster_reconcile(config=config, roster=entries, actor_id=actor_id, now=now)
     return report
+
+
+async def auto_sync_due(*, client: IRacingClient, now: datetime) -> dict[int, SyncReport | str]:
+    """Sync every server whose auto-sync interval has passed; one server's failure never stops the others."""
+    from simlane.iracing.client import IRacingError
+
+    done: dict[int, SyncReport | str] = {}
+    for config in await aio.configs_due_for_sync(now=now):
+        try:
+            done[config.guild_id] = await league_sync(client=client, guild_id=config.guild_id, actor_id=None, now=now)
+        except (NumbersError, IRacingError) as exc:
+            done[config.guild_id] = str(exc)
+    return done

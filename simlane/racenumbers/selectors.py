@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db.models import QuerySet
 
 from .models import AuditEntry, MemberLink, NumberClaim, NumberConfig, NumberTrade, TradeStatus
@@ -72,3 +74,12 @@ def pending_trade_for(*, guild_id: int, user_id: int) -> NumberTrade | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def configs_due_for_sync(*, now: datetime) -> list[NumberConfig]:
+    """Servers with auto-sync on whose last sync is older than their interval."""
+    due = []
+    for config in NumberConfig.objects.filter(auto_sync_minutes__gt=0, league_id__isnull=False):
+        if config.last_sync_at is None or now - config.last_sync_at >= timedelta(minutes=config.auto_sync_minutes):
+            due.append(config)
+    return due
