@@ -152,3 +152,40 @@ async def test_roster_and_available_page_through_large_lists(league: League, sim
     assert page2.footer.text == "Page 2 of 2" and "#25" in str(page2.description)
     free = await s.members[0].slash(s.chat, "available")
     assert free.response is not None and free.response.embeds[0].title == "Available numbers (35)"
+
+
+async def test_mynumbers_check_config_and_help(league: League, simcord_env):
+    s = Server(simcord_env)
+    a, b, *_ = s.members
+    await s.admin.slash(s.chat, "setup", league_id=7001, min_number=1, max_number=99, pools="GT3, GTP")
+    await a.slash(s.chat, "claim", number="7", pool="GT3")
+    await a.slash(s.chat, "release", number="7", pool="GT3")
+    await b.slash(s.chat, "claim", number="7", pool="GT3")
+    await b.slash(s.chat, "claim", number="7", pool="GTP")
+    mine = text(await b.slash(s.chat, "mynumbers"))
+    assert "[GT3] **#7**" in mine and "[GTP] **#7**" in mine and "not linked" in mine
+    check = text(await a.slash(s.chat, "check", number="7", pool="GT3"))
+    assert f"<@{b.id}>" in check and f"Before: <@{a.id}>" in check
+    free = text(await a.slash(s.chat, "check", number="8", pool="GT3"))
+    assert "#8 is free" in free
+    config = text(await a.slash(s.chat, "config"))
+    assert "League: 7001" in config and "Pools: GT3, GTP" in config and "07 and 7: different numbers" in config
+    help_text = text(await a.slash(s.chat, "help"))
+    for name in (
+        "claim",
+        "link",
+        "release",
+        "mynumbers",
+        "roster",
+        "available",
+        "check",
+        "export",
+        "sync",
+        "syncstatus",
+        "setup",
+        "config",
+        "forcerelease",
+        "auditlog",
+        "help",
+    ):
+        assert f"`/{name}`" in help_text, name
