@@ -27,6 +27,7 @@ from simlane.results.models import TrackedDriver
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, ResultsRunner, SubsessionFetcher
 
 from .bot import SimLaneBot
+from .offline import reply_text
 from .publisher import DiscordPublisher
 
 Say = Callable[[str], None]
@@ -108,10 +109,10 @@ async def demo_server(env: simcord.Env, sim: Simulator, say: Say) -> DemoServer:
         guild.add_member(env.create_user("driver-fan")),
     )
     reply = await server.admin.slash(server.general, "results channel", channel=server.results)
-    say(f"  league-admin: /results channel #race-results  →  {_text(reply)}")
+    say(f"  league-admin: /results channel #race-results  →  {reply_text(reply)}")
     for m in demo_drivers(sim):
         reply = await server.member.slash(server.general, "track", driver=m.display_name)
-        say(f"  driver-fan: /track driver:{m.display_name}  →  {_text(reply)}")
+        say(f"  driver-fan: /track driver:{m.display_name}  →  {reply_text(reply)}")
     await demo_numbers(server, sim, say)
     return server
 
@@ -123,19 +124,14 @@ async def demo_numbers(server: DemoServer, sim: Simulator, say: Say) -> None:
     reply = await server.admin.slash(server.general, "setup", league_id=league.league_id, min_number=1, max_number=99)
     say(f"  league-admin: /setup league_id:{league.league_id} min_number:1 max_number:99  →  saved")
     reply = await server.member.slash(server.general, "claim", number=number)
-    say(f"  driver-fan: /claim number:{number}  →  {_text(reply)}")
+    say(f"  driver-fan: /claim number:{number}  →  {reply_text(reply)}")
     reply = await server.member.slash(server.general, "link", driver=str(cust))
-    say(f"  driver-fan: /link driver:{cust}  →  {_text(reply)}")
+    say(f"  driver-fan: /link driver:{cust}  →  {reply_text(reply)}")
     reply = await server.admin.slash(server.general, "sync")
     message = reply.followups[0] if reply.followups else reply.response
     if message is not None and message.embeds:
         summary = ", ".join(f"{f.name}" for f in message.embeds[0].fields)
         say(f"  league-admin: /sync  →  {summary}")
-
-
-def _text(result: simcord.InteractionResult) -> str:
-    parts = [result.response.content] if result.response is not None else []
-    return " ".join(parts + [f.content for f in result.followups])
 
 
 async def run_demo(

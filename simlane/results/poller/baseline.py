@@ -17,6 +17,7 @@ from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
 
 from .. import aio
 from ..models import DriverPollState
+from ..selectors import Subscription
 from .ingest import EVENT_TYPE_RACE, claims_for_result
 from .strategy import CycleReport
 
@@ -53,7 +54,7 @@ class BaselinePoller:
         await aio.poll_states_save(states=list(states.values()))
         return report
 
-    async def _poll(self, cust_id: int, st: DriverPollState, subs: dict) -> int:  # type: ignore[type-arg]
+    async def _poll(self, cust_id: int, st: DriverPollState, subs: dict[int, list[Subscription]]) -> int:
         now = self.now()
         begin = st.last_poll_at or now - timedelta(hours=48)
         rows = await self.client.search_series(

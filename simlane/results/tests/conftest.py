@@ -16,8 +16,8 @@ import simcord
 
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
+from simlane.discord_bot.offline import handled_errors, reply_text
 from simlane.discord_bot.publisher import DiscordPublisher
-from simlane.discord_bot.testing import handled_errors, reply_text
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config

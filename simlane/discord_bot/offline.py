@@ -1,4 +1,4 @@
-"""Helpers for tests that drive the bot through simcord (imported by test modules only)."""
+"""Helpers for driving the bot through simcord, the offline Discord: the demo and the tests use them."""
 
 from __future__ import annotations
 
