@@ -120,6 +120,17 @@ def number_claim(*, guild_id: int, user_id: int, user_name: str, number: str, po
     return claim
 
 
+def _held(*, guild_id: int, number: str, pool: str | None) -> NumberClaim:
+    """The active claim on the number, or a clear error."""
+    config = number_config_get(guild_id=guild_id)
+    pool_name = _pool(config, pool)
+    shown, key = parse_number(number, config)
+    claim = claim_holder(guild_id=guild_id, pool=pool_name, key=key)
+    if claim is None:
+        raise NumbersError(f"Nobody holds #{shown}{_in(pool_name)}.")
+    return claim
+
+
 def _release(claim: NumberClaim, now: datetime) -> None:
     claim.active, claim.released_at = False, now
     claim.save(update_fields=["active", "released_at", "updated_at"])
@@ -127,12 +138,8 @@ def _release(claim: NumberClaim, now: datetime) -> None:
 
 @transaction.atomic
 def number_release(*, guild_id: int, user_id: int, number: str, pool: str | None = None) -> NumberClaim:
-    config = number_config_get(guild_id=guild_id)
-    pool_name = _pool(config, pool)
-    shown, key = parse_number(number, config)
-    claim = claim_holder(guild_id=guild_id, pool=pool_name, key=key)
-    if claim is None:
-        raise NumbersError(f"Nobody holds #{shown}{_in(pool_name)}.")
+    claim = _held(guild_id=guild_id, number=number, pool=pool)
+    pool_name = claim.pool
     if claim.discord_user_id != user_id:
         raise NumbersError(f"#{claim.number} is <@{claim.discord_user_id}>'s; an admin can use `/forcerelease`.")
     _release(claim, timezone.now())
@@ -151,12 +158,8 @@ def number_release(*, guild_id: int, user_id: int, number: str, pool: str | None
 def number_force_release(
     *, guild_id: int, actor_id: int, number: str, pool: str | None = None, reason: str = ""
 ) -> NumberClaim:
-    config = number_config_get(guild_id=guild_id)
-    pool_name = _pool(config, pool)
-    shown, key = parse_number(number, config)
-    claim = claim_holder(guild_id=guild_id, pool=pool_name, key=key)
-    if claim is None:
-        raise NumbersError(f"Nobody holds #{shown}{_in(pool_name)}.")
+    claim = _held(guild_id=guild_id, number=number, pool=pool)
+    pool_name = claim.pool
     _release(claim, timezone.now())
     audit(
         guild_id=guild_id,
