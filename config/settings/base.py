@@ -114,13 +114,15 @@ DATABASES = {
     "demo": database_config(f"sqlite:///{DATA_DIR / 'demo.sqlite3'}"),
 }
 DATABASE_ROUTERS = ["simlane.core.db.DemoRouter"]
+IRACING_CACHE_TTL = env_int("IRACING_CACHE_TTL", 24 * 3600)  # seconds; seed 003: 24 h in development
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
         if env("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "simlane"}
+        # A file cache without Redis: cached iRacing reference data survives between runs of the sync commands.
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
     )
 }
 

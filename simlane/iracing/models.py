@@ -28,3 +28,90 @@ class IRacingTokenState(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"iRacing tokens {self.account[:8]}"
+
+
+class CatalogRow(TimeStampedModel):
+    """A row synced from iRacing: ``active`` goes False when it vanishes upstream (never deleted), ``content_hash``
+    lets a re-sync skip rows that did not change, ``raw`` keeps the whole upstream item."""
+
+    active = models.BooleanField(default=True, help_text="still listed by iRacing")
+    content_hash = models.CharField(max_length=64, help_text="sha256 of the upstream item")
+    raw = models.JSONField(default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class Car(CatalogRow):
+    car_id = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    abbreviation = models.CharField(max_length=50, blank=True)
+    categories = models.JSONField(default=list)
+    hp = models.PositiveIntegerField(null=True, blank=True)
+    retired = models.BooleanField(default=False, help_text="iRacing's own retired flag")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CarClass(CatalogRow):
+    car_class_id = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=100, blank=True)
+    relative_speed = models.IntegerField(null=True, blank=True)
+    car_ids = models.JSONField(default=list, help_text="cars in the class (car_id), as iRacing lists them")
+    cars = models.ManyToManyField(Car, blank=True, related_name="classes")
+
+    class Meta:
+        verbose_name_plural = "car classes"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Track(CatalogRow):
+    """One configuration of a track (iRacing's ``track_id`` names a configuration)."""
+
+    track_id = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    config_name = models.CharField(max_length=200, blank=True)
+    category = models.CharField(max_length=50, blank=True)
+    length_miles = models.FloatField(null=True, blank=True, help_text="track_config_length (miles)")
+    time_zone = models.CharField(max_length=64, blank=True)
+    retired = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.config_name}" if self.config_name else self.name
+
+
+class Series(CatalogRow):
+    series_id = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=100, blank=True)
+    category = models.CharField(max_length=50, blank=True)
+    allowed_licenses = models.JSONField(default=list)
+    min_starters = models.PositiveIntegerField(null=True, blank=True)
+    max_starters = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiCall(models.Model):
+    """The API-call ledger: every reference-data fetch, from iRacing or from the cache."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    endpoint = models.CharField(max_length=100, db_index=True)
+    params = models.JSONField(default=dict)
+    status = models.PositiveSmallIntegerField(help_text="HTTP status (200 when served from the cache)")
+    cached = models.BooleanField(default=False)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-at",)
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.status}{' (cache)' if self.cached else ''}"

@@ -17,6 +17,19 @@ CHUNKED_DIRECT = {"results/search_series", "results/search_hosted"}
 CHUNKED_LINK = {"results/lap_data", "results/lap_chart_data", "results/event_log"}
 DATA_URL = {"league/roster", "member/awards", "member/award_instances"}
 DIRECT = {"constants/categories", "constants/divisions", "constants/event_types"}
+# shared/fixtures/iracing-recorded names files after iracingdataapi's methods; these are the endpoints they answer.
+RECORDED_NAMES = {
+    "get_cars": "car/get",
+    "get_carclasses": "carclass/get",
+    "get_tracks": "track/get",
+    "get_series": "series/get",
+    "series_season_schedule": "series/season_schedule",
+    "series_past_seasons": "series/past_seasons",
+    "season_list": "season/list",
+    "season_race_guide": "season/race_guide",
+    "league_roster": "league/roster",
+    "result": "results/get",
+}
 
 
 class ReplayData:
@@ -26,6 +39,9 @@ class ReplayData:
         if not directory.is_dir():
             raise FileNotFoundError(f"replay directory {directory} does not exist")
         self.files = {p.stem.replace(".", "/", 1): p for p in directory.glob("*.json")}
+        for name, endpoint in RECORDED_NAMES.items():
+            if endpoint not in self.files and (directory / f"{name}.json").is_file():
+                self.files[endpoint] = directory / f"{name}.json"
 
     def handle(self, endpoint: str, params: dict[str, str], now: float) -> Reply:
         path = self.files.get(endpoint)

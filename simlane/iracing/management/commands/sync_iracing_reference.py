@@ -1,0 +1,59 @@
+"""``simlane sync_iracing_reference``: cars, car classes, tracks and series into the database, idempotently."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from simlane.core.db import close_async_connections
+from simlane.iracing.client import IRacingError
+from simlane.iracing.services import client_config_from_settings, iracing_client_create
+from simlane.iracing.sync.reference import sync_reference
+
+
+class Command(BaseCommand):
+    help = "Sync iRacing's cars, car classes, tracks and series (cached for IRACING_CACHE_TTL; --refresh bypasses)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--refresh", action="store_true", help="bypass the cache and ask iRacing")
+        parser.add_argument("--headless", action="store_true", help="no progress bar (nightly jobs, logs)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if not client_config_from_settings().has_credentials:
+            raise CommandError("No iRacing credentials: set IRACING_* in .env (see README.md).")
+        started = time.perf_counter()
+        bar = None if opts["headless"] else self._bar
+        try:
+            summary = asyncio.run(self._run(opts["refresh"], bar))
+        except IRacingError as exc:
+            raise CommandError(f"iRacing: {exc}. Nothing was half-written: each table is one transaction.") from exc
+        if bar:
+            sys.stderr.write("\n")
+        total = summary.total
+        for endpoint, c in summary.counts.items():
+            self.stdout.write(
+                f"  {endpoint:<13} created {c.created:4d}  updated {c.updated:4d}  unchanged {c.unchanged:4d}  "
+                f"retired {c.retired:4d}"
+            )
+        self.stdout.write(
+            f"Done in {time.perf_counter() - started:.1f} s: created {total.created}, updated {total.updated}, "
+            f"unchanged {total.unchanged}, retired {total.retired}; API calls {summary.api_calls}, "
+            f"cache hits {summary.cache_hits}"
+        )
+
+    def _bar(self, label: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(1, total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<14}")
+        sys.stderr.flush()
+
+    async def _run(self, refresh: bool, bar: Any) -> Any:
+        try:
+            async with iracing_client_create() as client:
+                return await sync_reference(client, refresh=refresh, progress=bar)
+        finally:
+            await close_async_connections()
