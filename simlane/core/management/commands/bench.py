@@ -26,7 +26,13 @@ class Command(BaseCommand):
         poller.add_argument("--hours", type=float, default=24.0, help="simulated hours measured (default 24)")
         poller.add_argument("--seed", type=int, default=1, help="simulated world (default 1)")
 
+        sync = sub.add_parser("sync", help="bulk upserts vs per-row update_or_create on the recorded catalogue")
+        sync.add_argument("--fixtures", default=None, help="recorded responses (default ../shared/fixtures/...)")
+
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["bench"] == "sync":
+            self._sync(opts)
+            return
         if opts["bench"] == "poller":
             self._poller(opts)
             return
@@ -71,4 +77,28 @@ class Command(BaseCommand):
         self.stdout.write(
             f"ratio (baseline / SimLane Data API calls per posted result): "
             f"{baseline.calls_per_post / simlane.calls_per_post:.2f}x"
+        )
+
+    def _sync(self, opts: dict[str, Any]) -> None:
+        from pathlib import Path
+
+        from django.conf import settings
+        from django.db import connection
+
+        from simlane.bench.sync import run_sync_bench
+
+        fixtures = Path(opts["fixtures"] or Path(settings.BASE_DIR).parent / "shared/fixtures/iracing-recorded")
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            runs = run_sync_bench(fixtures)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        for r in runs:
+            self.stdout.write(
+                f"{r.name:24s} {r.rows} rows: first sync {r.queries_first:5d} queries {r.seconds_first:6.2f} s, "
+                f"re-sync {r.queries_again:5d} queries {r.seconds_again:6.2f} s"
+            )
+        bulk, naive = runs
+        self.stdout.write(
+            f"ratio (naive / SimLane database queries, first sync): {naive.queries_first / bulk.queries_first:.1f}x"
         )
