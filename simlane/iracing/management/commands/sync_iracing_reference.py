@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 from typing import Any
 
@@ -32,7 +31,7 @@ class Command(BaseCommand):
         except IRacingError as exc:
             raise CommandError(f"iRacing: {exc}. Nothing was half-written: each table is one transaction.") from exc
         if bar:
-            sys.stderr.write("\n")
+            self.stderr.write("")
         total = summary.total
         for endpoint, c in summary.counts.items():
             self.stdout.write(
@@ -48,8 +47,8 @@ class Command(BaseCommand):
     def _bar(self, label: str, done: int, total: int) -> None:
         width = 30
         filled = width * done // max(1, total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<14}")
-        sys.stderr.flush()
+        self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<14}", ending="")
+        self.stderr.flush()
 
     async def _run(self, refresh: bool, bar: Any) -> Any:
         try:

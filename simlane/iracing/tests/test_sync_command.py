@@ -1,0 +1,46 @@
+"""`simlane sync_iracing_reference` end to end against the simulator: progress, an honest summary, idempotency."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+
+from simlane.iracing.models import Car
+from simlane.iracing.simulator import Simulator, SimulatorConfig
+from simlane.iracing.simulator.local import demo_environment
+
+
+@pytest.fixture
+def simulator_settings(settings):
+    sim = Simulator(SimulatorConfig(members=50))
+    url = sim.start_in_thread()
+    for name, value in demo_environment(url).items():
+        setattr(settings, name, value)
+    cache.clear()
+    yield sim
+    sim.stop_thread()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sync_reports_what_it_did_and_the_second_run_is_served_from_the_cache(simulator_settings):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("sync_iracing_reference", stdout=out, stderr=err)
+    first = out.getvalue()
+    assert "car/get" in first and "created   12" in first
+    assert "API calls 4, cache hits 0" in first
+    assert "[##############################] 4/4" in err.getvalue()  # the progress bar reached the end
+    assert Car.objects.count() == 12
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("sync_iracing_reference", "--headless", stdout=out, stderr=err)
+    assert "created 0, updated 0, unchanged" in out.getvalue() and "API calls 0, cache hits 4" in out.getvalue()
+    assert err.getvalue() == ""  # --headless: no progress bar
+
+
+def test_without_credentials_the_command_says_what_to_do(settings):
+    settings.IRACING_CLIENT_ID = ""
+    with pytest.raises(CommandError, match="No iRacing credentials"):
+        call_command("sync_iracing_reference")
