@@ -1,0 +1,12 @@
+"""``ModelAdmin`` typed for mypy (django-stubs makes it generic) and plain at runtime (Django's is not subscriptable)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin
+
+if TYPE_CHECKING:
+    ModelAdmin = admin.ModelAdmin[Any]
+else:
+    ModelAdmin = admin.ModelAdmin

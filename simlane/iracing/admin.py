@@ -1,0 +1,52 @@
+"""The Django admin for iRacing data: lists with the filters and searches an operator reaches for."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from simlane.core.adminbase import ModelAdmin
+
+from .models import ApiCall, Car, CarClass, IRacingTokenState, Series, Track
+
+
+@admin.register(Car)
+class CarAdmin(ModelAdmin):
+    list_display = ("car_id", "name", "abbreviation", "hp", "retired", "active", "updated_at")
+    list_filter = ("active", "retired")
+    search_fields = ("name", "abbreviation", "car_id")
+
+
+@admin.register(CarClass)
+class CarClassAdmin(ModelAdmin):
+    list_display = ("car_class_id", "name", "short_name", "relative_speed", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "short_name", "car_class_id")
+    filter_horizontal = ("cars",)
+
+
+@admin.register(Track)
+class TrackAdmin(ModelAdmin):
+    list_display = ("track_id", "name", "config_name", "category", "length_miles", "active")
+    list_filter = ("active", "category", "retired")
+    search_fields = ("name", "config_name", "track_id")
+
+
+@admin.register(Series)
+class SeriesAdmin(ModelAdmin):
+    list_display = ("series_id", "name", "category", "active", "updated_at")
+    list_filter = ("active", "category")
+    search_fields = ("name", "short_name", "series_id")
+
+
+@admin.register(ApiCall)
+class ApiCallAdmin(ModelAdmin):
+    list_display = ("at", "endpoint", "status", "cached", "duration_ms")
+    list_filter = ("cached", "status", "endpoint")
+    search_fields = ("endpoint",)
+    date_hierarchy = "at"
+
+
+@admin.register(IRacingTokenState)
+class TokenStateAdmin(ModelAdmin):
+    list_display = ("account", "access_expires_at", "lock_owner", "updated_at")
+    exclude = ("access_token", "refresh_token")  # secrets never shown, even to staff
