@@ -1,4 +1,4 @@
-"""``ModelAdmin`` typed for mypy (django-stubs makes it generic) and plain at runtime (Django's is not subscriptable)."""
+"""``ModelAdmin`` generic for mypy (django-stubs) and plain at runtime (Django's class is not subscriptable)."""
 
 from __future__ import annotations
 
