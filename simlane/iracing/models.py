@@ -115,3 +115,62 @@ class ApiCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.status}{' (cache)' if self.cached else ''}"
+
+
+class Season(CatalogRow):
+    season_id = models.PositiveIntegerField(unique=True)
+    iracing_series_id = models.PositiveIntegerField(db_index=True, help_text="kept even if the series is unknown")
+    series = models.ForeignKey(Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="seasons")
+    name = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField(null=True, blank=True)
+    official = models.BooleanField(default=True)
+    car_class_ids = models.JSONField(default=list)
+    schedule_hash = models.CharField(
+        max_length=64, blank=True, help_text="race weeks are rewritten only when it changes"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RaceWeek(CatalogRow):
+    """One week of a season's schedule: the track, when sessions start, the car restrictions (BOP), the weather."""
+
+    key = models.CharField(max_length=32, unique=True, help_text="season_id:race_week_num")
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="race_weeks")
+    race_week_num = models.PositiveSmallIntegerField(help_text="0-based, as iRacing sends it")
+    start_date = models.DateField(null=True, blank=True)
+    week_end_time = models.DateTimeField(null=True, blank=True)
+    iracing_track_id = models.PositiveIntegerField(null=True, blank=True, help_text="kept even if the track is unknown")
+    track = models.ForeignKey(Track, null=True, blank=True, on_delete=models.SET_NULL, related_name="race_weeks")
+    track_name = models.CharField(max_length=200, blank=True)
+    config_name = models.CharField(max_length=200, blank=True)
+    race_time_descriptors = models.JSONField(default=list)
+    race_lap_limit = models.PositiveIntegerField(null=True, blank=True)
+    race_time_limit = models.PositiveIntegerField(null=True, blank=True, help_text="minutes")
+    car_restrictions = models.JSONField(default=list, help_text="BOP per car: weight, power, fuel, tyres")
+    track_state = models.JSONField(default=dict)
+    weather = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["season", "race_week_num"], name="uniq_race_week"),)
+        ordering = ("season", "race_week_num")
+
+    def __str__(self) -> str:
+        return f"{self.season} week {self.race_week_num + 1}: {self.track_name}"
+
+
+class SessionTime(models.Model):
+    """A session start generated from a race week's ``race_time_descriptors`` (UTC)."""
+
+    race_week = models.ForeignKey(RaceWeek, on_delete=models.CASCADE, related_name="session_times")
+    start_time = models.DateTimeField(db_index=True)
+    session_minutes = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["race_week", "start_time"], name="uniq_session_time"),)
+        ordering = ("start_time",)
+
+    def __str__(self) -> str:
+        return f"{self.race_week} at {self.start_time:%Y-%m-%d %H:%M}"

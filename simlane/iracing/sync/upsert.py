@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Q
 
 BATCH = 500
 
@@ -49,8 +50,13 @@ def bulk_upsert(
     to_fields: Callable[[dict[str, Any]], dict[str, Any]],
     *,
     retire_missing: bool = True,
+    retire_scope: Q | None = None,
 ) -> Counts:
-    """Upsert upstream ``items`` (raw dicts) into ``model`` by ``key``; ``to_fields`` maps an item to columns."""
+    """Upsert upstream ``items`` (raw dicts) into ``model`` by ``key``; ``to_fields`` maps an item to columns.
+
+    Rows missing from ``items`` are retired (``active=False``) when ``retire_missing``, limited to ``retire_scope``
+    when the listing only covers part of the table (current and future seasons, say).
+    """
     counts = Counts()
     existing = {k: (h, a) for k, h, a in model.objects.values_list(key, "content_hash", "active")}  # type: ignore[attr-defined]
     rows = []
@@ -74,7 +80,8 @@ def bulk_upsert(
     if retire_missing:
         gone = [k for k, (_h, active) in existing.items() if active and k not in seen]
         if gone:
-            counts.retired = model.objects.filter(**{f"{key}__in": gone}).update(active=False)  # type: ignore[attr-defined]
+            rows_gone = model.objects.filter(**{f"{key}__in": gone})  # type: ignore[attr-defined]
+            counts.retired = (rows_gone.filter(retire_scope) if retire_scope else rows_gone).update(active=False)
     return counts
 
 

@@ -44,3 +44,18 @@ def test_without_credentials_the_command_says_what_to_do(settings):
     settings.IRACING_CLIENT_ID = ""
     with pytest.raises(CommandError, match="No iRacing credentials"):
         call_command("sync_iracing_reference")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_series_sync_command_summarises_and_checks_its_options(simulator_settings):
+    out = io.StringIO()
+    call_command("sync_iracing_series", "--headless", stdout=out, stderr=io.StringIO())
+    text = out.getvalue()
+    assert "seasons created 6" in text and "tracks synced 12" in text and "API calls 2" in text
+    out = io.StringIO()
+    call_command("sync_iracing_series", "--headless", stdout=out, stderr=io.StringIO())
+    assert (
+        "seasons created 0, updated 0, unchanged 6" in out.getvalue() and "API calls 0, cache hits 1" in out.getvalue()
+    )
+    with pytest.raises(CommandError, match="--year and --quarter go together"):
+        call_command("sync_iracing_series", "--year", "2026")

@@ -13,6 +13,8 @@ from simlane.iracing.client import IRacingError
 from simlane.iracing.services import client_config_from_settings, iracing_client_create
 from simlane.iracing.sync.reference import sync_reference
 
+from ..progress import progress_bar
+
 
 class Command(BaseCommand):
     help = "Sync iRacing's cars, car classes, tracks and series (cached for IRACING_CACHE_TTL; --refresh bypasses)."
@@ -25,13 +27,11 @@ class Command(BaseCommand):
         if not client_config_from_settings().has_credentials:
             raise CommandError("No iRacing credentials: set IRACING_* in .env (see README.md).")
         started = time.perf_counter()
-        bar = None if opts["headless"] else self._bar
+        bar = progress_bar(self.stderr, headless=opts["headless"])
         try:
             summary = asyncio.run(self._run(opts["refresh"], bar))
         except IRacingError as exc:
             raise CommandError(f"iRacing: {exc}. Nothing was half-written: each table is one transaction.") from exc
-        if bar:
-            self.stderr.write("")
         total = summary.total
         for endpoint, c in summary.counts.items():
             self.stdout.write(
@@ -43,12 +43,6 @@ class Command(BaseCommand):
             f"unchanged {total.unchanged}, retired {total.retired}; API calls {summary.api_calls}, "
             f"cache hits {summary.cache_hits}"
         )
-
-    def _bar(self, label: str, done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(1, total)
-        self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<14}", ending="")
-        self.stderr.flush()
 
     async def _run(self, refresh: bool, bar: Any) -> Any:
         try:

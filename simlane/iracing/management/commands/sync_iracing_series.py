@@ -1,0 +1,57 @@
+"""``simlane sync_iracing_series``: seasons and their schedules (race weeks, session times), idempotently."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from simlane.core.db import close_async_connections
+from simlane.iracing.client import IRacingError
+from simlane.iracing.services import client_config_from_settings, iracing_client_create
+from simlane.iracing.sync.seasons import SeasonSyncSummary, sync_season_schedule, sync_seasons
+
+from ..progress import progress_bar
+
+
+class Command(BaseCommand):
+    help = "Sync iRacing seasons with their schedules: current and future ones, one quarter, or one season."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--year", type=int, help="only this season year (with --quarter)")
+        parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="only this quarter (with --year)")
+        parser.add_argument("--season", type=int, help="only this (past) season's schedule, by season_id")
+        parser.add_argument("--refresh", action="store_true", help="bypass the cache and ask iRacing")
+        parser.add_argument("--headless", action="store_true", help="no progress bar (nightly jobs, logs)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if not client_config_from_settings().has_credentials:
+            raise CommandError("No iRacing credentials: set IRACING_* in .env (see README.md).")
+        if bool(opts["year"]) != bool(opts["quarter"]):
+            raise CommandError("--year and --quarter go together.")
+        started = time.perf_counter()
+        try:
+            s = asyncio.run(self._run(opts))
+        except IRacingError as exc:
+            raise CommandError(f"iRacing: {exc}. Nothing was half-written: each step is one transaction.") from exc
+        self.stdout.write(
+            f"Done in {time.perf_counter() - started:.1f} s: seasons created {s.seasons.created}, updated "
+            f"{s.seasons.updated}, unchanged {s.seasons.unchanged}, retired {s.seasons.retired}; race weeks created "
+            f"{s.race_weeks.created}, updated {s.race_weeks.updated}; schedules unchanged {s.schedules_skipped}; "
+            f"session times {s.session_times}; tracks synced {s.tracks_synced}; API calls {s.api_calls}, "
+            f"cache hits {s.cache_hits}"
+        )
+
+    async def _run(self, opts: dict[str, Any]) -> SeasonSyncSummary:
+        bar = progress_bar(self.stderr, headless=opts["headless"])
+        try:
+            async with iracing_client_create() as client:
+                if opts["season"]:
+                    return await sync_season_schedule(client, opts["season"], refresh=opts["refresh"])
+                return await sync_seasons(
+                    client, refresh=opts["refresh"], year=opts["year"], quarter=opts["quarter"], progress=bar
+                )
+        finally:
+            await close_async_connections()
