@@ -3,8 +3,18 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("simlane")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def periodic_tasks(sender: Celery, **_kwargs: object) -> None:
+    """The one place periodic work is scheduled (Celery beat); entries are task objects, not names."""
+    from simlane.iracing.tasks import NIGHTLY_AT, nightly_sync
+
+    at = crontab(hour=NIGHTLY_AT.hour, minute=NIGHTLY_AT.minute)
+    sender.add_periodic_task(at, nightly_sync.s(), name="iRacing nightly sync")

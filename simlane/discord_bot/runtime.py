@@ -12,14 +12,16 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import discord
 import simcord
 
-from simlane.iracing.client import IRacingClient
+from simlane.iracing.client import IRacingClient, IRacingError
+from simlane.iracing.models import Car
 from simlane.iracing.simulator import Simulator
 from simlane.iracing.simulator.world import Member
+from simlane.iracing.tasks import NIGHTLY_AT, nightly_work
 from simlane.racenumbers.league import auto_sync_due
 from simlane.results import aio
 from simlane.results.embeds import embed_as_text
@@ -57,15 +59,44 @@ async def numbers_auto_sync(
         await sleep(60)
 
 
+def seconds_until(now: datetime, at: time) -> float:
+    """Seconds from ``now`` to the next ``at`` (UTC)."""
+    target = datetime.combine(now.date(), at, tzinfo=UTC)
+    if target <= now:
+        target += timedelta(days=1)
+    return (target - now).total_seconds()
+
+
+async def nightly_iracing_sync(
+    bot: SimLaneBot, client: IRacingClient, *, sleep: Callable[[float], Awaitable[None]], first_now: bool
+) -> None:
+    """The Celery beat entry, without a broker: reference data and current seasons at NIGHTLY_AT every day
+    (and once at start-up when the database has none yet)."""
+    if first_now:
+        await _nightly_once(client)
+    while True:
+        await sleep(seconds_until(bot.now(), NIGHTLY_AT))
+        await _nightly_once(client)
+
+
+async def _nightly_once(client: IRacingClient) -> None:
+    try:
+        logger.info("iRacing nightly sync: %s", await nightly_work(client))
+    except IRacingError as exc:
+        logger.warning("iRacing nightly sync failed (tried again tomorrow): %s", exc)
+
+
 async def run_live(bot: SimLaneBot, client: IRacingClient, token: str, *, policy: PollPolicy, say: Say) -> None:
     """Connect to Discord and run the results job beside the bot until interrupted."""
 
     async def job() -> None:
         await bot.wait_until_ready()
         say(f"Connected to Discord as {bot.user}; polling iRacing every {policy.interval.total_seconds():.0f} s")
+        empty = not await Car.objects.aexists()
         await asyncio.gather(
             results_runner(bot, client, policy=policy, sleep=asyncio.sleep).run_forever(),
             numbers_auto_sync(bot, client, sleep=asyncio.sleep),
+            nightly_iracing_sync(bot, client, sleep=asyncio.sleep, first_now=empty),
         )
 
     async with bot:

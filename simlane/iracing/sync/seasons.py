@@ -186,3 +186,22 @@ async def sync_season_schedule(client: IRacingClient, season_id: int, *, refresh
     summary: SeasonSyncSummary = await sync_to_async(write_seasons)([season], retire_missing=False)
     summary.cache_hits, summary.api_calls = (1, 0) if cached else (0, 1)
     return summary
+
+
+async def sync_past_seasons(client: IRacingClient, series_id: int, *, refresh: bool = False) -> list[int]:
+    """Store a series' past seasons (``series/past_seasons``); return the ids whose schedule is not stored yet."""
+    data, _cached = await _fetch(client, "series/past_seasons", {"series_id": series_id}, refresh)
+    seasons = [
+        {**s, "series_id": s.get("series_id") or series_id} for s in (data.get("series") or {}).get("seasons", [])
+    ]
+
+    def store() -> list[int]:
+        bulk_upsert(Season, "season_id", seasons, season_fields, retire_missing=False)
+        Season.objects.filter(series__isnull=True).update(
+            series=Subquery(Series.objects.filter(series_id=OuterRef("iracing_series_id")).values("id")[:1])
+        )
+        ids = [s["season_id"] for s in seasons]
+        return list(Season.objects.filter(season_id__in=ids, schedule_hash="").values_list("season_id", flat=True))
+
+    result: list[int] = await sync_to_async(store)()
+    return result

@@ -1,0 +1,74 @@
+"""The Celery tasks, eager (no broker in tests): real work against the simulator, bounded retries, the schedule."""
+
+from __future__ import annotations
+
+import pytest
+from celery.exceptions import Retry
+from django.core.cache import cache
+
+from simlane.iracing.client import MaintenanceError
+from simlane.iracing.models import Car, RaceWeek, Season
+from simlane.iracing.simulator import Simulator, SimulatorConfig
+from simlane.iracing.simulator.local import demo_environment
+from simlane.iracing.tasks import nightly_sync, sync_past_seasons_task, sync_reference_task
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sim(settings):
+    simulator = Simulator(SimulatorConfig(members=50))
+    url = simulator.start_in_thread()
+    for name, value in demo_environment(url).items():
+        setattr(settings, name, value)
+    cache.clear()
+    yield simulator
+    simulator.stop_thread()
+
+
+def test_nightly_sync_stores_reference_data_and_current_seasons(sim):
+    result = nightly_sync.delay().get()
+    assert result["reference"]["created"] > 0 and result["seasons"]["seasons_created"] == 6
+    assert Car.objects.count() == 12 and RaceWeek.objects.count() >= 72
+
+
+def test_an_iracing_failure_asks_for_a_retry_in_60_s_three_times_then_gives_up(sim):
+    sim.faults.add("maintenance", 10)
+    with pytest.raises(Retry) as retry:
+        sync_reference_task.delay()
+    assert retry.value.when == 60  # seconds, as the policy says
+    with pytest.raises(Retry):
+        sync_reference_task.apply(retries=2, throw=True)
+    with pytest.raises(MaintenanceError):  # the third retry failed too: no fourth
+        sync_reference_task.apply(retries=3, throw=True)
+    assert Car.objects.count() == 0
+    sim.faults.clear()  # maintenance over: the next run does the work
+    sync_reference_task.delay()
+    assert Car.objects.count() == 12
+
+
+def test_past_seasons_are_stored_and_each_missing_schedule_is_fetched(sim):
+    result = sync_past_seasons_task.delay(1001).get()
+    assert result["seasons_without_schedule"] == 4
+    assert Season.objects.filter(iracing_series_id=1001).count() == 4
+    assert not Season.objects.filter(schedule_hash="").exists()  # every schedule task ran (eagerly)
+    assert sync_past_seasons_task.delay(1001).get()["seasons_without_schedule"] == 0
+
+
+def test_the_nightly_sync_is_scheduled_once():
+    from config.celery_app import app
+
+    app.finalize()
+    entries = [e for e in app.conf.beat_schedule.values() if e["task"] == nightly_sync.name]
+    assert len(entries) == 1
+
+
+def test_simlane_run_waits_for_the_same_time_of_day_as_celery_beat():
+    from datetime import UTC, datetime
+
+    from simlane.discord_bot.runtime import seconds_until
+    from simlane.iracing.tasks import NIGHTLY_AT
+
+    assert NIGHTLY_AT.hour == 3 and NIGHTLY_AT.minute == 30
+    assert seconds_until(datetime(2026, 3, 3, 3, 0, tzinfo=UTC), NIGHTLY_AT) == 30 * 60
+    assert seconds_until(datetime(2026, 3, 3, 3, 30, tzinfo=UTC), NIGHTLY_AT) == 24 * 3600
