@@ -12,6 +12,7 @@ class GuildSettings(TimeStampedModel):
     admin_role_id = models.BigIntegerField(
         null=True, blank=True, help_text="members with this role may configure SimLane without Manage Server"
     )
+    followed_series = models.JSONField(default=list, blank=True, help_text="series ids /raceguide shows")
 
     def __str__(self) -> str:
         return f"settings of guild {self.guild_id}"

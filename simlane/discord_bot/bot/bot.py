@@ -15,7 +15,11 @@ from .tree import SimLaneTree
 
 logger = logging.getLogger(__name__)
 
-EXTENSIONS = ("simlane.discord_bot.exts.results", "simlane.discord_bot.exts.numbers")
+EXTENSIONS = (
+    "simlane.discord_bot.exts.results",
+    "simlane.discord_bot.exts.numbers",
+    "simlane.discord_bot.exts.schedule",
+)
 
 
 def utc_now() -> datetime:

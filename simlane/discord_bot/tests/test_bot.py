@@ -68,7 +68,10 @@ def test_command_reference_lists_every_slash_command():
         "results channel": ["Manage Server or the SimLane admin role"],
         "results mode": ["Manage Server or the SimLane admin role"],
         "results adminrole": ["Manage Server"],
-        **{name: ["Manage Server or the SimLane admin role"] for name in ("setup", "forcerelease", "sync", "auditlog")},
+        **{
+            name: ["Manage Server or the SimLane admin role"]
+            for name in ("setup", "forcerelease", "sync", "auditlog", "raceguide follow")
+        },
     }
     assert all(c["description"] for c in catalog)
 

@@ -1,0 +1,78 @@
+"""`/schedule` and `/raceguide` (thin: read the synced data, render)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from simlane.core.errors import ApplicationError
+from simlane.discord_bot import aio as bot_aio
+from simlane.discord_bot.bot.checks import configuration_command
+from simlane.iracing import aio
+from simlane.iracing.models import Car
+
+from ._render import guide_embed, schedule_embed
+
+if TYPE_CHECKING:
+    from simlane.discord_bot.bot import SimLaneBot
+
+
+class ScheduleError(ApplicationError):
+    pass
+
+
+async def series_choices(_interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    return [
+        app_commands.Choice(name=s.name[:100], value=str(s.series_id)) for s in await aio.series_search(term=current)
+    ]
+
+
+async def _series(value: str) -> int:
+    if not value.strip().isdigit():
+        raise ScheduleError("Pick the series from the list as you type.")
+    series = await aio.series_get(series_id=int(value))
+    if series is None:
+        raise ScheduleError("No such series in SimLane's data (the nightly sync adds new ones).")
+    return series.series_id
+
+
+class ScheduleCog(commands.Cog):
+    raceguide_group = app_commands.Group(name="raceguide", description="Upcoming official races")
+
+    def __init__(self, bot: SimLaneBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="schedule", description="This week's and next week's track, times, BOP and weather")
+    @app_commands.describe(series="The series (pick from the list)")
+    @app_commands.autocomplete(series=series_choices)
+    async def schedule(self, interaction: discord.Interaction, series: str) -> None:
+        series_id = await _series(series)
+        row = await aio.series_get(series_id=series_id)
+        assert row is not None
+        weeks = await aio.race_weeks_around(series_id=series_id, now=self.bot.now())
+        car_ids = {r["car_id"] for v in weeks for r in v.week.car_restrictions}
+        names = {c: n async for c, n in Car.objects.filter(car_id__in=car_ids).values_list("car_id", "name")}
+        await interaction.response.send_message(embed=schedule_embed(row, weeks, names), ephemeral=True)
+
+    @raceguide_group.command(name="next", description="The next races of the series this server follows")
+    async def next(self, interaction: discord.Interaction) -> None:
+        followed = await bot_aio.guild_followed_series(guild_id=interaction.guild_id) if interaction.guild_id else []
+        sessions = await aio.upcoming_sessions(now=self.bot.now(), series_ids=followed or None)
+        await interaction.response.send_message(embed=guide_embed(sessions), ephemeral=True)
+
+    @configuration_command()
+    @raceguide_group.command(name="follow", description="Add a series to this server's race guide (admins)")
+    @app_commands.describe(series="The series (pick from the list)")
+    @app_commands.autocomplete(series=series_choices)
+    @app_commands.guild_only()
+    async def follow(self, interaction: discord.Interaction, series: str) -> None:
+        assert interaction.guild_id is not None
+        series_id = await _series(series)
+        followed = await bot_aio.guild_followed_series(guild_id=interaction.guild_id)
+        if series_id not in followed:
+            followed.append(series_id)
+        await bot_aio.guild_followed_series_set(guild_id=interaction.guild_id, series_ids=followed[:25])
+        await interaction.response.send_message(f"The race guide now follows {len(followed)} series.", ephemeral=True)

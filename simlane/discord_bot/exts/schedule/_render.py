@@ -1,0 +1,83 @@
+"""Schedule embeds: Discord timestamps show each member their own local time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from simlane.iracing.models import Series, SessionTime
+from simlane.iracing.selectors import WeekView
+from simlane.results.escaping import discord_safe
+
+
+def stamp(t: datetime, style: str = "f") -> str:
+    return f"<t:{int(t.timestamp())}:{style}>"
+
+
+def weather_line(weather: dict[str, Any]) -> str | None:
+    """The schedule's weather summary in °C and km/h (temp_units 0 = °F, wind_units 0 = imperial)."""
+    summary = weather.get("weather_summary") or {}
+    lo, hi = summary.get("temp_low"), summary.get("temp_high")
+    if lo is None and hi is None:
+        return None
+    if summary.get("temp_units") == 0:
+        lo, hi = ((v - 32) * 5 / 9 if v is not None else None for v in (lo, hi))
+    parts = [f"{lo:.0f}–{hi:.0f} °C" if lo is not None and hi is not None else f"{(hi or lo):.0f} °C"]
+    if summary.get("precip_chance") is not None:
+        parts.append(f"rain chance {summary['precip_chance']:.0f} %")
+    return ", ".join(parts)
+
+
+def bop_line(restrictions: list[dict[str, Any]], car_names: dict[int, str]) -> str | None:
+    rows = []
+    for r in restrictions:
+        bits = []
+        if r.get("weight_penalty_kg"):
+            bits.append(f"+{r['weight_penalty_kg']:g} kg")
+        if r.get("power_adjust_pct"):
+            bits.append(f"{r['power_adjust_pct']:+g} % power")
+        if r.get("max_pct_fuel_fill") not in (None, 100, 0):
+            bits.append(f"fuel {r['max_pct_fuel_fill']:g} %")
+        if bits:
+            rows.append(f"{discord_safe(car_names.get(r['car_id'], str(r['car_id'])))}: {', '.join(bits)}")
+    return "\n".join(rows[:8]) or None
+
+
+def schedule_embed(series: Series, weeks: list[WeekView], car_names: dict[int, str]) -> discord.Embed:
+    embed = discord.Embed(title=f"📅 {discord_safe(series.name)}"[:256])
+    for label, view in zip(("This week", "Next week"), weeks, strict=False):
+        w = view.week
+        lines = [f"**{discord_safe(w.track_name)}**" + (f" — {discord_safe(w.config_name)}" if w.config_name else "")]
+        if view.next_sessions:
+            lines.append(
+                "Next: "
+                + ", ".join(stamp(t, "t") for t in view.next_sessions[:4])
+                + f" ({stamp(view.next_sessions[0], 'R')})"
+            )
+        if w.race_time_limit:
+            lines.append(f"{w.race_time_limit} min race")
+        elif w.race_lap_limit:
+            lines.append(f"{w.race_lap_limit} laps")
+        weather = weather_line(w.weather)
+        if weather:
+            lines.append(f"Weather: {weather}")
+        bop = bop_line(w.car_restrictions, car_names)
+        if bop:
+            lines.append(f"Car restrictions:\n{bop}")
+        embed.add_field(name=f"{label} (week {w.race_week_num + 1})", value="\n".join(lines)[:1024], inline=False)
+    if not weeks:
+        embed.description = "No schedule stored for this series yet (the nightly sync fetches it)."
+    return embed
+
+
+def guide_embed(sessions: list[SessionTime]) -> discord.Embed:
+    lines = []
+    for s in sessions:
+        series = s.race_week.season.series
+        name = series.name if series else s.race_week.season.name
+        lines.append(f"{stamp(s.start_time, 't')} {discord_safe(name)} — {discord_safe(s.race_week.track_name)}")
+    return discord.Embed(
+        title="🏁 Race guide: the next three hours", description="\n".join(lines)[:4000] or "No races."
+    )

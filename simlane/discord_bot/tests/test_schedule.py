@@ -1,0 +1,74 @@
+"""/schedule and /raceguide through the real bot in simcord, on data synced from the simulator."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import UTC, datetime
+
+import discord
+import pytest
+from django.core.cache import cache
+
+from simlane.discord_bot.bot import SimLaneBot
+from simlane.iracing.client import IRacingClient
+from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
+from simlane.iracing.simulator.local import demo_client_config
+from simlane.iracing.sync.reference import sync_reference
+from simlane.iracing.sync.seasons import sync_seasons
+
+NOW = datetime(2026, 3, 10, 14, 7, tzinfo=UTC)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+async def synced(transactional_db):
+    sim = Simulator(SimulatorConfig(members=50), clock=SimClock(start=NOW.timestamp(), speed=0))
+    await sim.start()
+    cache.clear()
+    try:
+        async with IRacingClient(demo_client_config(sim.base_url), clock=sim.clock) as client:
+            await sync_reference(client)
+            await sync_seasons(client)
+            yield sim, client
+    finally:
+        await sim.stop()
+
+
+@pytest.fixture
+def simcord_bot(synced):
+    _sim, client = synced
+    return SimLaneBot(iracing=client, now=lambda: NOW)
+
+
+async def test_schedule_shows_this_and_next_week_with_local_times_bop_and_weather(synced, simcord_env):
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("general")
+    member = guild.add_member(simcord_env.create_user("fan"))
+    choices = await member.autocomplete(channel, "schedule", "series", "GT3")
+    assert {"name": "SimLane GT3 Challenge", "value": "1002"} in choices
+    result = await member.slash(channel, "schedule", series="1002")
+    assert result.response is not None
+    embed = result.response.embeds[0]
+    assert embed.title == "📅 SimLane GT3 Challenge"
+    this_week, next_week = embed.fields[0], embed.fields[1]
+    assert this_week.name.startswith("This week") and next_week.name.startswith("Next week")
+    stamps = [int(t) for t in re.findall(r"<t:(\d+):t>", str(this_week.value))]
+    assert stamps and stamps[0] >= NOW.timestamp() and all(b - a == 3600 for a, b in itertools.pairwise(stamps))
+    assert "Weather:" in str(this_week.value) and "Car restrictions:" in str(this_week.value)
+
+
+async def test_raceguide_lists_the_next_races_of_followed_series(synced, simcord_env):
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("general")
+    admin_role = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(simcord_env.create_user("admin"), roles=[admin_role])
+    everything = await admin.slash(channel, "raceguide next")
+    assert everything.response is not None
+    lines = str(everything.response.embeds[0].description).splitlines()
+    assert len(lines) > 5 and any("Formula Vee" in line for line in lines)
+    await admin.slash(channel, "raceguide follow", series="1002")
+    followed = await admin.slash(channel, "raceguide next")
+    assert followed.response is not None
+    lines = str(followed.response.embeds[0].description).splitlines()
+    assert lines and all("GT3 Challenge" in line for line in lines)

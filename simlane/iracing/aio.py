@@ -1,0 +1,12 @@
+"""The async side of the iRacing app's ORM boundary (for the bot)."""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+
+from . import selectors
+
+series_search = sync_to_async(selectors.series_search)
+series_get = sync_to_async(selectors.series_get)
+race_weeks_around = sync_to_async(selectors.race_weeks_around)
+upcoming_sessions = sync_to_async(selectors.upcoming_sessions)
