@@ -6,7 +6,18 @@ from django.contrib import admin
 
 from simlane.core.adminbase import ModelAdmin
 
-from .models import ApiCall, Car, CarClass, IRacingTokenState, Series, Track
+from .models import (
+    ApiCall,
+    Car,
+    CarClass,
+    IRacingTokenState,
+    RaceWeek,
+    Season,
+    Series,
+    SessionTime,
+    Track,
+    WeatherForecast,
+)
 
 
 @admin.register(Car)
@@ -50,3 +61,30 @@ class ApiCallAdmin(ModelAdmin):
 class TokenStateAdmin(ModelAdmin):
     list_display = ("account", "access_expires_at", "lock_owner", "updated_at")
     exclude = ("access_token", "refresh_token")  # secrets never shown, even to staff
+
+
+@admin.register(Season)
+class SeasonAdmin(ModelAdmin):
+    list_display = ("season_id", "name", "year", "quarter", "official", "active")
+    list_filter = ("active", "official", "year", "quarter")
+    search_fields = ("name", "season_id")
+
+
+@admin.register(RaceWeek)
+class RaceWeekAdmin(ModelAdmin):
+    list_display = ("season", "race_week_num", "track_name", "config_name", "start_date")
+    list_filter = ("season__year", "season__quarter")
+    search_fields = ("track_name", "season__name")
+
+
+@admin.register(SessionTime)
+class SessionTimeAdmin(ModelAdmin):
+    list_display = ("start_time", "race_week", "session_minutes")
+    date_hierarchy = "start_time"
+    search_fields = ("race_week__season__name", "race_week__track_name")
+
+
+@admin.register(WeatherForecast)
+class WeatherForecastAdmin(ModelAdmin):
+    list_display = ("race_week", "fetched_at", "air_temp_min_c", "air_temp_max_c", "precip_chance_max_pct")
+    search_fields = ("race_week__season__name",)

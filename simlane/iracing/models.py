@@ -174,3 +174,19 @@ class SessionTime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.race_week} at {self.start_time:%Y-%m-%d %H:%M}"
+
+
+class WeatherForecast(TimeStampedModel):
+    """A race week's forecast (the schedule's ``weather_url``): raw key frames plus summary metrics in SI units."""
+
+    race_week = models.OneToOneField(RaceWeek, on_delete=models.CASCADE, related_name="forecast")
+    url = models.URLField(max_length=500)
+    fetched_at = models.DateTimeField()
+    points = models.JSONField(default=list, help_text="the forecast as iRacing sends it (scaled integers)")
+    air_temp_min_c = models.FloatField(null=True, blank=True)
+    air_temp_max_c = models.FloatField(null=True, blank=True)
+    precip_chance_max_pct = models.FloatField(null=True, blank=True)
+    wind_max_ms = models.FloatField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"forecast for {self.race_week}"

@@ -30,7 +30,7 @@ def race_weeks_around(*, series_id: int, now: datetime, weeks: int = 2) -> list[
     current = (
         RaceWeek.objects.filter(season__iracing_series_id=series_id, season__active=True)
         .filter(week_end_time__gte=now)
-        .select_related("season", "track")
+        .select_related("season", "track", "forecast")
         .order_by("week_end_time")[:weeks]
     )
     out = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any, TypeVar
 
 from celery import shared_task
@@ -19,6 +19,7 @@ from simlane.iracing.client import IRacingClient, IRacingError
 from .services import iracing_client_create
 from .sync.reference import sync_reference
 from .sync.seasons import sync_past_seasons, sync_season_schedule, sync_seasons
+from .sync.weather import refresh_forecasts
 
 T = TypeVar("T")
 NIGHTLY_AT = time(3, 30)  # UTC; Celery beat (config/celery_app.py) and simlane run both use it
@@ -81,7 +82,16 @@ async def nightly_work(client: IRacingClient) -> dict[str, Any]:
     """What the nightly sync does; ``simlane run`` awaits it directly on the same schedule."""
     reference = await sync_reference(client, refresh=True)
     seasons = await sync_seasons(client, refresh=True)
+    refreshed, failed = await refresh_forecasts(client, now=datetime.now(UTC))
     return {
         "reference": {"created": reference.total.created, "updated": reference.total.updated},
         "seasons": {"seasons_created": seasons.seasons.created, "race_weeks": seasons.race_weeks.created},
+        "forecasts": {"refreshed": refreshed, "failed": failed},
     }
+
+
+@iracing_task
+def refresh_weather_forecasts_task() -> dict[str, int]:
+    """Forecasts of the next two weeks' race weeks that are missing or older than six hours."""
+    refreshed, failed = _run(lambda c: refresh_forecasts(c, now=datetime.now(UTC)))
+    return {"refreshed": refreshed, "failed": failed}

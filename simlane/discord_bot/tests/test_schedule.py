@@ -16,6 +16,7 @@ from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.sync.reference import sync_reference
 from simlane.iracing.sync.seasons import sync_seasons
+from simlane.iracing.sync.weather import refresh_forecasts
 
 NOW = datetime(2026, 3, 10, 14, 7, tzinfo=UTC)
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,6 +31,7 @@ async def synced(transactional_db):
         async with IRacingClient(demo_client_config(sim.base_url), clock=sim.clock) as client:
             await sync_reference(client)
             await sync_seasons(client)
+            await refresh_forecasts(client, now=NOW)
             yield sim, client
     finally:
         await sim.stop()
@@ -55,7 +57,8 @@ async def test_schedule_shows_this_and_next_week_with_local_times_bop_and_weathe
     assert this_week.name.startswith("This week") and next_week.name.startswith("Next week")
     stamps = [int(t) for t in re.findall(r"<t:(\d+):t>", str(this_week.value))]
     assert stamps and stamps[0] >= NOW.timestamp() and all(b - a == 3600 for a, b in itertools.pairwise(stamps))
-    assert "Weather:" in str(this_week.value) and "Car restrictions:" in str(this_week.value)
+    assert "(forecast), rain chance up to" in str(this_week.value) and "Car restrictions:" in str(this_week.value)
+    assert "Weather:" in str(next_week.value)
 
 
 async def test_raceguide_lists_the_next_races_of_followed_series(synced, simcord_env):

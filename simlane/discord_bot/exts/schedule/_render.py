@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from simlane.iracing.models import Series, SessionTime
+from simlane.iracing.models import Series, SessionTime, WeatherForecast
 from simlane.iracing.selectors import WeekView
 from simlane.results.escaping import discord_safe
 
@@ -27,6 +27,17 @@ def weather_line(weather: dict[str, Any]) -> str | None:
     parts = [f"{lo:.0f}–{hi:.0f} °C" if lo is not None and hi is not None else f"{(hi or lo):.0f} °C"]
     if summary.get("precip_chance") is not None:
         parts.append(f"rain chance {summary['precip_chance']:.0f} %")
+    return ", ".join(parts)
+
+
+def forecast_line(f: WeatherForecast) -> str | None:
+    if f.air_temp_min_c is None:
+        return None
+    parts = [f"{f.air_temp_min_c:.0f}–{f.air_temp_max_c:.0f} °C (forecast)"]
+    if f.precip_chance_max_pct is not None:
+        parts.append(f"rain chance up to {f.precip_chance_max_pct:.0f} %")
+    if f.wind_max_ms is not None:
+        parts.append(f"wind up to {f.wind_max_ms * 3.6:.0f} km/h")
     return ", ".join(parts)
 
 
@@ -60,7 +71,8 @@ def schedule_embed(series: Series, weeks: list[WeekView], car_names: dict[int, s
             lines.append(f"{w.race_time_limit} min race")
         elif w.race_lap_limit:
             lines.append(f"{w.race_lap_limit} laps")
-        weather = weather_line(w.weather)
+        forecast = getattr(w, "forecast", None)  # None when no forecast is stored (reverse one-to-one)
+        weather = forecast_line(forecast) if forecast is not None else weather_line(w.weather)
         if weather:
             lines.append(f"Weather: {weather}")
         bop = bop_line(w.car_restrictions, car_names)
