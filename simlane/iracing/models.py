@@ -190,3 +190,24 @@ class WeatherForecast(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"forecast for {self.race_week}"
+
+
+class RaceGuideSession(TimeStampedModel):
+    """A session of ``season/race_guide``. Stored even when its season, week or track is not in the database yet
+    (seed 002's constraint problem): the upstream ids are kept and the links filled in when known."""
+
+    season_id_upstream = models.PositiveIntegerField(help_text="iRacing season_id")
+    series_id_upstream = models.PositiveIntegerField(db_index=True, help_text="iRacing series_id")
+    race_week_num = models.PositiveSmallIntegerField(null=True, blank=True)
+    race_week = models.ForeignKey(RaceWeek, null=True, blank=True, on_delete=models.SET_NULL, related_name="guide")
+    start_time = models.DateTimeField(db_index=True)
+    end_time = models.DateTimeField(null=True, blank=True)
+    session_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="set once the session exists")
+    entry_count = models.PositiveIntegerField(default=0)
+    super_session = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["season_id_upstream", "start_time"], name="uniq_guide_session"),)
+
+    def __str__(self) -> str:
+        return f"series {self.series_id_upstream} at {self.start_time:%Y-%m-%d %H:%M}"

@@ -17,6 +17,7 @@ from simlane.core.db import close_async_connections
 from simlane.iracing.client import IRacingClient, IRacingError
 
 from .services import iracing_client_create
+from .sync.guide import sync_race_guide
 from .sync.reference import sync_reference
 from .sync.seasons import sync_past_seasons, sync_season_schedule, sync_seasons
 from .sync.weather import refresh_forecasts
@@ -95,3 +96,9 @@ def refresh_weather_forecasts_task() -> dict[str, int]:
     """Forecasts of the next two weeks' race weeks that are missing or older than six hours."""
     refreshed, failed = _run(lambda c: refresh_forecasts(c, now=datetime.now(UTC)))
     return {"refreshed": refreshed, "failed": failed}
+
+
+@iracing_task
+def sync_race_guide_task() -> dict[str, int]:
+    """The next three hours of official sessions (Celery beat every 30 minutes)."""
+    return {"sessions": _run(lambda c: sync_race_guide(c, now=datetime.now(UTC)))}
