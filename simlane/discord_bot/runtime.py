@@ -21,6 +21,8 @@ from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.models import Car
 from simlane.iracing.simulator import Simulator
 from simlane.iracing.simulator.world import Member
+from simlane.iracing.sync.guide import sync_race_guide
+from simlane.iracing.sync.weather import refresh_forecasts
 from simlane.iracing.tasks import NIGHTLY_AT, nightly_work
 from simlane.racenumbers.league import auto_sync_due
 from simlane.results import aio
@@ -45,18 +47,18 @@ def results_runner(
     return ResultsRunner(poller, outbox, interval_seconds=policy.interval.total_seconds(), sleep=sleep)
 
 
-async def numbers_auto_sync(
-    bot: SimLaneBot, client: IRacingClient, *, sleep: Callable[[float], Awaitable[None]]
+async def every(
+    seconds: float, work: Callable[[], Awaitable[object]], *, sleep: Callable[[float], Awaitable[None]], name: str
 ) -> None:
-    """Every minute, sync the league roster of servers whose auto-sync interval has passed."""
+    """Run ``work`` now and then every ``seconds``; a failure is logged and the job carries on."""
     while True:
         try:
-            await auto_sync_due(client=client, now=bot.now())
+            await work()
         except asyncio.CancelledError:
             raise
         except Exception:
-            logger.exception("car-number auto-sync failed; retrying in a minute")
-        await sleep(60)
+            logger.exception("%s failed; trying again in %.0f s", name, seconds)
+        await sleep(seconds)
 
 
 def seconds_until(now: datetime, at: time) -> float:
@@ -95,8 +97,11 @@ async def run_live(bot: SimLaneBot, client: IRacingClient, token: str, *, policy
         empty = not await Car.objects.aexists()
         await asyncio.gather(
             results_runner(bot, client, policy=policy, sleep=asyncio.sleep).run_forever(),
-            numbers_auto_sync(bot, client, sleep=asyncio.sleep),
             nightly_iracing_sync(bot, client, sleep=asyncio.sleep, first_now=empty),
+            # The Celery beat entries of config/celery_app.py, run here without a broker:
+            every(60, lambda: auto_sync_due(client=client, now=bot.now()), sleep=asyncio.sleep, name="number sync"),
+            every(30 * 60, lambda: sync_race_guide(client, now=bot.now()), sleep=asyncio.sleep, name="race guide"),
+            every(6 * 3600, lambda: refresh_forecasts(client, now=bot.now()), sleep=asyncio.sleep, name="forecasts"),
         )
 
     async with bot:
