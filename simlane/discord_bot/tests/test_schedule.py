@@ -59,6 +59,10 @@ async def test_schedule_shows_this_and_next_week_with_local_times_bop_and_weathe
     assert stamps and stamps[0] >= NOW.timestamp() and all(b - a == 3600 for a, b in itertools.pairwise(stamps))
     assert "(forecast), rain chance up to" in str(this_week.value) and "Car restrictions:" in str(this_week.value)
     assert "Weather:" in str(next_week.value)
+    chart = result.response.attachments[0]
+    assert chart.filename == "forecast.png" and embed.image.url == "attachment://forecast.png"
+    png = await chart.read()
+    assert png.startswith(b"\x89PNG") and len(png) > 2000
 
 
 async def test_raceguide_lists_the_next_races_of_followed_series(synced, simcord_env):

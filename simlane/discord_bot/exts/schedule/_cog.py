@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 import discord
@@ -12,6 +13,7 @@ from simlane.core.errors import ApplicationError
 from simlane.discord_bot import aio as bot_aio
 from simlane.discord_bot.bot.checks import configuration_command
 from simlane.iracing import aio
+from simlane.iracing.charts import forecast_png
 from simlane.iracing.models import Car
 
 from ._render import guide_embed, schedule_embed
@@ -55,7 +57,16 @@ class ScheduleCog(commands.Cog):
         weeks = await aio.race_weeks_around(series_id=series_id, now=self.bot.now())
         car_ids = {r["car_id"] for v in weeks for r in v.week.car_restrictions}
         names = {c: n async for c, n in Car.objects.filter(car_id__in=car_ids).values_list("car_id", "name")}
-        await interaction.response.send_message(embed=schedule_embed(row, weeks, names), ephemeral=True)
+        embed = schedule_embed(row, weeks, names)
+        forecast = getattr(weeks[0].week, "forecast", None) if weeks else None  # reverse one-to-one: may be absent
+        png = forecast_png(forecast.points, title=f"{row.name}: {weeks[0].week.track_name}") if forecast else None
+        if png is None:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+            return
+        embed.set_image(url="attachment://forecast.png")
+        await interaction.response.send_message(
+            embed=embed, file=discord.File(io.BytesIO(png), filename="forecast.png"), ephemeral=True
+        )
 
     @raceguide_group.command(name="next", description="The next races of the series this server follows")
     async def next(self, interaction: discord.Interaction) -> None:
