@@ -11,10 +11,12 @@ from .models import (
     Car,
     CarClass,
     IRacingTokenState,
+    Participant,
     RaceWeek,
     Season,
     Series,
     SessionTime,
+    Subsession,
     Track,
     WeatherForecast,
 )
@@ -88,3 +90,16 @@ class SessionTimeAdmin(ModelAdmin):
 class WeatherForecastAdmin(ModelAdmin):
     list_display = ("race_week", "fetched_at", "air_temp_min_c", "air_temp_max_c", "precip_chance_max_pct")
     search_fields = ("race_week__season__name",)
+
+
+@admin.register(Subsession)
+class SubsessionAdmin(ModelAdmin):
+    list_display = ("subsession_id", "iracing_series_id", "start_time", "event_type", "official", "strength_of_field")
+    list_filter = ("official", "event_type")
+    search_fields = ("subsession_id",)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ModelAdmin):
+    list_display = ("display_name", "cust_id", "subsession", "simsession_number", "finish_position", "incidents")
+    search_fields = ("display_name", "cust_id")

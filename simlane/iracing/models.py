@@ -211,3 +211,49 @@ class RaceGuideSession(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"series {self.series_id_upstream} at {self.start_time:%Y-%m-%d %H:%M}"
+
+
+class Subsession(TimeStampedModel):
+    """A finished session's event result (``results/get``), stored once and reused by the results bot."""
+
+    subsession_id = models.PositiveBigIntegerField(unique=True)
+    session_id = models.PositiveBigIntegerField(null=True, blank=True)
+    iracing_series_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    iracing_season_id = models.PositiveIntegerField(null=True, blank=True)
+    league_id = models.PositiveIntegerField(null=True, blank=True)
+    start_time = models.DateTimeField(null=True, blank=True)
+    end_time = models.DateTimeField(null=True, blank=True, db_index=True)
+    event_type = models.PositiveSmallIntegerField(null=True, blank=True, help_text="5 = race")
+    official = models.BooleanField(default=False)
+    strength_of_field = models.IntegerField(null=True, blank=True)
+    iracing_track_id = models.PositiveIntegerField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"subsession {self.subsession_id}"
+
+
+class Participant(models.Model):
+    """A row of a session's results: a driver, or a team with its drivers (``team`` points from driver to team)."""
+
+    subsession = models.ForeignKey(Subsession, on_delete=models.CASCADE, related_name="participants")
+    simsession_number = models.SmallIntegerField(help_text="0 = main event, -1 the session before, …")
+    team = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="drivers")
+    cust_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    iracing_team_id = models.IntegerField(null=True, blank=True, help_text="negative, as iRacing sends team ids")
+    display_name = models.CharField(max_length=200)
+    finish_position = models.IntegerField(help_text="0-based, as results/get sends it (-1: none)")
+    finish_position_in_class = models.IntegerField(default=-1)
+    car_id = models.PositiveIntegerField(null=True, blank=True)
+    car_class_id = models.PositiveIntegerField(null=True, blank=True)
+    laps_complete = models.IntegerField(default=0)
+    incidents = models.IntegerField(default=0)
+    best_lap_time = models.IntegerField(default=-1, help_text="1/10000 s (-1: none)")
+    oldi_rating = models.IntegerField(default=-1)
+    newi_rating = models.IntegerField(default=-1)
+
+    class Meta:
+        indexes = (models.Index(fields=["subsession", "simsession_number"]),)
+
+    def __str__(self) -> str:
+        return f"{self.display_name} in {self.subsession_id}"

@@ -7,8 +7,11 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
+
 from simlane.iracing.client import IRacingClient, NotFoundError
 from simlane.iracing.client.models import SubsessionResult
+from simlane.iracing.sync.subsessions import subsession_store
 
 from .. import aio
 from ..selectors import Subscription
@@ -101,4 +104,6 @@ class SubsessionFetcher:
             return None
         self.stats.fetched += 1
         await aio.subsession_cache_store(subsession_id=subsession_id, payload=result.model_dump(mode="json"))
+        # The same result in the iRacing app's tables (event + participants), for every other feature to reuse.
+        await sync_to_async(subsession_store)(result)
         return result

@@ -9,6 +9,7 @@ import simcord
 
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.publisher import DiscordPublisher
+from simlane.iracing.models import Participant, Subsession
 from simlane.results.models import ConfigStatus, GuildResultsConfig, PostedResult, PostStatus
 
 from .conftest import T0, ResultsWorld, expected, posted, reply_text, titles_only
@@ -62,6 +63,9 @@ async def test_each_server_gets_exactly_its_drivers_races_once(results_world: Re
     for sub, _ in posted(one.results) + posted(two.results):
         found = w.sim.world.session_of_subsession(sub)
         assert found is not None and found[0].end > T0
+    # Every fetched result is also stored with its participants in the iRacing app, for other features to reuse.
+    assert await Subsession.objects.acount() == w.sim.counters["data:results/get"] > 0
+    assert await Participant.objects.filter(cust_id=b.cust_id, simsession_number=0).acount() == len(shared)
     # b's races were fetched once for both servers.
     assert w.sim.counters["data:results/get"] <= len(
         w.races(a, T0, T0 + 25 * HOURS) | w.races(b, T0, T0 + 25 * HOURS) | w.races(c, T0, T0 + 25 * HOURS)
