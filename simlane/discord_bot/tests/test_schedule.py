@@ -4,37 +4,27 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import UTC, datetime
 
 import discord
 import pytest
-from django.core.cache import cache
 
+from simlane.conftest import SIM_NOW
 from simlane.discord_bot.bot import SimLaneBot
-from simlane.iracing.client import IRacingClient
-from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
-from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.sync.reference import sync_reference
 from simlane.iracing.sync.seasons import sync_seasons
 from simlane.iracing.sync.weather import refresh_forecasts
 
-NOW = datetime(2026, 3, 10, 14, 7, tzinfo=UTC)
+NOW = SIM_NOW
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-async def synced(transactional_db):
-    sim = Simulator(SimulatorConfig(members=50), clock=SimClock(start=NOW.timestamp(), speed=0))
-    await sim.start()
-    cache.clear()
-    try:
-        async with IRacingClient(demo_client_config(sim.base_url), clock=sim.clock) as client:
-            await sync_reference(client)
-            await sync_seasons(client)
-            await refresh_forecasts(client, now=NOW)
-            yield sim, client
-    finally:
-        await sim.stop()
+async def synced(transactional_db, stopped_sim):
+    _sim, client = stopped_sim
+    await sync_reference(client)
+    await sync_seasons(client)
+    await refresh_forecasts(client, now=NOW)
+    return stopped_sim
 
 
 @pytest.fixture

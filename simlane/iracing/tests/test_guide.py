@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 
-from simlane.iracing.client import IRacingClient
+from simlane.conftest import SIM_NOW
 from simlane.iracing.client.models import RaceGuide
 from simlane.iracing.models import RaceGuideSession
-from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
-from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.sync.guide import store_guide, sync_race_guide
 from simlane.iracing.sync.reference import sync_reference
 from simlane.iracing.sync.seasons import sync_seasons
 
-NOW = datetime(2026, 3, 10, 14, 7, tzinfo=UTC)
+NOW = SIM_NOW
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -30,18 +26,12 @@ def test_the_recorded_race_guide_is_stored_with_no_season_or_track_known(fixture
     assert RaceGuideSession.objects.count() == unique
 
 
-async def test_guide_sessions_link_to_their_race_week_once_the_schedule_is_synced():
-    sim = Simulator(SimulatorConfig(members=50), clock=SimClock(start=NOW.timestamp(), speed=0))
-    await sim.start()
-    cache.clear()
-    try:
-        async with IRacingClient(demo_client_config(sim.base_url), clock=sim.clock) as client:
-            first = await sync_race_guide(client, now=NOW)
-            assert first > 0 and not await RaceGuideSession.objects.filter(race_week__isnull=False).aexists()
-            await sync_reference(client)
-            await sync_seasons(client)
-            await sync_race_guide(client, now=NOW)
-    finally:
-        await sim.stop()
+async def test_guide_sessions_link_to_their_race_week_once_the_schedule_is_synced(stopped_sim):
+    _sim, client = stopped_sim
+    first = await sync_race_guide(client, now=NOW)
+    assert first > 0 and not await RaceGuideSession.objects.filter(race_week__isnull=False).aexists()
+    await sync_reference(client)
+    await sync_seasons(client)
+    await sync_race_guide(client, now=NOW)
     assert await RaceGuideSession.objects.filter(race_week__isnull=True).acount() == 0
     assert await RaceGuideSession.objects.acount() == first

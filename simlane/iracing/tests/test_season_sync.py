@@ -3,37 +3,26 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 
+from simlane.conftest import SIM_NOW
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.models import RaceWeek, Season, SessionTime, Track
-from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
+from simlane.iracing.simulator import Simulator, SimulatorConfig
 from simlane.iracing.simulator.catalog import SERIES
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.sync.reference import sync_reference
 from simlane.iracing.sync.seasons import sync_season_schedule, sync_seasons
 
 pytestmark = pytest.mark.django_db(transaction=True)
-NOW = datetime(2026, 3, 10, 14, 7, tzinfo=UTC)
+NOW = SIM_NOW
 
 
-@pytest.fixture
-async def world():
-    sim = Simulator(SimulatorConfig(members=50), clock=SimClock(start=NOW.timestamp(), speed=0))
-    await sim.start()
-    cache.clear()
-    try:
-        async with IRacingClient(demo_client_config(sim.base_url), clock=sim.clock) as client:
-            yield sim, client
-    finally:
-        await sim.stop()
-
-
-async def test_seasons_sync_once_then_write_nothing_then_cost_no_call(world):
-    sim, client = world
+async def test_seasons_sync_once_then_write_nothing_then_cost_no_call(stopped_sim):
+    sim, client = stopped_sim
     await sync_reference(client)
     first = await sync_seasons(client)
     assert first.seasons.created == len(SERIES) and await Season.objects.acount() == len(SERIES)
@@ -51,8 +40,8 @@ async def test_seasons_sync_once_then_write_nothing_then_cost_no_call(world):
     assert cached.api_calls == 0 and cached.cache_hits == 1 and sim.counters["data"] == calls
 
 
-async def test_session_times_match_the_race_guide_of_the_same_week(world):
-    _sim, client = world
+async def test_session_times_match_the_race_guide_of_the_same_week(stopped_sim):
+    _sim, client = stopped_sim
     await sync_reference(client)
     await sync_seasons(client)
     guide = await client.race_guide(start_from=NOW)
@@ -72,8 +61,8 @@ async def test_session_times_match_the_race_guide_of_the_same_week(world):
     assert generated == {(s.series_id, s.start_time) for s in guide.sessions if s.start_time >= NOW}
 
 
-async def test_a_schedule_naming_an_unknown_track_syncs_the_tracks_instead_of_failing(world):
-    _sim, client = world
+async def test_a_schedule_naming_an_unknown_track_syncs_the_tracks_instead_of_failing(stopped_sim):
+    _sim, client = stopped_sim
     await sync_reference(client)
     await Track.objects.all().adelete()
     summary = await sync_seasons(client)

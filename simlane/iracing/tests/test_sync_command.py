@@ -5,23 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from simlane.iracing.models import Car
-from simlane.iracing.simulator import Simulator, SimulatorConfig
-from simlane.iracing.simulator.local import demo_environment
-
-
-@pytest.fixture
-def simulator_settings(settings):
-    sim = Simulator(SimulatorConfig(members=50))
-    url = sim.start_in_thread()
-    for name, value in demo_environment(url).items():
-        setattr(settings, name, value)
-    cache.clear()
-    yield sim
-    sim.stop_thread()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,36 +4,22 @@ from __future__ import annotations
 
 import pytest
 from celery.exceptions import Retry
-from django.core.cache import cache
 
 from simlane.iracing.client import MaintenanceError
 from simlane.iracing.models import Car, RaceWeek, Season
-from simlane.iracing.simulator import Simulator, SimulatorConfig
-from simlane.iracing.simulator.local import demo_environment
 from simlane.iracing.tasks import nightly_sync, sync_past_seasons_task, sync_reference_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def sim(settings):
-    simulator = Simulator(SimulatorConfig(members=50))
-    url = simulator.start_in_thread()
-    for name, value in demo_environment(url).items():
-        setattr(settings, name, value)
-    cache.clear()
-    yield simulator
-    simulator.stop_thread()
-
-
-def test_nightly_sync_stores_reference_data_and_current_seasons(sim):
+def test_nightly_sync_stores_reference_data_and_current_seasons(simulator_settings):
     result = nightly_sync.delay().get()
     assert result["reference"]["created"] > 0 and result["seasons"]["seasons_created"] == 6
     assert Car.objects.count() == 12 and RaceWeek.objects.count() >= 72
 
 
-def test_an_iracing_failure_asks_for_a_retry_in_60_s_three_times_then_gives_up(sim):
-    sim.faults.add("maintenance", 10)
+def test_an_iracing_failure_asks_for_a_retry_in_60_s_three_times_then_gives_up(simulator_settings):
+    simulator_settings.faults.add("maintenance", 10)
     with pytest.raises(Retry) as retry:
         sync_reference_task.delay()
     assert retry.value.when == 60  # seconds, as the policy says
@@ -42,12 +28,12 @@ def test_an_iracing_failure_asks_for_a_retry_in_60_s_three_times_then_gives_up(s
     with pytest.raises(MaintenanceError):  # the third retry failed too: no fourth
         sync_reference_task.apply(retries=3, throw=True)
     assert Car.objects.count() == 0
-    sim.faults.clear()  # maintenance over: the next run does the work
+    simulator_settings.faults.clear()  # maintenance over: the next run does the work
     sync_reference_task.delay()
     assert Car.objects.count() == 12
 
 
-def test_past_seasons_are_stored_and_each_missing_schedule_is_fetched(sim):
+def test_past_seasons_are_stored_and_each_missing_schedule_is_fetched(simulator_settings):
     result = sync_past_seasons_task.delay(1001).get()
     assert result["seasons_without_schedule"] == 4
     assert Season.objects.filter(iracing_series_id=1001).count() == 4

@@ -2,40 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 
-from simlane.iracing.client import IRacingClient
+from simlane.conftest import SIM_NOW
 from simlane.iracing.models import WeatherForecast
-from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
-from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.sync.reference import sync_reference
 from simlane.iracing.sync.seasons import sync_seasons
 from simlane.iracing.sync.weather import refresh_forecasts
 
-NOW = datetime(2026, 3, 10, 14, 7, tzinfo=UTC)
+NOW = SIM_NOW
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def test_forecasts_are_fetched_once_until_stale_and_summarised_in_si_units():
-    sim = Simulator(SimulatorConfig(members=50), clock=SimClock(start=NOW.timestamp(), speed=0))
-    await sim.start()
-    cache.clear()
-    try:
-        async with IRacingClient(demo_client_config(sim.base_url), clock=sim.clock) as client:
-            await sync_reference(client)
-            await sync_seasons(client)
-            refreshed, failed = await refresh_forecasts(client, now=NOW)
-            assert refreshed >= 6 and failed == 0  # at least this week's forecast of every series
-            downloads = sim.counters["download"]
-            assert await refresh_forecasts(client, now=NOW + timedelta(hours=1)) == (0, 0)
-            assert sim.counters["download"] == downloads  # fresh: nothing fetched
-            again, _ = await refresh_forecasts(client, now=NOW + timedelta(hours=7))
-            assert again == refreshed  # stale after six hours
-    finally:
-        await sim.stop()
+async def test_forecasts_are_fetched_once_until_stale_and_summarised_in_si_units(stopped_sim):
+    sim, client = stopped_sim
+    await sync_reference(client)
+    await sync_seasons(client)
+    refreshed, failed = await refresh_forecasts(client, now=NOW)
+    assert refreshed >= 6 and failed == 0  # at least this week's forecast of every series
+    downloads = sim.counters["download"]
+    assert await refresh_forecasts(client, now=NOW + timedelta(hours=1)) == (0, 0)
+    assert sim.counters["download"] == downloads  # fresh: nothing fetched
+    again, _ = await refresh_forecasts(client, now=NOW + timedelta(hours=7))
+    assert again == refreshed  # stale after six hours
     forecast = await WeatherForecast.objects.afirst()
     assert forecast is not None and forecast.points
     temps = [p["air_temp"] / 100 for p in forecast.points if p.get("air_temp") is not None]
