@@ -27,7 +27,6 @@ from simlane.iracing.tasks import NIGHTLY_AT, nightly_work
 from simlane.racenumbers.league import auto_sync_due
 from simlane.results import aio
 from simlane.results.embeds import embed_as_text
-from simlane.results.models import TrackedDriver
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, ResultsRunner, SubsessionFetcher
 
 from .bot import SimLaneBot
@@ -188,7 +187,7 @@ async def run_demo(
 
         runner = results_runner(bot, client, policy=policy, sleep=sim.clock.sleep)
         runner.on_tick = show
-        tracked = len(await _tracked(server))
+        tracked = len(await aio.tracked_driver_list(guild_id=server.guild.id))
         say(f"\nWatching {tracked} drivers; results appear as their races finish (Ctrl-C to stop)...")
         task = asyncio.ensure_future(runner.run_forever())
         try:
@@ -201,7 +200,3 @@ async def run_demo(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         return len(shown)
-
-
-async def _tracked(server: DemoServer) -> list[TrackedDriver]:
-    return await aio.tracked_driver_list(guild_id=server.guild.id)

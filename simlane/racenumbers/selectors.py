@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
-from .models import AuditEntry, MemberLink, NumberClaim, NumberConfig, NumberTrade, TradeStatus
+from .models import AuditEntry, MemberLink, NumberClaim, NumberConfig
 from .numbers import number_key
 
 
@@ -62,18 +62,6 @@ def link_get(*, guild_id: int, user_id: int) -> MemberLink | None:
 
 def audit_entries(*, guild_id: int, limit: int = 500) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(guild_id=guild_id)[:limit])
-
-
-def trade_get(*, guild_id: int, trade_id: int) -> NumberTrade | None:
-    return NumberTrade.objects.filter(guild_id=guild_id, id=trade_id).first()
-
-
-def pending_trade_for(*, guild_id: int, user_id: int) -> NumberTrade | None:
-    return (
-        NumberTrade.objects.filter(guild_id=guild_id, to_user_id=user_id, status=TradeStatus.PENDING)
-        .order_by("-created_at")
-        .first()
-    )
 
 
 def configs_due_for_sync(*, now: datetime) -> list[NumberConfig]:

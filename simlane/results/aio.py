@@ -18,7 +18,6 @@ poll_states = sync_to_async(selectors.poll_states)
 cached_subsession_payload = sync_to_async(selectors.cached_subsession_payload)
 posts_due = sync_to_async(selectors.posts_due)
 posts_pending_count = sync_to_async(selectors.posts_pending_count)
-latest_post = sync_to_async(selectors.latest_post)
 claimed_guilds = sync_to_async(selectors.claimed_guilds)
 
 tracked_driver_add = sync_to_async(services.tracked_driver_add)

@@ -101,14 +101,6 @@ def posts_pending_count(*, guild_id: int) -> int:
     return PostedResult.objects.filter(guild_id=guild_id, status=PostStatus.CLAIMED).count()
 
 
-def latest_post(*, guild_id: int, cust_id: int) -> PostedResult | None:
-    return (
-        PostedResult.objects.filter(guild_id=guild_id, cust_id=cust_id, status=PostStatus.POSTED)
-        .order_by("-race_ended_at")
-        .first()
-    )
-
-
 def claimed_guilds(*, subsession_id: int, cust_id: int) -> set[int]:
     """Servers that already have a ledger row for this driver in this subsession."""
     return set(
