@@ -8,9 +8,11 @@ PAGE_LINES = 20  # 20 short lines stay far inside the 4,096-character descriptio
 
 
 class LinePages(discord.ui.View):
-    def __init__(self, title: str, lines: list[str], owner_id: int, *, empty: str = "Nothing yet.") -> None:
+    def __init__(
+        self, title: str, lines: list[str], owner_id: int, *, empty: str = "Nothing yet.", hint: str = ""
+    ) -> None:
         super().__init__(timeout=300)
-        self.title, self.lines, self.owner_id, self.empty = title, lines, owner_id, empty
+        self.title, self.lines, self.owner_id, self.empty, self.hint = title, lines, owner_id, empty, hint
         self.page = 0
         self.pages = max(1, -(-len(lines) // PAGE_LINES))
         self._sync()
@@ -18,7 +20,7 @@ class LinePages(discord.ui.View):
     def embed(self) -> discord.Embed:
         chunk = self.lines[self.page * PAGE_LINES : (self.page + 1) * PAGE_LINES]
         embed = discord.Embed(title=self.title[:256], description="\n".join(chunk)[:4000] or self.empty)
-        embed.set_footer(text=f"Page {self.page + 1} of {self.pages}")
+        embed.set_footer(text=f"Page {self.page + 1} of {self.pages}" + (f" • {self.hint}" if self.hint else ""))
         return embed
 
     def _sync(self) -> None:

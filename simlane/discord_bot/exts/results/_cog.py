@@ -11,6 +11,7 @@ from discord.ext import commands
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot import aio as bot_aio
 from simlane.discord_bot.bot.checks import configuration_command
+from simlane.discord_bot.pages import LinePages
 from simlane.results import aio
 from simlane.results.embeds import render_result_embed
 from simlane.results.escaping import discord_safe
@@ -19,7 +20,6 @@ from simlane.results.poller.ingest import SubsessionFetcher
 from simlane.results.samples import sample_result
 
 from ._drivers import driver_choices, require_client, resolve_driver
-from ._views import TrackedPages, tracked_page
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
@@ -120,8 +120,15 @@ class ResultsCog(commands.Cog):
     @app_commands.guild_only()
     async def tracked(self, interaction: discord.Interaction) -> None:
         rows = await aio.tracked_driver_list(guild_id=guild_only(interaction))
-        view = TrackedPages(rows, interaction.user.id)
-        await interaction.response.send_message(embed=tracked_page(rows, 0), view=view, ephemeral=True)
+        lines = [f"• {discord_safe(r.display_name, limit=80)} — `{r.cust_id}`" for r in rows]
+        view = LinePages(
+            f"Tracked drivers ({len(rows)})",
+            lines,
+            interaction.user.id,
+            empty="Nobody yet.",
+            hint="/track adds a driver, /untrack removes one",
+        )
+        await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
 
     # -- configuration (Manage Server, checked here on every call, not only hidden in Discord's UI) ---------------
 
