@@ -86,9 +86,10 @@ async def test_iracing_maintenance_during_track_changes_nothing(results_world: R
 async def test_autocomplete_offers_matching_drivers_with_their_ids(results_world: ResultsWorld, simcord_env):
     one = Server(simcord_env, "one")
     (a,) = results_world.active_members(1)
-    choices = await one.member.autocomplete(one.chat, "track", "driver", a.display_name[:5])
-    assert {"name": f"{a.display_name} ({a.cust_id})", "value": str(a.cust_id)} in choices
-    assert len(choices) <= 25
+    for command in ("track", "results last", "link"):  # one autocomplete serves every driver option
+        choices = await one.member.autocomplete(one.chat, command, "driver", a.display_name[:5])
+        assert {"name": f"{a.display_name} ({a.cust_id})", "value": str(a.cust_id)} in choices, command
+        assert len(choices) <= 25
 
 
 async def test_tracked_pages_through_a_long_list(results_world: ResultsWorld, simcord_env):

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from simlane.discord_bot import aio as bot_aio
 from simlane.discord_bot.bot.checks import configuration_command
+from simlane.discord_bot.drivers import require_client
 from simlane.discord_bot.pages import LinePages
 from simlane.racenumbers import aio
 from simlane.racenumbers.league import league_sync
@@ -148,8 +149,6 @@ class NumbersAdminCog(commands.Cog):
     async def sync(self, interaction: discord.Interaction) -> None:
         guild_id = guild_of(interaction)
         await interaction.response.defer(thinking=True)
-        from simlane.discord_bot.exts.results._drivers import require_client
-
         report = await league_sync(
             client=require_client(self.bot.iracing),
             guild_id=guild_id,

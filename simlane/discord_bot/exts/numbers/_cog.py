@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from simlane.discord_bot.exts.results._drivers import driver_choices, require_client, resolve_driver
+from simlane.discord_bot.drivers import driver_autocomplete, require_client, resolve_driver
 from simlane.discord_bot.pages import LinePages
 from simlane.racenumbers import aio
 from simlane.racenumbers.export import roster_csv
@@ -64,11 +64,6 @@ class NumbersCog(commands.Cog):
     def __init__(self, bot: SimLaneBot) -> None:
         self.bot = bot
 
-    async def _driver_autocomplete(
-        self, _interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await driver_choices(self.bot.iracing, current)
-
     @app_commands.command(name="claim", description="Claim a car number")
     @app_commands.describe(number="The number, e.g. 7, 07 or 142", pool=POOL)
     @app_commands.autocomplete(pool=pool_choices)
@@ -101,6 +96,7 @@ class NumbersCog(commands.Cog):
 
     @app_commands.command(name="link", description="Link your iRacing account (verified by the league roster)")
     @app_commands.describe(driver="Your iRacing name (pick from the list) or customer id")
+    @app_commands.autocomplete(driver=driver_autocomplete)
     @app_commands.guild_only()
     async def link(self, interaction: discord.Interaction, driver: str) -> None:
         guild_id = guild_of(interaction)
@@ -114,8 +110,6 @@ class NumbersCog(commands.Cog):
             "verified when the league roster in iRacing shows that account with the number you claimed.",
             ephemeral=True,
         )
-
-    link.autocomplete("driver")(_driver_autocomplete)
 
     @app_commands.command(name="mynumbers", description="Your car numbers and their iRacing status")
     @app_commands.guild_only()

@@ -11,6 +11,7 @@ from discord.ext import commands
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot import aio as bot_aio
 from simlane.discord_bot.bot.checks import configuration_command
+from simlane.discord_bot.drivers import driver_autocomplete, require_client, resolve_driver
 from simlane.discord_bot.pages import LinePages
 from simlane.results import aio
 from simlane.results.embeds import render_result_embed
@@ -18,8 +19,6 @@ from simlane.results.escaping import discord_safe
 from simlane.results.models import ResultsMode
 from simlane.results.poller.ingest import SubsessionFetcher
 from simlane.results.samples import sample_result
-
-from ._drivers import driver_choices, require_client, resolve_driver
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
@@ -45,15 +44,11 @@ class ResultsCog(commands.Cog):
         self.bot = bot
         self.fetcher = SubsessionFetcher(bot.iracing) if bot.iracing else None
 
-    async def _driver_autocomplete(
-        self, _interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await driver_choices(self.bot.iracing, current)
-
     # -- tracking (any member) ----------------------------------------------------------------------------------
 
     @app_commands.command(name="track", description="Post this driver's finished races in this server")
     @app_commands.describe(driver="A driver's name (pick from the list) or iRacing customer id")
+    @app_commands.autocomplete(driver=driver_autocomplete)
     @app_commands.guild_only()
     async def track(self, interaction: discord.Interaction, driver: str) -> None:
         guild_id = guild_only(interaction)
@@ -79,8 +74,6 @@ class ResultsCog(commands.Cog):
         await interaction.followup.send(
             f"Tracking {name} (`{found.cust_id}`): races they finish from now on will be posted.{hint}", ephemeral=True
         )
-
-    track.autocomplete("driver")(_driver_autocomplete)
 
     @app_commands.command(name="untrack", description="Stop posting this driver's races in this server")
     @app_commands.describe(driver="A tracked driver")
@@ -220,6 +213,7 @@ class ResultsCog(commands.Cog):
 
     @results.command(name="last", description="Post a driver's latest race here, now")
     @app_commands.describe(driver="A driver's name (pick from the list) or iRacing customer id")
+    @app_commands.autocomplete(driver=driver_autocomplete)
     async def last(self, interaction: discord.Interaction, driver: str) -> None:
         guild_only(interaction)
         client = require_client(self.bot.iracing)
@@ -233,8 +227,6 @@ class ResultsCog(commands.Cog):
             raise ResultsCommandError("iRacing has not published that race's result yet; try again in a minute.")
         embed = discord.Embed.from_dict(render_result_embed(result, found.cust_id))
         await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
-
-    last.autocomplete("driver")(_driver_autocomplete)
 
     @results.command(name="preview", description="Show what a posted result looks like, on a sample race")
     async def preview(self, interaction: discord.Interaction) -> None:

@@ -1,9 +1,10 @@
-"""Turning what a member typed into an iRacing driver: a cust_id, an autocomplete pick, or a name to look up."""
+"""Turning what a member typed into an iRacing driver (a cust_id, an autocomplete pick, a name), for every cog."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import discord
 from discord import app_commands
 
 from simlane.core.errors import ApplicationError
@@ -52,8 +53,10 @@ async def resolve_driver(client: IRacingClient, text: str) -> Driver:
     )
 
 
-async def driver_choices(client: IRacingClient | None, current: str) -> list[app_commands.Choice[str]]:
-    """Autocomplete: up to 25 drivers whose name matches; nothing (not an error) when iRacing does not answer."""
+async def driver_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for any ``driver`` option: up to 25 drivers whose name matches; nothing (not an error) when
+    iRacing does not answer or is not configured."""
+    client: IRacingClient | None = getattr(interaction.client, "iracing", None)
     term = current.strip()
     if client is None or len(term) < 2:
         return []
