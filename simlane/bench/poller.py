@@ -23,11 +23,11 @@ from asgiref.sync import sync_to_async
 
 from simlane.core.db import close_async_connections
 from simlane.iracing.client import IRacingClient
+from simlane.iracing.models import Subsession
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import World
 from simlane.results.models import (
-    CachedSubsession,
     DriverPollState,
     GuildResultsConfig,
     PostedResult,
@@ -104,7 +104,7 @@ class Recorder:
 
 
 def _reset_db(scenario: Scenario, world: World) -> None:
-    for model in (PostedResult, CachedSubsession, DriverPollState, TrackedDriver, GuildResultsConfig):
+    for model in (PostedResult, Subsession, DriverPollState, TrackedDriver, GuildResultsConfig):
         model.objects.all().delete()
     GuildResultsConfig.objects.bulk_create(
         GuildResultsConfig(guild_id=g + 1, channel_id=CHANNEL_OFFSET + g + 1) for g in range(scenario.guilds)

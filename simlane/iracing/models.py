@@ -228,6 +228,7 @@ class Subsession(TimeStampedModel):
     strength_of_field = models.IntegerField(null=True, blank=True)
     iracing_track_id = models.PositiveIntegerField(null=True, blank=True)
     content_hash = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict, help_text="the whole results/get answer (what the result embed reads)")
 
     def __str__(self) -> str:
         return f"subsession {self.subsession_id}"

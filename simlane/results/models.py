@@ -1,4 +1,4 @@
-"""Results bot data: per-server configuration, tracked drivers, the posted-results ledger, poll state, cache."""
+"""Results bot data: per-server configuration, tracked drivers, the posted-results ledger, poll state."""
 
 from __future__ import annotations
 
@@ -102,10 +102,3 @@ class DriverPollState(TimeStampedModel):
     recent_series = models.JSONField(
         default=dict, blank=True, help_text="series id -> epoch seconds of the newest race seen in it (last day only)"
     )
-
-
-class CachedSubsession(TimeStampedModel):
-    """A results/get payload, fetched once whatever the number of tracked drivers and servers in it."""
-
-    subsession_id = models.BigIntegerField(unique=True)
-    payload = models.JSONField()

@@ -10,7 +10,6 @@ from datetime import datetime
 from django.db.models import Q
 
 from .models import (
-    CachedSubsession,
     ConfigStatus,
     DriverPollState,
     GuildResultsConfig,
@@ -80,11 +79,6 @@ def subscriptions_by_driver(*, cust_ids: Iterable[int] | None = None) -> dict[in
 
 def poll_states(*, cust_ids: Iterable[int]) -> dict[int, DriverPollState]:
     return {s.cust_id: s for s in DriverPollState.objects.filter(cust_id__in=list(cust_ids))}
-
-
-def cached_subsession_payload(*, subsession_id: int) -> dict[str, object] | None:
-    row = CachedSubsession.objects.filter(subsession_id=subsession_id).only("payload").first()
-    return row.payload if row else None
 
 
 def posts_due(*, now: datetime, limit: int = 100) -> list[PostedResult]:

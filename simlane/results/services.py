@@ -17,7 +17,6 @@ from django.db.models import F
 from simlane.core.errors import ApplicationError
 
 from .models import (
-    CachedSubsession,
     ConfigStatus,
     DriverPollState,
     GuildResultsConfig,
@@ -113,10 +112,6 @@ def results_config_mark_broken(*, guild_id: int, reason: str) -> bool:
     config.admins_notified = True
     config.save(update_fields=["status", "status_reason", "admins_notified", "updated_at"])
     return must_notify
-
-
-def subsession_cache_store(*, subsession_id: int, payload: dict[str, object]) -> None:
-    CachedSubsession.objects.update_or_create(subsession_id=subsession_id, defaults={"payload": payload})
 
 
 def posts_claim(*, claims: list[PostClaim]) -> int:

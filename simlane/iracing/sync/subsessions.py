@@ -33,7 +33,8 @@ def _participant(subsession: Subsession, number: int, row: DriverResult, team: P
 @transaction.atomic
 def subsession_store(result: SubsessionResult) -> bool:
     """Store the result unless the same content is stored already; True when something was written."""
-    h = content_hash(result.model_dump(mode="json"))
+    payload = result.model_dump(mode="json")
+    h = content_hash(payload)
     existing = Subsession.objects.filter(subsession_id=result.subsession_id).first()
     if existing is not None and existing.content_hash == h:
         return False
@@ -52,6 +53,7 @@ def subsession_store(result: SubsessionResult) -> bool:
         strength_of_field=result.event_strength_of_field,
         iracing_track_id=result.track.track_id if result.track else None,
         content_hash=h,
+        payload=payload,
     )
     teams, drivers = [], []
     for session in result.session_results:
@@ -66,3 +68,9 @@ def subsession_store(result: SubsessionResult) -> bool:
         drivers += [_participant(sub, number, d, team) for d in members]
     Participant.objects.bulk_create(drivers, batch_size=500)
     return True
+
+
+def subsession_payload(*, subsession_id: int) -> dict[str, object] | None:
+    """The stored results/get answer of a subsession, or None."""
+    row = Subsession.objects.filter(subsession_id=subsession_id).values_list("payload", flat=True).first()
+    return dict(row) if row else None

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
 
 from .. import aio
@@ -69,6 +70,6 @@ class BaselinePoller:
                 continue  # already posted everywhere
             result = await self.client.results_get(row.subsession_id)
             created += await aio.posts_claim(claims=claims_for_result(result, {cust_id: subs[cust_id]}))
-            await aio.subsession_cache_store(subsession_id=result.subsession_id, payload=result.model_dump(mode="json"))
+            await iracing_aio.subsession_store(result)
         st.last_poll_at = now
         return created

@@ -7,13 +7,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from asgiref.sync import sync_to_async
-
+from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, NotFoundError
 from simlane.iracing.client.models import SubsessionResult
-from simlane.iracing.sync.subsessions import subsession_store
 
-from .. import aio
 from ..selectors import Subscription
 from ..services import PostClaim
 
@@ -93,7 +90,7 @@ class SubsessionFetcher:
         return await asyncio.shield(task)
 
     async def _load(self, subsession_id: int) -> SubsessionResult | None:
-        payload = await aio.cached_subsession_payload(subsession_id=subsession_id)
+        payload = await iracing_aio.subsession_payload(subsession_id=subsession_id)
         if payload is not None:
             self.stats.cache_hits += 1
             return SubsessionResult.model_validate(payload)
@@ -103,7 +100,6 @@ class SubsessionFetcher:
             logger.info("subsession %s has no results (yet)", subsession_id)
             return None
         self.stats.fetched += 1
-        await aio.subsession_cache_store(subsession_id=subsession_id, payload=result.model_dump(mode="json"))
-        # The same result in the iRacing app's tables (event + participants), for every other feature to reuse.
-        await sync_to_async(subsession_store)(result)
+        # Stored in the iRacing app (event, participants, payload): this cache, and data every feature can reuse.
+        await iracing_aio.subsession_store(result)
         return result
