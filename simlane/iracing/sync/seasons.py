@@ -158,19 +158,20 @@ async def sync_seasons(
     if progress:
         progress("series/seasons", 0, 3)
     seasons, cached = await _fetch(client, "series/seasons", params, refresh)
+    fetches = [cached]  # one entry per fetch: True when the cache served it
     tracks_synced = 0
     if progress:
         progress("tracks", 1, 3)
     if await sync_to_async(missing_track_ids)(seasons):
         tracks, track_cached = await _fetch(client, "track/get", {}, refresh=True)
+        fetches.append(track_cached)
         counts = await sync_to_async(bulk_upsert)(Track, "track_id", tracks, track_fields, retire_missing=False)
         tracks_synced = counts.created
-        cached = cached and track_cached
     if progress:
         progress("schedules", 2, 3)
     summary: SeasonSyncSummary = await sync_to_async(write_seasons)(seasons, retire_missing=not (year and quarter))
     summary.tracks_synced = tracks_synced
-    summary.cache_hits, summary.api_calls = (1, 0) if cached else (0, 1 + bool(tracks_synced))
+    summary.cache_hits, summary.api_calls = sum(fetches), len(fetches) - sum(fetches)
     if progress:
         progress("done", 3, 3)
     return summary
