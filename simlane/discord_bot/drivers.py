@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 
 from simlane.core.errors import ApplicationError
+from simlane.discord_bot.escaping import discord_safe
 from simlane.iracing.client import IRacingClient, IRacingError
-from simlane.results.escaping import discord_safe
 
 
 class DriverInputError(ApplicationError):

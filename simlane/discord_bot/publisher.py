@@ -11,9 +11,9 @@ from typing import Any
 
 import discord
 
+from simlane.discord_bot.escaping import NO_MENTIONS
 from simlane.results.poller.outbox import DestinationError, RejectedError, RetryLaterError
 
-NO_MENTIONS = discord.AllowedMentions.none()
 HISTORY_LOOKBACK = 100  # messages searched for an embed that may have been sent before a crash
 
 

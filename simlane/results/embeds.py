@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from simlane.core.errors import ApplicationError
+from simlane.discord_bot.escaping import discord_safe
 from simlane.iracing.client.models import DriverResult, SubsessionResult
-
-from .escaping import discord_safe
 
 RESULTS_URL = "https://members-ng.iracing.com/web/racing/results-stats/results?subsessionid={}"
 GREEN, ORANGE, RED = 0x2ECC71, 0xE67E22, 0xE74C3C

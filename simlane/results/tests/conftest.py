@@ -16,13 +16,13 @@ import simcord
 
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
+from simlane.discord_bot.escaping import discord_safe
 from simlane.discord_bot.offline import handled_errors, reply_text
 from simlane.discord_bot.publisher import DiscordPublisher
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import Member
-from simlane.results.escaping import discord_safe
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, ResultsRunner, SubsessionFetcher
 from simlane.results.poller.outbox import Publisher
 

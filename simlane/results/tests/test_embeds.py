@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from simlane.conftest import FIXTURES
+from simlane.discord_bot.escaping import discord_safe
 from simlane.iracing.client.models import SubsessionResult
 from simlane.results.embeds import (
     EMBED_TOTAL_MAX,
@@ -19,7 +20,6 @@ from simlane.results.embeds import (
     embed_length,
     render_result_embed,
 )
-from simlane.results.escaping import discord_safe
 
 RESULT_FIXTURES = ["result.json", "result_with_team.json", "result_with_licenses.json"]
 

@@ -10,16 +10,22 @@ from discord import app_commands
 from discord.ext import commands
 
 from simlane.discord_bot import aio as bot_aio
-from simlane.discord_bot.bot.checks import configuration_command
+from simlane.discord_bot.bot.checks import (
+    AdminRoleError,
+    admin_role_problem,
+    admin_role_set,
+    configuration_command,
+    guild_id_of,
+)
 from simlane.discord_bot.drivers import require_client
+from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.pages import LinePages
 from simlane.racenumbers import aio
 from simlane.racenumbers.league import league_sync
 from simlane.racenumbers.models import AuditAction
-from simlane.results.escaping import discord_safe
 
 from ._cog import POOL
-from ._shared import NO_MENTIONS, announce, guild_of, pool_choices
+from ._shared import announce, pool_choices
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
@@ -85,7 +91,11 @@ class NumbersAdminCog(commands.Cog):
         leading_zeros_distinct: bool | None = None,
         pools: str | None = None,
     ) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = guild_id_of(interaction)
+        # Checked before anything is saved, so a refused admin role leaves the whole setup unchanged.
+        problem = admin_role_problem(actor_manages_server=interaction.permissions.manage_guild, role=admin_role)
+        if admin_role is not None and problem:
+            raise AdminRoleError(problem)
         pool_list = None if pools is None else [p.strip()[:50] for p in pools.split(",") if p.strip()][:25]
         config = await aio.number_config_update(
             guild_id=guild_id,
@@ -99,7 +109,7 @@ class NumbersAdminCog(commands.Cog):
             pools=pool_list,
         )
         if admin_role is not None:
-            await bot_aio.guild_admin_role_set(guild_id=guild_id, role_id=admin_role.id)
+            await admin_role_set(interaction, admin_role)
         await interaction.response.send_message("Saved.\n" + await self._describe(config), ephemeral=True)
 
     async def _describe(self, config: Any) -> str:
@@ -119,7 +129,7 @@ class NumbersAdminCog(commands.Cog):
     @app_commands.command(name="config", description="Show this server's car-number settings")
     @app_commands.guild_only()
     async def config(self, interaction: discord.Interaction) -> None:
-        config = await aio.number_config_get(guild_id=guild_of(interaction))
+        config = await aio.number_config_get(guild_id=guild_id_of(interaction))
         await interaction.response.send_message(
             await self._describe(config), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
@@ -132,7 +142,7 @@ class NumbersAdminCog(commands.Cog):
     async def forcerelease(
         self, interaction: discord.Interaction, number: str, pool: str | None = None, reason: str = ""
     ) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = guild_id_of(interaction)
         claim = await aio.number_force_release(
             guild_id=guild_id, actor_id=interaction.user.id, number=number, pool=pool, reason=reason
         )
@@ -147,7 +157,7 @@ class NumbersAdminCog(commands.Cog):
     @app_commands.command(name="sync", description="Compare claims with the iRacing league roster (admins)")
     @app_commands.guild_only()
     async def sync(self, interaction: discord.Interaction) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = guild_id_of(interaction)
         await interaction.response.defer(thinking=True)
         report = await league_sync(
             client=require_client(self.bot.iracing),
@@ -163,7 +173,7 @@ class NumbersAdminCog(commands.Cog):
     @app_commands.command(name="auditlog", description="Every car-number change: who, what, when (admins)")
     @app_commands.guild_only()
     async def auditlog(self, interaction: discord.Interaction) -> None:
-        entries = await aio.audit_entries(guild_id=guild_of(interaction))
+        entries = await aio.audit_entries(guild_id=guild_id_of(interaction))
         lines = []
         for e in entries:
             who = f"<@{e.actor_id}>" if e.actor_id else "SimLane"

@@ -9,15 +9,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from simlane.discord_bot.bot.checks import guild_id_of
 from simlane.discord_bot.drivers import driver_autocomplete, require_client, resolve_driver
+from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.pages import LinePages
 from simlane.racenumbers import aio
 from simlane.racenumbers.export import roster_csv
 from simlane.racenumbers.numbers import parse_number
 from simlane.racenumbers.services import NumbersError
-from simlane.results.escaping import discord_safe
 
-from ._shared import NO_MENTIONS, announce, claim_line, guild_of, pool_choices
+from ._shared import announce, claim_line, pool_choices
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
@@ -69,7 +70,7 @@ class NumbersCog(commands.Cog):
     @app_commands.autocomplete(pool=pool_choices)
     @app_commands.guild_only()
     async def claim(self, interaction: discord.Interaction, number: str, pool: str | None = None) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = guild_id_of(interaction)
         claim = await aio.number_claim(
             guild_id=guild_id,
             user_id=interaction.user.id,
@@ -89,7 +90,7 @@ class NumbersCog(commands.Cog):
     @app_commands.autocomplete(pool=pool_choices)
     @app_commands.guild_only()
     async def release(self, interaction: discord.Interaction, number: str, pool: str | None = None) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = guild_id_of(interaction)
         claim = await aio.number_release(guild_id=guild_id, user_id=interaction.user.id, number=number, pool=pool)
         await interaction.response.send_message(f"You released #{claim.number}.", ephemeral=True)
         await announce(self.bot, guild_id, f"#{claim.number} is free again (released by <@{interaction.user.id}>).")
@@ -99,7 +100,7 @@ class NumbersCog(commands.Cog):
     @app_commands.autocomplete(driver=driver_autocomplete)
     @app_commands.guild_only()
     async def link(self, interaction: discord.Interaction, driver: str) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await resolve_driver(require_client(self.bot.iracing), driver)
         await aio.member_link(
@@ -114,7 +115,7 @@ class NumbersCog(commands.Cog):
     @app_commands.command(name="mynumbers", description="Your car numbers and their iRacing status")
     @app_commands.guild_only()
     async def mynumbers(self, interaction: discord.Interaction) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = guild_id_of(interaction)
         claims = await aio.member_claims(guild_id=guild_id, user_id=interaction.user.id)
         link = await aio.link_get(guild_id=guild_id, user_id=interaction.user.id)
         lines = [claim_line(c, with_pool=True) for c in claims] or ["You hold no number: `/claim` one."]
@@ -130,7 +131,7 @@ class NumbersCog(commands.Cog):
     @app_commands.autocomplete(pool=pool_choices)
     @app_commands.guild_only()
     async def roster(self, interaction: discord.Interaction, pool: str | None = None) -> None:
-        claims = await aio.claim_list(guild_id=guild_of(interaction), pool=pool)
+        claims = await aio.claim_list(guild_id=guild_id_of(interaction), pool=pool)
         view = LinePages(
             f"Car numbers ({len(claims)})",
             [claim_line(c, with_pool=True) for c in claims],
@@ -144,7 +145,7 @@ class NumbersCog(commands.Cog):
     @app_commands.autocomplete(pool=pool_choices)
     @app_commands.guild_only()
     async def available(self, interaction: discord.Interaction, pool: str | None = None) -> None:
-        config = await aio.number_config_get(guild_id=guild_of(interaction))
+        config = await aio.number_config_get(guild_id=guild_id_of(interaction))
         free = await aio.available_numbers(config=config, pool=pool or (config.pools[0] if config.pools else ""))
         rows = [", ".join(free[i : i + 15]) for i in range(0, len(free), 15)]
         view = LinePages(f"Available numbers ({len(free)})", rows, interaction.user.id, empty="Every number is taken.")
@@ -155,7 +156,7 @@ class NumbersCog(commands.Cog):
     @app_commands.autocomplete(pool=pool_choices)
     @app_commands.guild_only()
     async def check(self, interaction: discord.Interaction, number: str, pool: str | None = None) -> None:
-        config = await aio.number_config_get(guild_id=guild_of(interaction))
+        config = await aio.number_config_get(guild_id=guild_id_of(interaction))
         shown, key = parse_number(number, config)
         history = await aio.number_history(guild_id=config.guild_id, pool=pool or "", key=key)
         current = next((c for c in history if c.active), None)
@@ -168,7 +169,7 @@ class NumbersCog(commands.Cog):
     @app_commands.command(name="export", description="The roster as a CSV file")
     @app_commands.guild_only()
     async def export(self, interaction: discord.Interaction) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = guild_id_of(interaction)
         claims = await aio.claim_list(guild_id=guild_id)
         data = roster_csv(claims, await aio.links_by_user(guild_id=guild_id))
         await interaction.response.send_message(
@@ -180,7 +181,7 @@ class NumbersCog(commands.Cog):
     @app_commands.autocomplete(pool=pool_choices)
     @app_commands.guild_only()
     async def trade(self, interaction: discord.Interaction, member: discord.Member, pool: str | None = None) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = guild_id_of(interaction)
         offer = await aio.trade_offer(guild_id=guild_id, from_user=interaction.user.id, to_user=member.id, pool=pool)
         view = TradeView(self.bot, guild_id, offer.id, member.id)
         await interaction.response.send_message(
@@ -194,7 +195,7 @@ class NumbersCog(commands.Cog):
     async def syncstatus(self, interaction: discord.Interaction) -> None:
         from ._admin import sync_embed
 
-        config = await aio.number_config_get(guild_id=guild_of(interaction))
+        config = await aio.number_config_get(guild_id=guild_id_of(interaction))
         if config.last_sync_at is None:
             raise NumbersError("No sync yet: an admin can run `/sync`.")
         await interaction.response.send_message(

@@ -7,20 +7,12 @@ import logging
 import discord
 from discord import app_commands
 
+from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.racenumbers import aio
 from simlane.racenumbers.models import NumberClaim
-from simlane.racenumbers.services import NumbersError
-from simlane.results.escaping import discord_safe
 
 logger = logging.getLogger(__name__)
-NO_MENTIONS = discord.AllowedMentions.none()
 STATUS_ICON = {"claimed": "⏳", "synced": "✅", "mismatch": "⚠️", "not_in_roster": "❔"}
-
-
-def guild_of(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise NumbersError("Use this command in a server.")
-    return interaction.guild_id
 
 
 def claim_line(c: NumberClaim, *, with_pool: bool = False) -> str:

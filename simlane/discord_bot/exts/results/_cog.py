@@ -9,13 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from simlane.core.errors import ApplicationError
-from simlane.discord_bot import aio as bot_aio
-from simlane.discord_bot.bot.checks import configuration_command
+from simlane.discord_bot.bot.checks import admin_role_set, configuration_command, guild_id_of
 from simlane.discord_bot.drivers import driver_autocomplete, require_client, resolve_driver
+from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.pages import LinePages
 from simlane.results import aio
 from simlane.results.embeds import render_result_embed
-from simlane.results.escaping import discord_safe
 from simlane.results.models import ResultsMode
 from simlane.results.poller.ingest import SubsessionFetcher
 from simlane.results.samples import sample_result
@@ -23,18 +22,11 @@ from simlane.results.samples import sample_result
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
 
-NO_MENTIONS = discord.AllowedMentions.none()
 NO_CHANNEL_HINT = " No results channel is set yet: an admin can use `/results channel`."
 
 
 class ResultsCommandError(ApplicationError):
     pass
-
-
-def guild_only(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise ResultsCommandError("Use this command in a server, not in a direct message.")
-    return interaction.guild_id
 
 
 class ResultsCog(commands.Cog):
@@ -51,7 +43,7 @@ class ResultsCog(commands.Cog):
     @app_commands.autocomplete(driver=driver_autocomplete)
     @app_commands.guild_only()
     async def track(self, interaction: discord.Interaction, driver: str) -> None:
-        guild_id = guild_only(interaction)
+        guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await resolve_driver(require_client(self.bot.iracing), driver)
         _row, created = await aio.tracked_driver_add(
@@ -79,7 +71,7 @@ class ResultsCog(commands.Cog):
     @app_commands.describe(driver="A tracked driver")
     @app_commands.guild_only()
     async def untrack(self, interaction: discord.Interaction, driver: str) -> None:
-        guild_id = guild_only(interaction)
+        guild_id = guild_id_of(interaction)
         if not driver.strip().isdigit():
             raise ResultsCommandError("Pick the driver from the list, or give their iRacing customer id (digits only).")
         row = await aio.tracked_driver_get(guild_id=guild_id, cust_id=int(driver))
@@ -112,7 +104,7 @@ class ResultsCog(commands.Cog):
     @app_commands.command(name="tracked", description="List the drivers this server tracks")
     @app_commands.guild_only()
     async def tracked(self, interaction: discord.Interaction) -> None:
-        rows = await aio.tracked_driver_list(guild_id=guild_only(interaction))
+        rows = await aio.tracked_driver_list(guild_id=guild_id_of(interaction))
         lines = [f"• {discord_safe(r.display_name, limit=80)} — `{r.cust_id}`" for r in rows]
         view = LinePages(
             f"Tracked drivers ({len(rows)})",
@@ -129,7 +121,7 @@ class ResultsCog(commands.Cog):
     @results.command(name="channel", description="Post race results in this channel (admins)")
     @app_commands.describe(channel="The text channel for result posts")
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
-        guild_id = guild_only(interaction)
+        guild_id = guild_id_of(interaction)
         me = channel.guild.me
         perms = channel.permissions_for(me)
         missing = [
@@ -166,7 +158,7 @@ class ResultsCog(commands.Cog):
         league: bool | None = None,
     ) -> None:
         config = await aio.results_mode_set(
-            guild_id=guild_only(interaction),
+            guild_id=guild_id_of(interaction),
             mode=ResultsMode(races.value),
             include_hosted=hosted,
             include_league=league,
@@ -187,13 +179,13 @@ class ResultsCog(commands.Cog):
     @app_commands.describe(role="The role; leave it out to allow Manage Server only")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def adminrole(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
-        await bot_aio.guild_admin_role_set(guild_id=guild_only(interaction), role_id=role.id if role else None)
+        await admin_role_set(interaction, role)
         text = f"Members with {role.mention} can now configure SimLane here." if role else "Only Manage Server now."
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @results.command(name="status", description="Show where and what this server's results are posted")
     async def status(self, interaction: discord.Interaction) -> None:
-        guild_id = guild_only(interaction)
+        guild_id = guild_id_of(interaction)
         config = await aio.results_config_get(guild_id=guild_id)
         tracked = await aio.tracked_driver_list(guild_id=guild_id)
         pending = await aio.posts_pending_count(guild_id=guild_id)
@@ -215,7 +207,7 @@ class ResultsCog(commands.Cog):
     @app_commands.describe(driver="A driver's name (pick from the list) or iRacing customer id")
     @app_commands.autocomplete(driver=driver_autocomplete)
     async def last(self, interaction: discord.Interaction, driver: str) -> None:
-        guild_only(interaction)
+        guild_id_of(interaction)
         client = require_client(self.bot.iracing)
         await interaction.response.defer(thinking=True)
         found = await resolve_driver(client, driver)

@@ -7,9 +7,9 @@ from typing import Any
 
 import discord
 
+from simlane.discord_bot.escaping import discord_safe
 from simlane.iracing.models import Series, SessionTime, WeatherForecast
 from simlane.iracing.selectors import WeekView
-from simlane.results.escaping import discord_safe
 
 
 def stamp(t: datetime, style: str = "f") -> str:

@@ -1,10 +1,16 @@
-"""Make user text safe to show in Discord: no markdown effects, no mentions, within length limits."""
+"""Make user text safe to show in Discord: no markdown effects, no mentions, within length limits.
+
+Every feature that sends text to Discord uses this module, so the rules live once."""
 
 from __future__ import annotations
 
 import re
 
+import discord
 from discord.utils import escape_markdown
+
+# Sent with every message whose text names members or roles: the names show, nobody is pinged.
+NO_MENTIONS = discord.AllowedMentions.none()
 
 _MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
 
