@@ -100,6 +100,7 @@ DEMO_MEMBER_ID = 310000000000000001
 DEMO_ADMIN_ID = 310000000000000002
 DEMO_GUILD_ID = 320000000000000001
 DEMO_OTHER_GUILD_ID = 320000000000000002
+DEMO_SECOND_GUILD_ID = 320000000000000003
 
 
 def demo_world() -> MemoryWorld:
@@ -109,6 +110,7 @@ def demo_world() -> MemoryWorld:
     world.add_user(DEMO_ADMIN_ID, "demo_admin", "Demo Server Admin", "can manage SimLane Demo Club")
     world.add_guild(DEMO_GUILD_ID, "SimLane Demo Club", owner_id=DEMO_ADMIN_ID)
     world.add_member(DEMO_GUILD_ID, DEMO_MEMBER_ID)
+    world.add_guild(DEMO_SECOND_GUILD_ID, "Thursday Night Endurance", owner_id=DEMO_ADMIN_ID)
     # A server where the demo admin is only a member: it must not be offered to them.
     world.add_user(310000000000000003, "someone_else", "Someone Else", "owns Another League")
     world.add_guild(DEMO_OTHER_GUILD_ID, "Another League", owner_id=310000000000000003)
