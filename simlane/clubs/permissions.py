@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,8 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from . import services
 from .discord_oauth import UserGuild
 from .discord_permissions import can_manage_guild
-
-P = ParamSpec("P")
 
 
 def manageable_guilds(guilds: list[UserGuild]) -> list[UserGuild]:
@@ -36,13 +34,11 @@ def managed_guild(request: HttpRequest, guild_id: int, *, fresh: bool = False) -
     raise Http404("No such server among yours")
 
 
-def login_required(
-    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Send anonymous users to the login page, coming back here afterwards."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -50,13 +46,11 @@ def login_required(
     return wrapper
 
 
-def guild_manager_required(
-    view: Callable[Concatenate[HttpRequest, UserGuild, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, int, P], HttpResponse]:
+def guild_manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Log in first; then only someone who may manage the server ``guild_id`` gets the view (given the server)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, guild_id: int, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, guild_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, managed_guild(request, guild_id), *args, **kwargs)

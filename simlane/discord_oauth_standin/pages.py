@@ -84,7 +84,7 @@ def consent_page(
         f"<h1>{escape(app_name)} wants to access your account</h1>"
         f"<p>Signed in as <strong>{escape(user.global_name)}</strong> · "
         f'<a href="/logout?{escape(switch)}" style="color:#00a8fc">Not you?</a></p>'
-        f'<p>This will allow the developer of {escape(app_name)} to:</p><ul>{items}</ul>'
+        f"<p>This will allow the developer of {escape(app_name)} to:</p><ul>{items}</ul>"
         f'<form method="post" action="/oauth2/authorize">{hidden}{picker}<div class="row">'
         '<button class="secondary" name="decision" value="cancel">Cancel</button>'
         '<button class="primary" name="decision" value="authorize">Authorize</button></div></form>'

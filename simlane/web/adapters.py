@@ -37,7 +37,8 @@ class AccountAdapter(DefaultAccountAdapter):
                 expires_at=token.expires_at,
                 scopes=" ".join(sociallogin.state.get("scope", []) or []),
             )
-        return super().post_login(request, user, **kwargs)
+        response: HttpResponse = super().post_login(request, user, **kwargs)
+        return response
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

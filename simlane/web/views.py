@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from simlane.clubs import selectors, services
 from simlane.clubs.discord_oauth import DiscordOAuthError, UserGuild, exchange_code
 from simlane.clubs.discord_permissions import FEATURES, invite_permissions
-from simlane.clubs.permissions import guild_manager_required, login_required, managed_guild, manageable_guilds
+from simlane.clubs.permissions import guild_manager_required, login_required, manageable_guilds, managed_guild
 
 from . import bot_invite
 from .adapters import is_local_path

@@ -118,7 +118,7 @@ async def test_the_token_endpoint_takes_form_bodies_only(browser):
 
 
 async def test_adding_the_bot_needs_manage_server_and_returns_the_guild(standin, browser):
-    world: MemoryWorld = standin.world  # type: ignore[assignment]
+    world: MemoryWorld = standin.world
     await browser.post("/login", data={"user_id": str(DEMO_MEMBER_ID), "next": "/"})
     form = {
         "client_id": CLIENT[0],

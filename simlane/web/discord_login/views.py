@@ -20,15 +20,15 @@ from simlane.iracing.client.redaction import register_secret
 
 
 class SimLaneDiscordOAuth2Adapter(DiscordOAuth2Adapter):
-    @property  # type: ignore[override]
+    @property
     def access_token_url(self) -> str:
         return discord_oauth.token_url()
 
-    @property  # type: ignore[override]
+    @property
     def authorize_url(self) -> str:
         return discord_oauth.authorize_url()
 
-    @property  # type: ignore[override]
+    @property
     def profile_url(self) -> str:
         return discord_oauth.api_url("users/@me")
 

@@ -28,7 +28,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     required = os.environ.get("SIMLANE_REQUIRE_SERVICES") == "1"
     for item in items:
         if item.get_closest_marker("needs_chromium"):
-            item.add_marker(pytest.mark.usefixtures("_chromium_required") if required else pytest.mark.skip(reason=reason))
+            item.add_marker(
+                pytest.mark.usefixtures("_chromium_required") if required else pytest.mark.skip(reason=reason)
+            )
 
 
 @pytest.fixture
@@ -44,7 +46,10 @@ def world() -> MemoryWorld:
 @pytest.fixture
 def standin(world: MemoryWorld, settings: Any) -> Iterator[DiscordOAuthStandin]:
     # The two redirect URIs registered for the application, as in Discord's developer portal.
-    registered = ("http://testserver/accounts/discord/login/callback/", "http://testserver/dashboard/discord/bot-added/")
+    registered = (
+        "http://testserver/accounts/discord/login/callback/",
+        "http://testserver/dashboard/discord/bot-added/",
+    )
     server = DiscordOAuthStandin(world, StandinConfig(redirect_uris=registered))
     url = server.start_in_thread()
     settings.DISCORD_OAUTH_BASE_URL = url

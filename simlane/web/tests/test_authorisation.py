@@ -30,9 +30,7 @@ def test_anonymous_is_sent_to_log_in(client, method, path):
     assert "simlane_bot_add_states" not in client.session
 
 
-@pytest.mark.parametrize(
-    ("method", "suffix"), [("get", ""), ("post", "add/")], ids=["overview", "add-simlane"]
-)
+@pytest.mark.parametrize(("method", "suffix"), [("get", ""), ("post", "add/")], ids=["overview", "add-simlane"])
 def test_a_member_without_manage_server_gets_404(client, standin, method, suffix):
     login(client, user_id=DEMO_MEMBER_ID)
     response = getattr(client, method)(f"{SERVER}{suffix}")

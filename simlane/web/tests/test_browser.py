@@ -6,6 +6,7 @@ Set SIMLANE_SCREENSHOT_DIR=docs/img to refresh the README's screenshots from thi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import threading
@@ -39,16 +40,14 @@ class LiveWeb:
     def _run(self) -> None:
         async def main() -> None:
             self._loop = asyncio.get_running_loop()
-            self._task = asyncio.current_task()  # type: ignore[assignment]
+            self._task = asyncio.current_task()
 
             def announce(line: str) -> None:
                 self.url = line.rsplit(" ", 1)[-1].rstrip("/")
                 self._started.set()
 
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await serve_web("127.0.0.1", 0, announce=announce)
-            except asyncio.CancelledError:
-                pass
 
         asyncio.run(main())
 
