@@ -119,10 +119,12 @@ def test_a_callback_with_a_bad_state_links_nothing(client, standin, tamper):
 
 def test_a_state_is_single_use(client, standin):
     login(client)
-    redirect = authorize_on_standin(start_add(client), user_id=DEMO_ADMIN_ID)
-    client.get(local(redirect))
+    first = callback_query(authorize_on_standin(start_add(client), user_id=DEMO_ADMIN_ID))
+    client.get("/dashboard/discord/bot-added/", first)
     Club.objects.all().delete()
-    client.get(local(redirect))  # replayed
+    # Replayed with a fresh, valid code: only the used-up state is wrong.
+    fresh = callback_query(authorize_on_standin(start_add(client), user_id=DEMO_ADMIN_ID))
+    client.get("/dashboard/discord/bot-added/", fresh | {"state": first["state"]})
     assert not Club.objects.exists()
 
 
