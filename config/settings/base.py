@@ -56,16 +56,28 @@ INSTALLED_APPS = [
     "simlane.results",
     "simlane.racenumbers",
     "simlane.discord_bot",
+    "simlane.clubs",
+    "simlane.web",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    # Its provider class is replaced by SimLane's (SOCIALACCOUNT_PROVIDERS below), which reads Discord's URLs from
+    # settings; the app stays installed for its templates and account class.
+    "allauth.socialaccount.providers.discord",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,6 +144,36 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves static files from the ASGI app itself; finders let `simlane web` and the demo run without a
+# collectstatic step (production settings serve the collected, compressed and hashed files).
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Web login (django-allauth, Discord only) ----------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "web:home"
+LOGIN_REDIRECT_URL = "web:dashboard"
+ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
+ACCOUNT_ADAPTER = "simlane.web.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "simlane.web.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = True  # no local passwords: a SimLane account is a Discord account
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a login needs a POST with the CSRF token
+# allauth's own token table would keep them in clear; SimLane keeps them encrypted (simlane.clubs.DiscordCredential).
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "discord": {
+        "provider_class": "simlane.web.discord_login.provider.SimLaneDiscordProvider",
+        "SCOPE": ["identify", "guilds"],
+    }
+}
 
 # --- Celery --------------------------------------------------------------------------------------------------------
 # Without a broker every task runs eagerly in-process, so one command runs everything on one machine.
@@ -157,8 +199,24 @@ IRACING_CONCURRENCY = env_int("IRACING_CONCURRENCY", 4)
 # --- Discord -------------------------------------------------------------------------------------------------------
 DISCORD_TOKEN = env("DISCORD_TOKEN")
 DEV_GUILD_ID = env("DEV_GUILD_ID")
+# The Discord application's OAuth2 credentials (login with Discord, adding the bot). The base URLs point at Discord;
+# tests and the demo point them at the local stand-in (simlane.discord_oauth_standin).
+DISCORD_CLIENT_ID = env("DISCORD_CLIENT_ID")
+DISCORD_CLIENT_SECRET = env("DISCORD_CLIENT_SECRET")
+DISCORD_OAUTH_BASE_URL = env("DISCORD_OAUTH_BASE_URL", "https://discord.com")
+DISCORD_API_BASE_URL = env("DISCORD_API_BASE_URL", "https://discord.com/api")
+# Fernet key for OAuth tokens at rest (`Fernet.generate_key()`); empty: derived from DJANGO_SECRET_KEY.
+DISCORD_TOKEN_KEY = env("DISCORD_TOKEN_KEY")
 
 LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
 LOGGING = redacting_logging_config(
-    LOG_LEVEL, secrets=[IRACING_CLIENT_SECRET, IRACING_PASSWORD, DISCORD_TOKEN, SECRET_KEY]
+    LOG_LEVEL,
+    secrets=[
+        IRACING_CLIENT_SECRET,
+        IRACING_PASSWORD,
+        DISCORD_TOKEN,
+        SECRET_KEY,
+        DISCORD_CLIENT_SECRET,
+        DISCORD_TOKEN_KEY,
+    ],
 )

@@ -1,0 +1,117 @@
+"""Writes of the clubs domain: Discord credentials, the user's server list, linking a server to a club."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from . import discord_oauth
+from .crypto import decrypt, encrypt
+from .discord_oauth import DiscordOAuthError, DiscordTokenExpired, UserGuild
+from .models import Club, ClubMember, ClubRole, DiscordCredential
+
+log = logging.getLogger(__name__)
+
+# How long the user's server list (and so their Manage Server rights) is reused before Discord is asked again.
+GUILDS_CACHE_SECONDS = 60
+
+
+def discord_credential_store(
+    *,
+    user: AbstractBaseUser,
+    discord_user_id: int,
+    access_token: str,
+    refresh_token: str,
+    expires_at: datetime | None,
+    scopes: str,
+) -> DiscordCredential:
+    """Keep the user's Discord tokens, encrypted; a Discord account belongs to one site user."""
+    with transaction.atomic():
+        DiscordCredential.objects.filter(discord_user_id=discord_user_id).exclude(user_id=user.pk).delete()
+        credential, _ = DiscordCredential.objects.update_or_create(
+            user_id=user.pk,
+            defaults={
+                "discord_user_id": discord_user_id,
+                "access_token": encrypt(access_token),
+                "refresh_token": encrypt(refresh_token),
+                "expires_at": expires_at,
+                "scopes": scopes,
+            },
+        )
+    user_guilds_forget(user_id=user.pk)
+    return credential
+
+
+def _cache_key(user_id: object) -> str:
+    return f"clubs:user-guilds:{user_id}"
+
+
+def user_guilds_forget(*, user_id: object) -> None:
+    cache.delete(_cache_key(user_id))
+
+
+def _refresh(credential: DiscordCredential) -> str:
+    refresh_token = decrypt(credential.refresh_token)
+    if not refresh_token:
+        raise DiscordTokenExpired("Your Discord login has expired; log in again.")
+    grant = discord_oauth.refresh(refresh_token)
+    credential.access_token = encrypt(grant.access_token)
+    credential.refresh_token = encrypt(grant.refresh_token or refresh_token)
+    credential.expires_at = timezone.now() + timedelta(seconds=grant.expires_in) if grant.expires_in else None
+    credential.save(update_fields=["access_token", "refresh_token", "expires_at", "updated_at"])
+    return grant.access_token
+
+
+def user_guilds(*, user: AbstractBaseUser, fresh: bool = False) -> list[UserGuild]:
+    """Every server the user is in, with their permissions there, as Discord reports it now (cached briefly).
+
+    An expired access token is refreshed once; a refused refresh asks the user to log in again.
+    """
+    key = _cache_key(user.pk)
+    if not fresh and (cached := cache.get(key)) is not None:
+        return [UserGuild(*row) for row in cached]
+    credential = DiscordCredential.objects.filter(user_id=user.pk).first()
+    if credential is None:
+        raise DiscordOAuthError("Log in with Discord to see your servers.")
+    access_token = decrypt(credential.access_token)
+    expired = credential.expires_at is not None and credential.expires_at <= timezone.now()
+    try:
+        if expired or not access_token:
+            access_token = _refresh(credential)
+        guilds = discord_oauth.fetch_user_guilds(access_token)
+    except DiscordTokenExpired:
+        if expired:
+            raise
+        guilds = discord_oauth.fetch_user_guilds(_refresh(credential))
+    cache.set(key, [(g.id, g.name, g.owner, g.permissions) for g in guilds], GUILDS_CACHE_SECONDS)
+    return guilds
+
+
+def club_link(*, guild_id: int, name: str, permissions: int, user: AbstractBaseUser, owner: bool) -> Club:
+    """Link a server to its club after the bot was added (again): the club is active, its data kept."""
+    discord_user_id = DiscordCredential.objects.values_list("discord_user_id", flat=True).get(user_id=user.pk)
+    with transaction.atomic():
+        club, _ = Club.objects.update_or_create(
+            guild_id=guild_id,
+            defaults={"name": name[:100], "active": True, "linked_by_id": user.pk, "bot_permissions": permissions},
+        )
+        ClubMember.objects.update_or_create(
+            club=club,
+            discord_user_id=discord_user_id,
+            defaults={"user_id": user.pk, "role": ClubRole.OWNER if owner else ClubRole.ADMIN},
+        )
+    log.info("server %s linked to SimLane by user %s", guild_id, user.pk)
+    return club
+
+
+def club_mark_inactive(*, guild_id: int) -> bool:
+    """The bot left or was removed from the server: keep the club and its data, mark the link inactive.
+
+    The hook for the bot's guild-remove event; returns whether a linked club was found.
+    """
+    return Club.objects.filter(guild_id=guild_id, active=True).update(active=False, updated_at=timezone.now()) > 0

@@ -1,0 +1,60 @@
+"""Serve the dashboard with uvicorn inside an existing asyncio loop (``simlane run``) or alone (``simlane web``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator
+
+import uvicorn
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn without its own signal handlers: the host process (``simlane run``) owns Ctrl-C and stops us by
+    cancelling the task."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def serve_web(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    ready: asyncio.Event | None = None,
+    announce: Callable[[str], object] = print,
+) -> None:
+    """Serve the ASGI app until cancelled; once listening, ``announce`` the address and set ``ready``.
+
+    ``port=0`` picks a free port (the announced address has the real one). A port already in use raises
+    ``OSError`` instead of uvicorn's ``SystemExit``, so the caller decides what happens to the rest of the process.
+    """
+    from config.asgi import application
+
+    config = uvicorn.Config(
+        application, host=host, port=port, lifespan="off", log_level="warning", access_log=False, log_config=None
+    )
+    server = _EmbeddedServer(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                break
+            await asyncio.sleep(0.02)  # startup is a bind and listen: a few ticks at most
+        if task.done():
+            try:
+                await task
+            except SystemExit as exc:
+                raise OSError(f"the dashboard cannot listen on {host}:{port}") from exc
+            raise OSError(f"the dashboard cannot listen on {host}:{port}")
+        bound = server.servers[0].sockets[0].getsockname()[1] if server.servers else port
+        announce(f"SimLane dashboard: http://{host}:{bound}/")
+        if ready is not None:
+            ready.set()
+        await task
+    except asyncio.CancelledError:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        raise

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/servers/<int:guild_id>/", views.server, name="server"),
+    path("dashboard/servers/<int:guild_id>/add/", views.server_add, name="server_add"),
+    path("dashboard/discord/bot-added/", views.bot_callback, name="bot_callback"),
+]
