@@ -33,26 +33,32 @@ class Reply:
 Route = Callable[[dict[str, str], float], Reply]
 
 
+def ascii_int(value: str) -> int:
+    """An integer written in ASCII digits (optionally negative, as team ids are), else a 400.
+
+    Python's ``int()`` also reads "١٢" (Arabic-Indic digits), " 7", "1_000", and ``str.isdigit()`` is true for "²",
+    which ``int()`` then refuses; iRacing answers all of them with 400 Bad Request.
+    """
+    digits = value.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        raise DataError(400, "Bad Request")
+    return int(value)
+
+
 def int_param(params: dict[str, str], name: str, required: bool = False) -> int | None:
     value = params.get(name)
     if value is None or value == "":
         if required:
             raise DataError(400, "Bad Request")
         return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise DataError(400, "Bad Request") from exc
+    return ascii_int(value)
 
 
 def ints_param(params: dict[str, str], name: str) -> list[int] | None:
     value = params.get(name)
     if not value:
         return None
-    try:
-        return [int(v) for v in value.split(",") if v]
-    except ValueError as exc:
-        raise DataError(400, "Bad Request") from exc
+    return [ascii_int(v) for v in value.split(",") if v]
 
 
 def time_param(params: dict[str, str], name: str) -> float | None:
