@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "simlane.results",
     "simlane.racenumbers",
     "simlane.discord_bot",
+    "simlane.bench",
     "simlane.clubs",
     "simlane.web",
     "django_htmx",

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.simulator import Simulator, SimulatorConfig
-from simlane.iracing.simulator.data import DataService
 from simlane.iracing.simulator.local import demo_client_config
+from simlane.iracing.simulator.routes import DataService
 
 
 @dataclass
@@ -40,7 +40,7 @@ def pick_subsessions(sim: Simulator, count: int) -> list[int]:
     assert isinstance(sim.data, DataService)
     now = sim.clock.time()
     begin = datetime.fromtimestamp(now, UTC) - timedelta(hours=12)
-    rows = sim.data.search_series({"finish_range_begin": begin.strftime("%Y-%m-%dT%H:%M:%SZ")}, now).payload
+    rows = sim.data.results.search_series({"finish_range_begin": begin.strftime("%Y-%m-%dT%H:%M:%SZ")}, now).payload
     ids = [int(r["subsession_id"]) for r in rows][-count:]
     if len(ids) < count:
         raise RuntimeError(f"only {len(ids)} finished subsessions in the simulated world; ask for fewer")

@@ -21,6 +21,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 
+from simlane.bench.baseline_poller import BaselinePoller
 from simlane.core.db import close_async_connections
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.models import Subsession
@@ -33,7 +34,7 @@ from simlane.results.models import (
     PostedResult,
     TrackedDriver,
 )
-from simlane.results.poller import BaselinePoller, Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
+from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 RATE_LIMIT = 240  # /data requests per 60 s (fact sheet §3.1)

@@ -14,7 +14,6 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,10 @@ from simlane.iracing.models import Car, CarClass, RaceWeek, Season, Series, Sess
 from simlane.iracing.simulator import Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.sync.reference import TABLES, link_class_cars
-from simlane.iracing.sync.schedule import session_starts
-from simlane.iracing.sync.seasons import season_fields, write_seasons
-from simlane.iracing.sync.upsert import bulk_upsert, naive_upsert
+from simlane.iracing.sync.seasons import write_seasons
+from simlane.iracing.sync.upsert import bulk_upsert
+
+from .naive import naive_upsert, naive_write_seasons
 
 
 @dataclass
@@ -110,33 +110,6 @@ def _once(items: dict[str, Any], naive: bool) -> tuple[int, float]:
         else:
             write_seasons(items["series/seasons"], retire_missing=True)
     return queries, time.perf_counter() - started
-
-
-def naive_write_seasons(seasons: list[dict[str, Any]]) -> None:
-    """Seasons, race weeks and session times the per-row way (``update_or_create`` / ``get_or_create``)."""
-    for s in seasons:
-        fields = season_fields({k: v for k, v in s.items() if k != "schedules"})
-        season, _ = Season.objects.update_or_create(season_id=fields.pop("season_id"), defaults=fields)
-        for w in s["schedules"]:
-            track = w.get("track") or {}
-            week, _ = RaceWeek.objects.update_or_create(
-                key=f"{season.season_id}:{w['race_week_num']}",
-                defaults={
-                    "season": season,
-                    "race_week_num": w["race_week_num"],
-                    "start_date": w.get("start_date"),
-                    "week_end_time": w.get("week_end_time"),
-                    "iracing_track_id": track.get("track_id"),
-                    "track": Track.objects.filter(track_id=track.get("track_id") or 0).first(),
-                    "track_name": track.get("track_name") or "",
-                    "race_time_descriptors": w.get("race_time_descriptors") or [],
-                    "car_restrictions": w.get("car_restrictions") or [],
-                    "weather": w.get("weather") or {},
-                },
-            )
-            start = date.fromisoformat(str(w["start_date"])[:10]) if w.get("start_date") else None
-            for t in session_starts(w.get("race_time_descriptors") or [], week_start=start):
-                SessionTime.objects.get_or_create(race_week=week, start_time=t)
 
 
 def run_sync_bench(fixtures: Path) -> list[SyncRun]:

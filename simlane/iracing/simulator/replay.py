@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .data import DataError, Reply
+from .routes import DataError, Reply
 
 CHUNKED_DIRECT = {"results/search_series", "results/search_hosted"}
 CHUNKED_LINK = {"results/lap_data", "results/lap_chart_data", "results/event_log"}

@@ -21,9 +21,9 @@ from typing import Any
 from aiohttp import web
 
 from .clock import SimClock
-from .data import DataError, DataService, Reply
 from .faults import FaultPlan
 from .replay import ReplayData
+from .routes import DataError, DataService, Reply
 from .world import World, iso
 
 HTML_504 = (

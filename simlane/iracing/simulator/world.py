@@ -153,7 +153,7 @@ class World:
             league = self.league_by_id.get(league_id)
             ids = {c for c, _ in league.roster} if league else set()
             pool = [m for m in pool if m.cust_id in ids]
-        if term.isdigit():
+        if term.isascii() and term.isdigit():  # "²" is a digit to isdigit() but not to int(): a name search
             return [m for m in pool if m.cust_id == int(term)]
         folded = term.casefold()
         return [m for m in pool if folded in m.display_name.casefold()][:25]

@@ -14,7 +14,7 @@ from simlane.iracing.cache import cache_or_fetch
 from simlane.iracing.client import IRacingClient
 
 from ..models import Car, CarClass, Series, Track
-from .upsert import Counts, bulk_upsert, naive_upsert
+from .upsert import Counts, bulk_upsert
 
 
 def car_fields(i: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +110,6 @@ async def sync_reference(
     client: IRacingClient,
     *,
     refresh: bool = False,
-    naive: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> SyncSummary:
     """Fetch (through the cache) and upsert the four reference tables; idempotent."""
@@ -127,10 +126,7 @@ async def sync_reference(
         items, cached = await cache_or_fetch(endpoint, {}, ttl, fetch, refresh=refresh)
         summary.cache_hits += cached
         summary.api_calls += not cached
-        if naive:
-            summary.counts[endpoint] = await sync_to_async(naive_upsert)(model, key, items, to_fields)
-        else:
-            summary.counts[endpoint] = await sync_to_async(bulk_upsert)(model, key, items, to_fields)
+        summary.counts[endpoint] = await sync_to_async(bulk_upsert)(model, key, items, to_fields)
     await sync_to_async(link_class_cars)()
     if progress:
         progress("done", len(TABLES), len(TABLES))

@@ -1,4 +1,4 @@
-"""Bulk, idempotent upserts keyed on upstream ids, and the naive per-row way (kept for the benchmark).
+"""Bulk, idempotent upserts keyed on upstream ids.
 
 One read of (key, hash, active) per table, one ``INSERT … ON CONFLICT DO UPDATE`` per 500 new or changed rows
 (SQLite and PostgreSQL both have it), one UPDATE for rows that vanished upstream (marked inactive, never deleted).
@@ -82,23 +82,4 @@ def bulk_upsert(
         if gone:
             rows_gone = model.objects.filter(**{f"{key}__in": gone})  # type: ignore[attr-defined]
             counts.retired = (rows_gone.filter(retire_scope) if retire_scope else rows_gone).update(active=False)
-    return counts
-
-
-def naive_upsert(
-    model: type[models.Model],
-    key: str,
-    items: Iterable[dict[str, Any]],
-    to_fields: Callable[[dict[str, Any]], dict[str, Any]],
-) -> Counts:
-    """The way most sync code is written: ``update_or_create`` row by row (the benchmark's baseline)."""
-    counts = Counts()
-    for item in items:
-        fields = to_fields(item)
-        k = fields.pop(key)
-        _, created = model.objects.update_or_create(  # type: ignore[attr-defined]
-            **{key: k}, defaults={**fields, "content_hash": content_hash(item), "raw": item, "active": True}
-        )
-        counts.created += created
-        counts.updated += not created
     return counts

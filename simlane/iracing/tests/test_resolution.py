@@ -17,7 +17,7 @@ async def test_link_response_is_followed_without_credentials(sim, client):
 async def test_search_chunks_are_fetched_and_concatenated(sim, client):
     now = datetime.fromtimestamp(sim.clock.time(), UTC)
     rows = await client.search_series(finish_range_begin=now - timedelta(hours=6), finish_range_end=now)
-    direct = sim.data.search_series(
+    direct = sim.data.results.search_series(
         {
             "finish_range_begin": (now - timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "finish_range_end": now.strftime("%Y-%m-%dT%H:%M:%SZ"),

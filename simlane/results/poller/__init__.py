@@ -1,6 +1,5 @@
 """Finding finished races (the poller) and posting them exactly once (the outbox)."""
 
-from .baseline import BaselinePoller
 from .ingest import SubsessionFetcher
 from .outbox import DestinationError, Outbox, OutboxPolicy, Publisher, RejectedError, RetryLaterError
 from .policy import PollPolicy
@@ -8,7 +7,6 @@ from .runner import ResultsRunner
 from .strategy import CycleReport, ResultsPoller
 
 __all__ = [
-    "BaselinePoller",
     "CycleReport",
     "DestinationError",
     "Outbox",

@@ -18,7 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from simlane.core.db import close_async_connections, demo_database
 from simlane.discord_bot.bot import SimLaneBot
-from simlane.discord_bot.runtime import run_demo, run_live
+from simlane.discord_bot.demo import run_demo
+from simlane.discord_bot.runtime import run_live
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.services import client_config_from_settings, iracing_client_create
 from simlane.iracing.simulator import SimClock, Simulator

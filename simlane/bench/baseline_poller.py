@@ -15,12 +15,11 @@ from datetime import datetime, timedelta
 
 from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
-
-from .. import aio
-from ..models import DriverPollState
-from ..selectors import Subscription
-from .ingest import EVENT_TYPE_RACE, claims_for_result
-from .strategy import CycleReport
+from simlane.results import aio
+from simlane.results.models import DriverPollState
+from simlane.results.poller.ingest import EVENT_TYPE_RACE, claims_for_result
+from simlane.results.poller.strategy import CycleReport
+from simlane.results.selectors import Subscription
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""JSON payloads shaped like the recorded iRacing responses (field names, nesting, types, 0-based positions)."""
+"""``results/*`` and ``stats/member_recent_races`` payloads: a subsession's full result and the rows derived from it."""
 
 from __future__ import annotations
 
@@ -7,43 +7,17 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
-from .catalog import CARS, CLASS_PACE, CLASSES, LICENSE_CATEGORY, SERIES, TRACK_BY_ID, TRACKS
-from .names import TEAM_WORDS
-from .world import Member, Session, World, iso, mix
+from ..catalog import CARS, CLASS_PACE, CLASSES, LICENSE_CATEGORY, TRACK_BY_ID
+from ..names import TEAM_WORDS
+from ..world import Member, Session, iso, mix
+from .common import CAR_BY_ID, PayloadBase, helmet, track_ref
 
-CAR_BY_ID = {c[0]: c for c in CARS}
-
-
-def helmet(cust_id: int) -> dict[str, Any]:
-    return {
-        "pattern": cust_id % 60,
-        "color1": "2c5ebf",
-        "color2": "ffffff",
-        "color3": "000000",
-        "face_type": 0,
-        "helmet_type": 0,
-    }
+Car = tuple[int, str, str, int]  # car_id, name, abbreviation, class id
+Unit = tuple[int, float, list[tuple[Member, Car]]]  # class id, lap time, drivers (two in a team)
 
 
-def track_ref(track_id: int) -> dict[str, Any]:
-    t = TRACK_BY_ID[track_id]
-    return {
-        "track_id": t.track_id,
-        "track_name": t.track_name,
-        "config_name": t.config_name,
-        "category_id": t.category_id,
-        "category": "oval" if t.category_id == 1 else "sports_car",
-    }
-
-
-class Payloads:
-    """Turns the world into endpoint payloads."""
-
-    def __init__(self, world: World) -> None:
-        self.world = world
-        self.base_url = ""  # set when the server starts, so weather_url links are absolute like iRacing's
-
-    # -- results ---------------------------------------------------------------------------------------------------
+class ResultPayloads(PayloadBase):
+    """Results of the world's sessions."""
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019 - bounded, lives with the simulator
     def result(self, subsession_id: int) -> dict[str, Any] | None:
@@ -59,74 +33,118 @@ class Payloads:
 
     def build_result(self, session: Session, split: int, entrants: tuple[Member, ...]) -> dict[str, Any]:
         """``results/get`` of one split with these entrants (league races pass their own)."""
-        w, s = self.world, session.series
-        season_id, week, _, track_id = w.race_week(session.series_index, session.start)
+        s = session.series
+        _, _, _, track_id = self.world.race_week(session.series_index, session.start)
         track = TRACK_BY_ID[track_id]
-        year, quarter = w.quarter_of(session.start)
         subsession_id = session.subsession_id(split)
-        rows_by_class: dict[int, list[dict[str, Any]]] = {}
+        units = self._units(entrants, track.base_lap_s, subsession_id, team=s.team)
+        class_order = sorted({u[0] for u in units}, key=lambda c: CLASS_PACE[c])
+        laps_total = max(1, int(s.session_minutes * 60 / (track.base_lap_s * CLASS_PACE[class_order[0]])))
+        sof = _sof([m.irating for _, _, members in units for m, _ in members])
+        results = self._race_rows(units, class_order, laps_total, subsession_id, sof, team=s.team)
+        best = min((r["best_lap_time"] for r in results if r["best_lap_time"] > 0), default=-1)
+        return {
+            **self._event(session, split, sof),
+            "event_best_lap_time": best,
+            "event_average_lap": int(best * 1.02) if best > 0 else -1,
+            "event_laps_complete": laps_total,
+            "num_drivers": sum(len(u[2]) for u in units),
+            "car_classes": [self._car_class(c, units, results) for c in class_order],
+            "session_results": [
+                {
+                    "simsession_number": -1,
+                    "simsession_type": 4,
+                    "simsession_type_name": "Lone Qualifying",
+                    "simsession_subtype": 0,
+                    "simsession_name": "QUALIFY",
+                    "results": [],
+                },
+                {
+                    "simsession_number": 0,
+                    "simsession_type": 6,
+                    "simsession_type_name": "Race",
+                    "simsession_subtype": 0,
+                    "simsession_name": "RACE",
+                    "weather_result": {"avg_temp": 21.0, "temp_units": 1, "precip_mm": 0},
+                    "results": results,
+                },
+            ],
+        }
+
+    def _units(self, entrants: tuple[Member, ...], base_lap_s: float, subsession_id: int, *, team: bool) -> list[Unit]:
+        """Entrants as (class, lap time, drivers): one driver each, or pairs in team series."""
         scored = []
         for m in entrants:
             car = CAR_BY_ID[m.car_id]
-            pace = track.base_lap_s * CLASS_PACE[car[3]] * (1.04 - m.irating / 150_000)
-            noise = mix(w.seed, m.cust_id, subsession_id)
+            pace = base_lap_s * CLASS_PACE[car[3]] * (1.04 - m.irating / 150_000)
+            noise = mix(self.world.seed, m.cust_id, subsession_id)
             scored.append((car[3], pace * (1 + 0.02 * noise), m, car))
-        units: list[tuple[int, float, list[tuple[Member, tuple[int, str, str, int]]]]] = []
-        if s.team:
-            for i in range(0, len(scored), 2):
-                pair = scored[i : i + 2]
-                units.append((pair[0][0], sum(p[1] for p in pair) / len(pair), [(p[2], p[3]) for p in pair]))
-        else:
-            units = [(c, t, [(m, car)]) for c, t, m, car in scored]
-        class_order = sorted({u[0] for u in units}, key=lambda c: CLASS_PACE[c])
+        if not team:
+            return [(c, t, [(m, car)]) for c, t, m, car in scored]
+        units: list[Unit] = []
+        for i in range(0, len(scored), 2):
+            pair = scored[i : i + 2]
+            units.append((pair[0][0], sum(p[1] for p in pair) / len(pair), [(p[2], p[3]) for p in pair]))
+        return units
+
+    def _race_rows(
+        self, units: list[Unit], class_order: list[int], laps_total: int, subsession_id: int, sof: int, *, team: bool
+    ) -> list[dict[str, Any]]:
+        """The race's result rows in finishing order (classes by pace, then lap time); teams carry their drivers."""
         ordered = sorted(units, key=lambda u: (class_order.index(u[0]), u[1]))
-        laps_total = max(1, int(s.session_minutes * 60 / (track.base_lap_s * CLASS_PACE[class_order[0]])))
         class_pos: dict[int, int] = {}
         results = []
-        sof = _sof([m.irating for _, _, members in units for m, _ in members])
         for pos, (class_id, lap, members) in enumerate(ordered):
             cpos = class_pos.get(class_id, 0)
             class_pos[class_id] = cpos + 1
             laps = max(1, laps_total - int(pos // 6))
             driver_rows = [
-                self._driver_row(m, car, pos, cpos, lap, laps, subsession_id, len(ordered), sof, s.team)
+                self._driver_row(m, car, pos, cpos, lap, laps, subsession_id, len(ordered), sof, team)
                 for m, car in members
             ]
-            if s.team:
-                team_id = -(300_000 + members[0][0].cust_id % 99_991)
-                row = {
-                    **driver_rows[0],
-                    "team_id": team_id,
-                    "display_name": self._team_name(members[0][0]),
-                    "oldi_rating": -1,
-                    "newi_rating": -1,
-                    "old_sub_level": -1,
-                    "new_sub_level": -1,
-                    "old_license_level": -1,
-                    "new_license_level": -1,
-                    "division": -1,
-                    "incidents": sum(d["incidents"] for d in driver_rows),
-                    "laps_complete": laps,
-                    "driver_results": [{**d, "team_id": team_id} for d in driver_rows],
-                }
-                row.pop("cust_id")
-                row.pop("helmet")
-            else:
-                row = driver_rows[0]
-            rows_by_class.setdefault(class_id, []).append(row)
-            results.append(row)
-        car_classes = [
-            {
-                "car_class_id": c,
-                "short_name": CLASSES[c][1],
-                "name": CLASSES[c][0],
-                "strength_of_field": _sof([m.irating for u in units if u[0] == c for m, _ in u[2]]),
-                "num_entries": len(rows_by_class[c]),
-                "cars_in_class": [{"car_id": car[0]} for car in CARS if car[3] == c],
-            }
-            for c in class_order
-        ]
-        best = min((r["best_lap_time"] for r in results if r["best_lap_time"] > 0), default=-1)
+            results.append(self._team_row(members[0][0], driver_rows, laps) if team else driver_rows[0])
+        return results
+
+    def _team_row(self, first: Member, driver_rows: list[dict[str, Any]], laps: int) -> dict[str, Any]:
+        """A team's row: a negative team id, no per-driver ratings, its drivers under ``driver_results``."""
+        team_id = -(300_000 + first.cust_id % 99_991)
+        row = {
+            **driver_rows[0],
+            "team_id": team_id,
+            "display_name": self._team_name(first),
+            "oldi_rating": -1,
+            "newi_rating": -1,
+            "old_sub_level": -1,
+            "new_sub_level": -1,
+            "old_license_level": -1,
+            "new_license_level": -1,
+            "division": -1,
+            "incidents": sum(d["incidents"] for d in driver_rows),
+            "laps_complete": laps,
+            "driver_results": [{**d, "team_id": team_id} for d in driver_rows],
+        }
+        row.pop("cust_id")
+        row.pop("helmet")
+        return row
+
+    @staticmethod
+    def _car_class(class_id: int, units: list[Unit], results: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "car_class_id": class_id,
+            "short_name": CLASSES[class_id][1],
+            "name": CLASSES[class_id][0],
+            "strength_of_field": _sof([m.irating for u in units if u[0] == class_id for m, _ in u[2]]),
+            "num_entries": sum(r["car_class_id"] == class_id for r in results),
+            "cars_in_class": [{"car_id": car[0]} for car in CARS if car[3] == class_id],
+        }
+
+    def _event(self, session: Session, split: int, sof: int) -> dict[str, Any]:
+        """The fields of a result that describe the event rather than its finishers."""
+        w, s = self.world, session.series
+        season_id, week, _, track_id = w.race_week(session.series_index, session.start)
+        year, quarter = w.quarter_of(session.start)
+        subsession_id = session.subsession_id(split)
+        splits = range(len(w.splits(session)))
         return {
             "subsession_id": subsession_id,
             "session_id": session.session_id,
@@ -149,10 +167,6 @@ class Payloads:
             "official_session": s.official,
             "points_type": "race",
             "event_strength_of_field": sof,
-            "event_best_lap_time": best,
-            "event_average_lap": int(best * 1.02) if best > 0 else -1,
-            "event_laps_complete": laps_total,
-            "num_drivers": sum(len(u[2]) for u in units),
             "num_cautions": 0,
             "num_caution_laps": 0,
             "num_lead_changes": int(mix(w.seed, subsession_id, 3) * 8),
@@ -167,12 +181,10 @@ class Payloads:
             "corners_per_lap": 12,
             "damage_model": 0,
             "limit_minutes": s.session_minutes,
-            "associated_subsession_ids": [session.subsession_id(i) for i in range(len(self.world.splits(session)))],
+            "associated_subsession_ids": [session.subsession_id(i) for i in splits],
             "allowed_licenses": [],
-            "car_classes": car_classes,
             "session_splits": [
-                {"subsession_id": session.subsession_id(i), "event_strength_of_field": sof}
-                for i in range(len(self.world.splits(session)))
+                {"subsession_id": session.subsession_id(i), "event_strength_of_field": sof} for i in splits
             ],
             "track": {**track_ref(track_id)},
             "track_state": {
@@ -194,25 +206,6 @@ class Payloads:
                 "precip_time_pct": 0,
                 "simulated_start_time": datetime.fromtimestamp(session.start, UTC).strftime("%Y-%m-%dT%H:%M:%S"),
             },
-            "session_results": [
-                {
-                    "simsession_number": -1,
-                    "simsession_type": 4,
-                    "simsession_type_name": "Lone Qualifying",
-                    "simsession_subtype": 0,
-                    "simsession_name": "QUALIFY",
-                    "results": [],
-                },
-                {
-                    "simsession_number": 0,
-                    "simsession_type": 6,
-                    "simsession_type_name": "Race",
-                    "simsession_subtype": 0,
-                    "simsession_name": "RACE",
-                    "weather_result": {"avg_temp": 21.0, "temp_units": 1, "precip_mm": 0},
-                    "results": results,
-                },
-            ],
         }
 
     def _team_name(self, first: Member) -> str:
@@ -468,199 +461,6 @@ class Payloads:
                     }
                 )
         return laps
-
-    # -- catalogue ------------------------------------------------------------------------------------------------
-
-    def cars(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "car_id": c[0],
-                "car_name": c[1],
-                "car_name_abbreviated": c[2],
-                "car_dirpath": c[2].lower(),
-                "car_types": [{"car_type": c[2].lower()}],
-                "categories": ["road"],
-                "hp": 500,
-                "car_weight": 1300,
-                "retired": False,
-                "free_with_subscription": c[0] in (67, 1, 30),
-                "rain_enabled": True,
-                "ai_enabled": True,
-            }
-            for c in CARS
-        ]
-
-    def car_classes(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "car_class_id": cid,
-                "name": name,
-                "short_name": short,
-                "relative_speed": 50,
-                "rain_enabled": True,
-                "cust_id": 0,
-                "cars_in_class": [
-                    {"car_dirpath": c[2].lower(), "car_id": c[0], "rain_enabled": True, "retired": False}
-                    for c in CARS
-                    if c[3] == cid
-                ],
-            }
-            for cid, (name, short) in CLASSES.items()
-        ]
-
-    def tracks(self) -> list[dict[str, Any]]:
-        return [
-            {
-                **track_ref(t.track_id),
-                "track_config_length": round(t.length_km * 0.621371, 2),
-                "corners_per_lap": 12,
-                "is_oval": t.category_id == 1,
-                "is_dirt": False,
-                "time_zone": t.time_zone,
-                "retired": False,
-                "package_id": t.track_id,
-            }
-            for t in TRACKS
-        ]
-
-    def series(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "series_id": s.series_id,
-                "series_name": s.name,
-                "series_short_name": s.short_name,
-                "category": "oval" if s.category_id == 1 else "sports_car",
-                "category_id": s.category_id,
-                "allowed_licenses": [
-                    {
-                        "group_name": "Rookie",
-                        "license_group": 1,
-                        "min_license_level": 1,
-                        "max_license_level": 20,
-                        "parent_id": 0,
-                    }
-                ],
-                "eligible": True,
-                "first_season": {"season_year": 2024, "season_quarter": 1},
-                "forum_url": "",
-                "max_starters": 60,
-                "min_starters": 1,
-                "oval_caution_type": 0,
-                "road_caution_type": 0,
-            }
-            for s in SERIES
-        ]
-
-    def schedule(self, series_index: int, year: int, quarter: int) -> list[dict[str, Any]]:
-        s = SERIES[series_index]
-        start = self.world.season_start(year, quarter)
-        season_id = self.world.season_id(series_index, year, quarter)
-        weeks = []
-        for week in range(12):
-            week_start = start + week * 7 * 86400
-            track_id = s.tracks[week % len(s.tracks)]
-            first = datetime.fromtimestamp(s.first_minute * 60, UTC).strftime("%H:%M:%S")
-            weeks.append(
-                {
-                    "season_id": season_id,
-                    "race_week_num": week,
-                    "season_name": f"{s.name} - {year} Season {quarter}",
-                    "series_id": s.series_id,
-                    "series_name": s.name,
-                    "start_date": iso(week_start)[:10],
-                    "week_end_time": iso(week_start + 7 * 86400 - 60),
-                    "schedule_name": s.short_name,
-                    "track": track_ref(track_id),
-                    "race_time_descriptors": [
-                        {
-                            "repeating": True,
-                            "first_session_time": first,
-                            "repeat_minutes": s.repeat_minutes,
-                            "session_minutes": s.session_minutes,
-                            "day_offset": [0, 1, 2, 3, 4, 5, 6],
-                            "start_date": iso(week_start)[:10],
-                            "super_session": False,
-                        }
-                    ],
-                    "race_lap_limit": None,
-                    "race_time_limit": s.session_minutes,
-                    "car_restrictions": [
-                        {
-                            "car_id": c[0],
-                            "max_dry_tire_sets": 0,
-                            "max_pct_fuel_fill": 100,
-                            "power_adjust_pct": 0,
-                            "weight_penalty_kg": 5 * (i % 3),
-                        }
-                        for i, c in enumerate(CARS)
-                        if c[3] in s.class_ids
-                    ],
-                    "weather": {
-                        "temp_units": 1,
-                        "temp_value": 20 + week % 5,
-                        "wind_units": 1,
-                        "wind_value": 3,
-                        "weather_summary": {
-                            "temp_high": 24.0,
-                            "temp_low": 16.0,
-                            "temp_units": 1,
-                            "precip_chance": 10 * (week % 4),
-                            "wind_high": 5.0,
-                            "wind_low": 2.0,
-                            "wind_units": 1,
-                        },
-                        "weather_url": f"{self.base_url}/_weather/{season_id}/{week}.json",
-                    },
-                }
-            )
-        return weeks
-
-    def season(self, series_index: int, year: int, quarter: int, now: float) -> dict[str, Any]:
-        s = SERIES[series_index]
-        start = self.world.season_start(year, quarter)
-        return {
-            "season_id": self.world.season_id(series_index, year, quarter),
-            "series_id": s.series_id,
-            "season_name": f"{s.name} - {year} Season {quarter}",
-            "season_short_name": f"{year} S{quarter}",
-            "season_year": year,
-            "season_quarter": quarter,
-            "active": start <= now < start + 13 * 7 * 86400,
-            "complete": now >= start + 13 * 7 * 86400,
-            "official": s.official,
-            "car_class_ids": list(s.class_ids),
-            "multiclass": len(s.class_ids) > 1,
-            "driver_changes": s.team,
-            "max_weeks": 12,
-            "start_date": iso(start)[:10],
-        }
-
-    def forecast(self, season_id: int, week: int) -> list[dict[str, Any]]:
-        seed = self.world.seed
-        points = []
-        for i in range(12):
-            rain = int(mix(seed, season_id, week, i) * 6000) if week % 4 else 0
-            points.append(
-                {
-                    "time_offset": -60 + i * 30,
-                    "timestamp": f"2026-01-01T{12 + i // 2:02d}:{30 * (i % 2):02d}:00",
-                    "index": i,
-                    "is_sun_up": True,
-                    "affects_session": 2 <= i <= 6,
-                    "air_temp": 1600 + i * 55,
-                    "raw_air_temp": 1500 + i * 50,
-                    "pressure": 10_132,
-                    "rel_humidity": 5500,
-                    "cloud_cover": 400,
-                    "precip_chance": rain,
-                    "precip_amount": rain // 500,
-                    "allow_precip": True,
-                    "wind_dir": 220,
-                    "wind_speed": 350 + i * 10,
-                    "valid_stats": True,
-                }
-            )
-        return points
 
 
 def _sof(iratings: list[int]) -> int:
