@@ -13,16 +13,14 @@ from django.core.cache import cache
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config, demo_environment
-
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO.parent / "shared" / "fixtures" / "iracing-recorded"
+from simlane.iracing.simulator.replay import RECORDED_DIR
 
 
 @pytest.fixture
 def fixtures_dir() -> Path:
     # Never skip: a missing fixture directory is a broken checkout, not a reason to test less.
-    assert FIXTURES.is_dir(), f"recorded iRacing fixtures not found at {FIXTURES}"
-    return FIXTURES
+    assert RECORDED_DIR.is_dir(), f"recorded iRacing responses not found at {RECORDED_DIR}"
+    return RECORDED_DIR
 
 
 SIM_NOW = datetime(2026, 3, 10, 14, 7, tzinfo=UTC)  # a Tuesday afternoon of 2026 season 1, week 11

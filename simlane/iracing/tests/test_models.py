@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from simlane.conftest import FIXTURES
 from simlane.iracing.client.endpoints import ENDPOINT_MODELS
 from simlane.iracing.client.models import LapTime, SubsessionResult
+from simlane.iracing.simulator.replay import RECORDED_DIR
 
 # Recorded file → the endpoint whose model parses it.
 PARSED = {
@@ -57,69 +57,18 @@ PARSED = {
     "constants_divisions.json": "constants/divisions",
     "constants_event_types.json": "constants/event_types",
 }
-# Recorded endpoints SimLane does not use (yet): they are read as JSON only, and listed so that a new fixture is
-# noticed by test_every_fixture_is_accounted_for.
-UNUSED = {
-    "driver_list.json",
-    "get_cars_assets.json",
-    "get_series_assets.json",
-    "get_tracks_assets.json",
-    "hosted_combined_sessions.json",
-    "hosted_combined_sessions_with_package.json",
-    "hosted_sessions.json",
-    "league_cust_league_sessions.json",
-    "league_cust_league_sessions_with_package.json",
-    "league_directory.json",
-    "league_directory_member_only.json",
-    "league_directory_search.json",
-    "league_get_points_systems.json",
-    "league_get_points_systems_with_season.json",
-    "league_membership.json",
-    "league_membership_with_league.json",
-    "lookup_countries.json",
-    "lookup_flairs.json",
-    "lookup_get.json",
-    "lookup_licenses.json",
-    "member_award_instances.json",
-    "member_awards.json",
-    "member_chart_data_irating.json",
-    "member_chart_data_oval.json",
-    "member_chart_data_safety.json",
-    "member_chart_data_ttrating.json",
-    "member_participation_credits.json",
-    "season_spectator_subsessions_detail.json",
-    "series_stats.json",
-    "session_reg_drivers_list.json",
-    "stats_member_bests.json",
-    "stats_member_bests_with_car.json",
-    "stats_member_career.json",
-    "stats_member_division.json",
-    "stats_member_recap.json",
-    "stats_member_recap_quarter.json",
-    "stats_member_recap_year.json",
-    "stats_member_summary.json",
-    "stats_member_yearly.json",
-    "stats_season_driver_standings.json",
-    "stats_season_qualify_results.json",
-    "stats_season_supersession_standings.json",
-    "stats_season_tt_results.json",
-    "stats_season_tt_standings.json",
-    "stats_world_records.json",
-    "stats_world_records_with_season.json",
-    "team.json",
-    "team_membership.json",
-    "team_with_licenses.json",
-    "time_attack_member_season_results.json",
-}
+# The recorded directory holds exactly the parsed files (plus its licence and README): a file added there must be
+# given the endpoint that parses it here, and a file listed here must be there.
+NOT_JSON = {"LICENSE", "README.md"}
 
 
 def _load(name: str):
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return json.loads((RECORDED_DIR / name).read_text(encoding="utf-8"))
 
 
 def test_every_fixture_is_accounted_for(fixtures_dir: Path):
-    on_disk = {p.name for p in fixtures_dir.glob("*.json")}
-    assert on_disk == set(PARSED) | UNUSED
+    on_disk = {p.name for p in fixtures_dir.iterdir()}
+    assert on_disk == set(PARSED) | NOT_JSON
 
 
 @pytest.mark.parametrize(("name", "endpoint"), sorted(PARSED.items()), ids=sorted(PARSED))

@@ -8,8 +8,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from simlane.conftest import FIXTURES
 from simlane.iracing.client.models import SubsessionResult
+from simlane.iracing.simulator.replay import RECORDED_DIR
 from simlane.results.embeds import (
     EMBED_TOTAL_MAX,
     GREEN,
@@ -25,7 +25,7 @@ RESULT_FIXTURES = ["result.json", "result_with_team.json", "result_with_licenses
 
 
 def _load(name: str) -> SubsessionResult:
-    return SubsessionResult.model_validate(json.loads((FIXTURES / name).read_text(encoding="utf-8")))
+    return SubsessionResult.model_validate(json.loads((RECORDED_DIR / name).read_text(encoding="utf-8")))
 
 
 def _drivers(result: SubsessionResult) -> list[tuple[int, int, int]]:
@@ -82,7 +82,7 @@ def test_team_event_names_the_team_and_class_position(fixtures_dir):
 
 
 def test_names_are_escaped_and_cannot_mention(fixtures_dir):
-    raw = json.loads((FIXTURES / "result.json").read_text(encoding="utf-8"))
+    raw = json.loads((RECORDED_DIR / "result.json").read_text(encoding="utf-8"))
     row = raw["session_results"][-1]["results"][0]
     row["display_name"] = "**Bold** @everyone <@123> _x_"
     embed = render_result_embed(SubsessionResult.model_validate(raw), row["cust_id"])
@@ -101,7 +101,7 @@ def test_render_command_prints_the_embed_payload(fixtures_dir):
         "results",
         "render",
         "--file",
-        str(FIXTURES / "result_with_team.json"),
+        str(RECORDED_DIR / "result_with_team.json"),
         "--cust-id",
         "1070827",
         "--json",
@@ -110,6 +110,6 @@ def test_render_command_prints_the_embed_payload(fixtures_dir):
     embed = json.loads(out.getvalue())
     assert embed["title"] == "🏁 Alexander Wainman — P1 (Class P1)"
     with pytest.raises(CommandError, match="not in the race"):
-        call_command("results", "render", "--file", str(FIXTURES / "result.json"), "--cust-id", "1")
+        call_command("results", "render", "--file", str(RECORDED_DIR / "result.json"), "--cust-id", "1")
     with pytest.raises(CommandError, match="not a results/get payload"):
-        call_command("results", "render", "--file", str(FIXTURES / "lookup_drivers.json"), "--cust-id", "1")
+        call_command("results", "render", "--file", str(RECORDED_DIR / "lookup_drivers.json"), "--cust-id", "1")
