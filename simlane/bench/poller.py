@@ -37,7 +37,7 @@ from simlane.results.models import (
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
-RATE_LIMIT = 240  # /data requests per 60 s (fact sheet §3.1)
+RATE_LIMIT = 240  # /data requests per 60 s (iRacing's x-ratelimit-limit)
 RESULT_DELAY = 30.0  # simulated seconds from the chequered flag to a searchable result
 CHANNEL_OFFSET = 1_000_000
 

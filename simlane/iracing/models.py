@@ -194,7 +194,7 @@ class WeatherForecast(TimeStampedModel):
 
 class RaceGuideSession(TimeStampedModel):
     """A session of ``season/race_guide``. Stored even when its season, week or track is not in the database yet
-    (seed 002's constraint problem): the upstream ids are kept and the links filled in when known."""
+    (a foreign key would reject it): the upstream ids are kept and the links filled in when known."""
 
     season_id_upstream = models.PositiveIntegerField(help_text="iRacing season_id")
     series_id_upstream = models.PositiveIntegerField(db_index=True, help_text="iRacing series_id")

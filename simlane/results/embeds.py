@@ -1,6 +1,6 @@
 """The result embed: what a server sees when a tracked driver finishes a race.
 
-Format from seed 000 (🏁 title with name and position, class position in multi-class races, series, track, car,
+Format of the ir2dis bot (🏁 title with name and position, class position in multi-class races, series, track, car,
 field size, laps, incidents, SOF, best lap m:ss.mmm, official or not, footer with subsession id and UTC start,
 green P1–P3 / orange P4–P10 / red otherwise), plus iRating and safety-rating change, class SOF, the team of a team
 event and a link to the result on iRacing's site. Positions in results/get are 0-based; shown 1-based.
@@ -18,7 +18,7 @@ from simlane.iracing.client.models import DriverResult, SubsessionResult
 RESULTS_URL = "https://members-ng.iracing.com/web/racing/results-stats/results?subsessionid={}"
 GREEN, ORANGE, RED = 0x2ECC71, 0xE67E22, 0xE74C3C
 
-# Discord's embed limits (shared/reference/discord.md §3.1).
+# Discord's embed limits, in characters: title, description, field count, field name, field value; footer, whole embed.
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX = 256, 4096, 25, 256, 1024
 FOOTER_MAX, EMBED_TOTAL_MAX = 2048, 6000
 

@@ -8,15 +8,15 @@ import sys
 
 import pytest
 
+from simlane.conftest import REDIS_URL as REDIS
 from simlane.core.tasks import health_check
-
-REDIS = "redis://127.0.0.1:6379/15"
 
 
 def test_without_a_broker_tasks_run_in_process():
     assert health_check.delay().get(timeout=5)["status"] == "ok"
 
 
+@pytest.mark.needs_redis
 def test_with_a_redis_broker_tasks_go_to_a_real_worker(tmp_path):
     env = {
         **os.environ,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import discord
 import pytest
 import simcord
 
@@ -50,19 +52,48 @@ async def test_results_preview_shows_a_sample_embed_only_to_the_caller(server):
     assert channel.last_message is None  # nothing was posted publicly
 
 
+def _readme_slash_commands() -> dict[str, str]:
+    """Name → description of every row of the README's slash-command table."""
+    from django.conf import settings
+
+    text = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    table = text.split("### Slash commands", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|") for line in table.splitlines() if line.startswith("| `/")]
+    return {cells[1].strip().strip("`").removeprefix("/"): cells[2].strip() for cells in rows}
+
+
+async def _tree_commands() -> dict[str, str]:
+    """Name → description of every slash command in the real command tree, every extension loaded."""
+    bot = SimLaneBot()
+    try:
+        for name in EXTENSIONS:
+            await bot.load_extension(name)
+        return {
+            c.qualified_name: c.description
+            for c in bot.tree.walk_commands()
+            if isinstance(c, discord.app_commands.Command)
+        }
+    finally:
+        await bot.close()
+
+
 def test_command_reference_lists_every_slash_command():
+    import asyncio
     import io
     import json
 
     from django.core.management import call_command
 
+    tree = asyncio.run(_tree_commands())
+    assert len(tree) > 20  # the walk really loaded every extension
     out = io.StringIO()
     call_command("bot", "commands", "--json", stdout=out)
     catalog = json.loads(out.getvalue())
-    names = [c["name"] for c in catalog]
-    assert {"track", "untrack", "tracked", "results channel", "results mode", "results last", "results preview"} <= set(
-        names
-    )
+    # `simlane bot commands` and the README's table list every command of the tree, none other, as described there.
+    assert {c["name"]: c["description"] for c in catalog} == tree
+    readme = _readme_slash_commands()
+    assert set(readme) == set(tree), "README's slash-command table drifted: paste `simlane bot commands`"
+    assert readme == tree
     restricted = {c["name"]: c["permissions"] for c in catalog if c["permissions"]}
     assert restricted == {
         "results channel": ["Manage Server or the SimLane admin role"],

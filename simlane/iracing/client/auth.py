@@ -1,6 +1,6 @@
 """OAuth2 for the iRacing Data API: the ``password_limited`` grant, refresh tokens, and a shared token state.
 
-Facts (``shared/reference/iracing-data-api.md`` §1.2): the token endpoint takes form-encoded fields; the client
+How iRacing's OAuth service behaves: the token endpoint takes form-encoded fields; the client
 secret and the password are *masked* as base64(SHA-256(secret + lower(trim(identifier)))); access tokens live 600 s
 and may be reused; refresh tokens are single-use; the endpoint signals its rate limit with
 ``400 unauthorized_client`` and a ``Retry-After`` header instead of 429.

@@ -21,11 +21,11 @@ class ClientConfig:
     api_base_url: str = DEFAULT_API_BASE_URL
     oauth_base_url: str = DEFAULT_OAUTH_BASE_URL
     scope: str = "iracing.auth"
-    # How many /data requests may be in flight at once (the seed's Semaphore(4)).
+    # How many /data requests may be in flight at once (4 keeps well inside 240 requests a minute).
     concurrency: int = 4
     # Link and chunk downloads are not rate limited (they carry no x-ratelimit headers), so more may run at once.
     download_concurrency: int = 8
-    # Total time budget for backing off on 5xx/timeouts of one call (seed 000: "maximum retry duration of 60 s").
+    # Total time budget for backing off on 5xx/timeouts of one call (a minute: one poll cycle is two).
     max_retry_seconds: float = 60.0
     # How many 429s one call may meet before giving up (each waits for the announced reset).
     max_rate_limit_retries: int = 3

@@ -1,4 +1,4 @@
-"""Query-parameter encoding as the Data API expects it (fact sheet §2.4)."""
+"""Query-parameter encoding as the Data API expects it: comma-separated lists, lowercase booleans, ISO-8601 UTC."""
 
 from __future__ import annotations
 

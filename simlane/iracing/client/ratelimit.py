@@ -1,8 +1,8 @@
 """Client-side pacing on iRacing's rate-limit headers.
 
 iRacing sends ``x-ratelimit-limit`` (240), ``x-ratelimit-remaining`` and ``x-ratelimit-reset`` (epoch seconds) on
-every ``/data`` response (fact sheet §3.1). The budget mirrors them: each request takes one unit before it is sent,
-and when none is left the request waits for the reset instead of collecting a 429. The reset is converted with the
+every ``/data`` response (a 60 s window). The budget mirrors them: each request takes one unit before it is
+sent, and when none is left the request waits for the reset instead of collecting a 429. The reset is converted with the
 server's own ``Date`` header when there is one, so a skewed local clock does not break pacing.
 
 Several processes sharing one iRacing account each see the server's ``remaining`` and take the smaller of it and

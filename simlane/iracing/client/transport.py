@@ -1,6 +1,6 @@
 """The request loop: authenticated ``/data`` calls and unauthenticated downloads, paced and retried (bounded).
 
-Policy (fact sheet §3 and seed 000):
+Policy, from how iRacing answers errors and rate limits:
 
 * 2xx with a JSON body: done. A plain-text ``Rate limit exceeded`` body is a rate limit even on a 2xx.
 * 401: the token is forgotten and the call retried once with a fresh one; a second 401 raises.

@@ -1,8 +1,8 @@
 """Replay mode: serve a directory of recorded, already-resolved responses (``service.method.json``).
 
-The files hold what a client ends up with (links followed, chunks concatenated), like
-``shared/fixtures/iracing-recorded``. The simulator wraps them in the same indirections as the live service:
-links for most endpoints, chunked search headers, ``data_url`` for the roster.
+The files hold what a client ends up with (links followed, chunks concatenated), like the real responses in
+``RECORDED_DIR`` (``simlane/iracing/recorded``, shipped as package data). The simulator wraps them in the same
+indirections as the live service: links for most endpoints, chunked search headers, ``data_url`` for the roster.
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ CHUNKED_DIRECT = {"results/search_series", "results/search_hosted"}
 CHUNKED_LINK = {"results/lap_data", "results/lap_chart_data", "results/event_log"}
 DATA_URL = {"league/roster", "member/awards", "member/award_instances"}
 DIRECT = {"constants/categories", "constants/divisions", "constants/event_types"}
-# shared/fixtures/iracing-recorded names files after iracingdataapi's methods; these are the endpoints they answer.
+# Real iRacing responses recorded by iracingdataapi's tests (MIT, see the LICENSE beside them): the recorded
+# responses the tests, the replay mode and `simlane bench sync` read.
+RECORDED_DIR = Path(__file__).resolve().parents[1] / "recorded"
+# The recorded files are named after iracingdataapi's methods; these are the endpoints they answer.
 RECORDED_NAMES = {
     "get_cars": "car/get",
     "get_carclasses": "carclass/get",

@@ -1,6 +1,6 @@
 """Weather forecasts of race weeks: fetched only when missing or stale, stored raw with summary metrics.
 
-Forecast values are scaled integers (fact sheet: air_temp 1/100 °C, precip_chance 1/100 %, wind_speed 1/100 m/s);
+Forecast values are scaled integers (air_temp 1/100 °C, precip_chance 1/100 %, wind_speed 1/100 m/s);
 ``ForecastPoint`` converts them.
 """
 

@@ -21,8 +21,9 @@ def sim_factory() -> Callable[..., Simulator]:
 
 @pytest.fixture
 async def sim(sim_factory: Callable[..., Simulator]) -> AsyncIterator[Simulator]:
-    # A 30× clock: waits for the rate-limit reset and backoffs take seconds of simulated time, not of the test's.
-    simulator = sim_factory(clock=SimClock(speed=30), chunk_size=5, members=600)
+    # A stopped clock: it moves only when a test advances it or the client sleeps (a rate-limit reset, a back-off),
+    # so those waits take no real time and token expiry is exact.
+    simulator = sim_factory(clock=SimClock(speed=0), chunk_size=5, members=600)
     await simulator.start()
     yield simulator
     await simulator.stop()

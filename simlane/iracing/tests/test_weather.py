@@ -1,4 +1,4 @@
-"""Weather forecasts: fetched when missing or stale only, units converted as the fact sheet says."""
+"""Weather forecasts: fetched when missing or stale only, scaled integers converted to units."""
 
 from __future__ import annotations
 

@@ -3,6 +3,9 @@ right embeds appear in exactly the right channels of the right servers (simcord 
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import discord
 import pytest
 import simcord
@@ -160,13 +163,59 @@ async def test_a_forbidden_or_missing_channel_stops_posting_tells_the_owner_once
     assert len(got) == len(set(got)) == waiting  # everything kept is posted, once
 
 
-async def test_a_discord_429_is_waited_out_then_posted_once(results_world: ResultsWorld, simcord_env):
+RETRY_AFTER = 600.0  # seconds; far longer than the outbox's own first back-off (5 s) and a poll interval (120 s)
+
+
+@pytest.fixture
+def discord_429_says_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Discord answers a 429 with Retry-After (header and body); simcord's injected 429 carries neither, so its
+    error is given them here, as discord.py would receive them from Discord after its own retries."""
+    from simcord.http import client as simcord_http
+
+    original = simcord_http._raise_for
+
+    def raise_for(error: Any) -> None:
+        if error.status != 429:
+            original(error)
+            return
+        response = simcord_http._FakeResponse(429)
+        response.headers["Retry-After"] = f"{RETRY_AFTER:g}"
+        body = {"message": "You are being rate limited.", "retry_after": RETRY_AFTER, "global": False, "code": 0}
+        raise discord.HTTPException(response, body)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(simcord_http, "_raise_for", raise_for)
+
+
+async def test_a_discord_429_is_waited_out_then_posted_once(
+    results_world: ResultsWorld, simcord_env, discord_429_says_retry_after
+):
     w = results_world
     (a,) = w.active_members(1)
     one = Server(simcord_env, "one")
     await one.setup(a.display_name)
-    simcord_env.inject_error("POST", f"/channels/{one.results.id}/messages", status=429, times=3)
-    w.start_job()
+    simcord_env.inject_error("POST", f"/channels/{one.results.id}/messages", status=429, times=1)
+    runner = w.start_job()
+    step = w.policy.interval.total_seconds()
+
+    def sends() -> int:
+        path = f"/channels/{one.results.id}/messages"
+        return sum(1 for e in simcord_env.http_requests if e.method == "POST" and e.path == path)
+
+    while sends() == 0:  # until the first result is sent and refused with the 429
+        assert w.clock.time() < T0 + 24 * HOURS, "no result was ever sent"
+        w.clock.advance(step)
+        await runner.tick()
+    refused_at = w.now()
+    refused = await PostedResult.objects.aget(attempts=1, posted_at__isnull=True)
+    assert refused.next_attempt_at == refused_at + timedelta(seconds=RETRY_AFTER)
+    # Not sent again before Retry-After has passed on the clock; sent at the first drain after it.
+    while refused.status != PostStatus.POSTED:
+        assert w.now() < refused_at + timedelta(seconds=RETRY_AFTER + step), "never re-sent after Retry-After"
+        w.clock.advance(step)
+        await runner.tick()
+        await refused.arefresh_from_db()
+    assert refused.attempts == 2 and refused.posted_at is not None
+    assert refused_at + timedelta(seconds=RETRY_AFTER) <= refused.posted_at
     await w.run_until(T0 + 13 * HOURS)
     cutoff = T0 + 13 * HOURS - 10 * 60
     got = titles_only(posted(one.results))

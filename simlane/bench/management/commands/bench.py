@@ -27,7 +27,7 @@ class Command(BaseCommand):
         poller.add_argument("--seed", type=int, default=1, help="simulated world (default 1)")
 
         sync = sub.add_parser("sync", help="bulk upserts vs per-row update_or_create on the recorded catalogue")
-        sync.add_argument("--fixtures", default=None, help="recorded responses (default ../shared/fixtures/...)")
+        sync.add_argument("--fixtures", default=None, help="recorded responses (default: the ones in the package)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["bench"] == "sync":
@@ -82,12 +82,12 @@ class Command(BaseCommand):
     def _sync(self, opts: dict[str, Any]) -> None:
         from pathlib import Path
 
-        from django.conf import settings
         from django.db import connection
 
         from simlane.bench.sync import run_sync_bench
+        from simlane.iracing.simulator.replay import RECORDED_DIR
 
-        fixtures = Path(opts["fixtures"] or Path(settings.BASE_DIR).parent / "shared/fixtures/iracing-recorded")
+        fixtures = Path(opts["fixtures"]) if opts["fixtures"] else RECORDED_DIR
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
             runs = run_sync_bench(fixtures)

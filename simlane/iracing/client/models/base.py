@@ -1,7 +1,7 @@
 """Shared pieces of the response models: a tolerant base and unit-carrying integer types.
 
 Models keep unknown fields (``extra="allow"``) and default liberally, because iRacing adds, drops and nulls
-fields over time (fact sheet §7.13).
+fields over time (recorded responses differ in which fields they carry and which are null).
 """
 
 from __future__ import annotations
