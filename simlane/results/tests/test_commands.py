@@ -113,7 +113,7 @@ async def test_only_the_tracker_or_an_admin_can_untrack(results_world: ResultsWo
     other = one.guild.add_member(simcord_env.create_user("other"))
     refused = await other.slash(one.chat, "untrack", driver=str(a.cust_id))
     assert refused.ephemeral and "Only the member who tracked" in reply_text(refused)
-    assert handled_errors(simcord_env) == ["ResultsCommandError"]
+    assert handled_errors(simcord_env) == ["ResultsError"]
     assert await TrackedDriver.objects.acount() == 1
     done = await one.admin.slash(one.chat, "untrack", driver=str(a.cust_id))
     assert "Stopped tracking" in reply_text(done)
