@@ -13,6 +13,7 @@ from . import selectors, services
 results_config_get = sync_to_async(selectors.results_config_get)
 tracked_driver_list = sync_to_async(selectors.tracked_driver_list)
 tracked_driver_get = sync_to_async(selectors.tracked_driver_get)
+known_drivers = sync_to_async(selectors.known_drivers)
 subscriptions_by_driver = sync_to_async(selectors.subscriptions_by_driver)
 poll_states = sync_to_async(selectors.poll_states)
 posts_due = sync_to_async(selectors.posts_due)

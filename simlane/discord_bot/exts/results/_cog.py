@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot.bot.checks import admin_role_set, configuration_command, guild_id_of, is_admin
-from simlane.discord_bot.drivers import driver_autocomplete, require_client, resolve_driver
+from simlane.discord_bot.drivers import Driver, choice_name, driver_autocomplete, require_client, resolve_driver
 from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.ids import require_ids
 from simlane.discord_bot.pages import LinePages
@@ -19,6 +19,7 @@ from simlane.results.embeds import render_result_embed
 from simlane.results.models import DEFAULT_TRACKED_PER_MEMBER, ResultsMode, TrackedDriver
 from simlane.results.poller.ingest import SubsessionFetcher
 from simlane.results.samples import sample_result
+from simlane.results.selectors import fold
 from simlane.results.services import MAX_TRACKED_PER_GUILD
 
 if TYPE_CHECKING:
@@ -98,12 +99,12 @@ class ResultsCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        folded = current.casefold()
+        key = fold(current.strip())
         rows = await aio.tracked_driver_list(guild_id=interaction.guild_id)
         return [
-            app_commands.Choice(name=f"{r.display_name} ({r.cust_id})"[:100], value=str(r.cust_id))
+            app_commands.Choice(name=choice_name(Driver(r.cust_id, r.display_name)), value=str(r.cust_id))
             for r in rows
-            if folded in r.display_name.casefold() or current in str(r.cust_id)
+            if key in fold(r.display_name) or str(r.cust_id).startswith(key)
         ][:25]
 
     @app_commands.command(name="tracked", description="List the drivers this server tracks")
