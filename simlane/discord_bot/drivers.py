@@ -16,6 +16,7 @@ from discord import app_commands
 
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot.escaping import discord_safe
+from simlane.discord_bot.ids import refuse_lookalike_digits, typed_id
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.results import aio as results_aio
 from simlane.results.selectors import fold
@@ -44,9 +45,11 @@ async def resolve_driver(client: IRacingClient, text: str) -> Driver:
     term = text.strip()
     if not term:
         raise DriverInputError("Type a driver's name or iRacing customer id.")
+    refuse_lookalike_digits(term)
+    cust_id = typed_id(term)
     matches = await client.lookup_drivers(term)
-    if term.isdigit():
-        exact = [m for m in matches if m.cust_id == int(term)]
+    if cust_id is not None:
+        exact = [m for m in matches if m.cust_id == cust_id]
         if not exact:
             raise DriverInputError(f"No iRacing driver has customer id {term}.")
         return Driver(exact[0].cust_id, exact[0].display_name)

@@ -26,6 +26,16 @@ def typed_id(text: str) -> int | None:
     return int(term) if _ID.fullmatch(term) else None
 
 
+def refuse_lookalike_digits(text: str) -> None:
+    """Refuse text made only of digits that are not 0–9 ("12²", "１２"), where a name or an id is asked for: it
+    means an id, and iRacing would search it as a name or reject it."""
+    term = text.strip()
+    if term.isdigit() and typed_id(term) is None:
+        raise IdInputError(
+            f"“{term[:40]}” is not an id: ids use the digits 0–9 only (no superscript, full-width or other digits)."
+        )
+
+
 def require_id(text: str, *, hint: str) -> int:
     """The id in ``text``; otherwise a private error that says what to type (``hint``)."""
     value = typed_id(text)

@@ -23,7 +23,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LOOKUPS = "data:lookup/drivers"
 
 
-async def timed_autocomplete(world: ResultsWorld, server: Server, typed: str) -> tuple[list[dict[str, str]], float, float]:
+Choices = list[dict[str, str]]
+
+
+async def timed_autocomplete(world: ResultsWorld, server: Server, typed: str) -> tuple[Choices, float, float]:
     """The choices, the real seconds they took and how far the simulated clock moved meanwhile."""
     clock_before, started = world.clock.time(), time.perf_counter()
     choices = await server.member.autocomplete(server.chat, "track", "driver", typed)

@@ -12,6 +12,7 @@ from discord.ext import commands
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot import aio as bot_aio
 from simlane.discord_bot.bot.checks import configuration_command
+from simlane.discord_bot.ids import require_id
 from simlane.iracing import aio
 from simlane.iracing.charts import forecast_png
 from simlane.iracing.models import Car
@@ -33,9 +34,8 @@ async def series_choices(_interaction: discord.Interaction, current: str) -> lis
 
 
 async def _series(value: str) -> int:
-    if not value.strip().isdigit():
-        raise ScheduleError("Pick the series from the list as you type.")
-    series = await aio.series_get(series_id=int(value))
+    series_id = require_id(value, hint="Pick the series from the list as you type (or give its id, digits 0–9 only).")
+    series = await aio.series_get(series_id=series_id)
     if series is None:
         raise ScheduleError("No such series in SimLane's data (the nightly sync adds new ones).")
     return series.series_id
