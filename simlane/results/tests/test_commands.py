@@ -125,8 +125,8 @@ async def test_results_last_posts_the_latest_race_publicly(results_world: Result
     (a,) = results_world.active_members(1)
     results_world.clock.advance(T0 + 86400 - results_world.clock.time())  # a day in: they have raced
     result = await one.member.slash(one.chat, "results last", driver=a.display_name)
-    assert not result.ephemeral
-    message = result.followups[0] if result.followups else result.response
-    assert message is not None
-    embed = message.embeds[0]
+    assert result.ephemeral and "latest race in this channel" in reply_text(result)
+    (public,) = [m for m in result.followups if not m.ephemeral]
+    embed = public.embeds[0]
     assert str(embed.title).startswith("🏁 ") and str(embed.footer.text).startswith("Subsession ")
+    assert [m.embeds[0].title for m in one.chat.history() if m.embeds] == [embed.title]

@@ -36,6 +36,7 @@ def test_ids_are_read_from_a_typed_list():
     [
         ("untrack", "driver"),
         ("track", "driver"),
+        ("results last", "driver"),
         ("schedule", "series"),
         ("raceguide follow", "series"),
     ],

@@ -242,7 +242,9 @@ class ResultsCog(commands.Cog):
     async def last(self, interaction: discord.Interaction, driver: str) -> None:
         guild_id_of(interaction)
         client = require_client(self.bot.iracing)
-        await interaction.response.defer(thinking=True)
+        # Deferred privately, so that an error (iRacing trouble, a bad driver) reaches only the member who asked;
+        # the result itself is a separate, public follow-up once there is one.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         found = await resolve_driver(client, driver)
         recent = await client.member_recent_races(found.cust_id)
         if not recent.races or self.fetcher is None:
@@ -251,6 +253,9 @@ class ResultsCog(commands.Cog):
         if result is None:
             raise ResultsCommandError("iRacing has not published that race's result yet; try again in a minute.")
         embed = discord.Embed.from_dict(render_result_embed(result, found.cust_id))
+        await interaction.edit_original_response(
+            content=f"Posted {discord_safe(found.display_name, limit=100)}'s latest race in this channel."
+        )
         await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
 
     @results.command(name="preview", description="Show what a posted result looks like, on a sample race")
