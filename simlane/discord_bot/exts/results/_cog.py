@@ -62,11 +62,7 @@ class ResultsCog(commands.Cog):
             await interaction.followup.send(f"{name} (`{found.cust_id}`) is already tracked here.", ephemeral=True)
             return
         config = await aio.results_config_get(guild_id=guild_id)
-        hint = (
-            ""
-            if config and config.channel_id
-            else " No results channel is set yet: an admin can use `/results channel`."
-        )
+        hint = "" if config and config.channel_id else NO_CHANNEL_HINT
         await interaction.followup.send(
             f"Tracking {name} (`{found.cust_id}`): races they finish from now on will be posted.{hint}", ephemeral=True
         )
