@@ -4,6 +4,7 @@ are cut, the position, class position and the numbers are not."""
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from simlane.iracing.client.models import SubsessionResult
 from simlane.results.embeds import (
@@ -41,7 +42,7 @@ def long_named(class_position: int | None) -> tuple[SubsessionResult, int]:
     return SubsessionResult.model_validate(raw), cust_id
 
 
-def assert_within_limits(embed: dict) -> None:
+def assert_within_limits(embed: dict[str, Any]) -> None:
     assert len(embed["title"]) <= TITLE_MAX and len(embed["description"]) <= DESCRIPTION_MAX
     assert all(len(f["name"]) <= FIELD_NAME_MAX and len(f["value"]) <= FIELD_VALUE_MAX for f in embed["fields"])
     assert len(embed["footer"]["text"]) <= FOOTER_MAX and embed_length(embed) <= EMBED_TOTAL_MAX
