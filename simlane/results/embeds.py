@@ -2,7 +2,7 @@
 
 Format of the ir2dis bot (🏁 title with name and position, class position in multi-class races, series, track, car,
 field size, laps, incidents, SOF, best lap m:ss.mmm, official or not, footer with subsession id and UTC start,
-green P1–P3 / orange P4–P10 / red otherwise), plus iRating and safety-rating change, class SOF, the team of a team
+green P1–P3 / orange P4–P10 / red otherwise, plus iRating and safety-rating change, class SOF, the team of a team
 event and a link to the result on iRacing's site. Positions in results/get are 0-based; shown 1-based.
 """
 
@@ -21,6 +21,8 @@ GREEN, ORANGE, RED = 0x2ECC71, 0xE67E22, 0xE74C3C
 # Discord's embed limits, in characters: title, description, field count, field name, field value; footer, whole embed.
 TITLE_MAX, DESCRIPTION_MAX, FIELDS_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX = 256, 4096, 25, 256, 1024
 FOOTER_MAX, EMBED_TOTAL_MAX = 2048, 6000
+# Longest series, track, car, team, league or class name shown (escaped); iRacing's own are far shorter.
+NAME_MAX = 200
 
 
 class DriverNotInResultError(ApplicationError):
@@ -68,19 +70,20 @@ def render_result_embed(result: SubsessionResult, cust_id: int) -> dict[str, Any
     overall = p.car.finish_position.ordinal or 0
     multiclass = len(result.car_classes) > 1
     class_position = p.car.finish_position_in_class.ordinal
-    title = f"🏁 {discord_safe(p.driver.display_name)} — P{overall}"
-    if multiclass and class_position:
-        title += f" (Class P{class_position})"
+    # The facts (position, class position) always show: only the name is cut to leave room for them.
+    facts = f" — P{overall}" + (f" (Class P{class_position})" if multiclass and class_position else "")
+    title = f"🏁 {discord_safe(p.driver.display_name, limit=TITLE_MAX - len('🏁 ') - len(facts))}{facts}"
 
-    lines = [f"**Series** {discord_safe(result.series_name or result.session_name or 'Hosted session')}"]
+    # Each line is bounded, so that no name can push the others out of the description.
+    lines = [f"**Series** {_safe(result.series_name or result.session_name or 'Hosted session')}"]
     if result.track:
-        lines.append(f"**Track** {discord_safe(result.track.full_name)}")
+        lines.append(f"**Track** {_safe(result.track.full_name)}")
     if p.car.car_name:
-        lines.append(f"**Car** {discord_safe(p.car.car_name)}")
+        lines.append(f"**Car** {_safe(p.car.car_name)}")
     if p.team:
-        lines.append(f"**Team** {discord_safe(p.team.display_name)}")
+        lines.append(f"**Team** {_safe(p.team.display_name)}")
     if result.league_name:
-        lines.append(f"**League** {discord_safe(result.league_name)}")
+        lines.append(f"**League** {_safe(result.league_name)}")
 
     fields: list[tuple[str, str]] = [
         ("Field", str(len(race.results))),
@@ -93,7 +96,7 @@ def render_result_embed(result: SubsessionResult, cust_id: int) -> dict[str, Any
         if own_class and own_class.strength_of_field:
             fields.append(
                 (
-                    f"{discord_safe(own_class.short_name or own_class.name or 'Class')} SOF",
+                    f"{discord_safe(own_class.short_name or own_class.name or 'Class', limit=NAME_MAX)} SOF",
                     str(own_class.strength_of_field),
                 )
             )
@@ -118,6 +121,10 @@ def render_result_embed(result: SubsessionResult, cust_id: int) -> dict[str, Any
     if result.end_time:
         embed["timestamp"] = result.end_time.isoformat()
     return fit_embed(embed)
+
+
+def _safe(text: str) -> str:
+    return discord_safe(text, limit=NAME_MAX)
 
 
 def _incidents(p: Participation) -> str:

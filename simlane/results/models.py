@@ -18,6 +18,11 @@ class ConfigStatus(models.TextChoices):
     BROKEN = "broken", "Channel missing or forbidden"
 
 
+# How many drivers one member may add to a server's list unless its admins choose otherwise: enough for a team and
+# its rivals, far below the server's cap, so one member can never fill the list alone.
+DEFAULT_TRACKED_PER_MEMBER = 25
+
+
 class GuildResultsConfig(TimeStampedModel):
     """Where and what one Discord server wants results posted."""
 
@@ -30,6 +35,10 @@ class GuildResultsConfig(TimeStampedModel):
     status_reason = models.CharField(max_length=200, blank=True)
     admins_notified = models.BooleanField(
         default=False, help_text="the admins were told the configuration is broken (told once per breakage)"
+    )
+    max_tracked_per_member = models.PositiveSmallIntegerField(
+        default=DEFAULT_TRACKED_PER_MEMBER,
+        help_text="drivers one member (not an admin) may add; the server's own cap still applies on top",
     )
 
     def __str__(self) -> str:

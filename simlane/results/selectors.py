@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
+
+from simlane.iracing.models import Participant
 
 from .models import (
     ConfigStatus,
@@ -39,6 +43,42 @@ def results_config_get(*, guild_id: int) -> GuildResultsConfig | None:
 
 def tracked_driver_list(*, guild_id: int) -> list[TrackedDriver]:
     return list(TrackedDriver.objects.filter(guild_id=guild_id).order_by("display_name", "cust_id"))
+
+
+# The newest stored result rows searched for known drivers: enough for every driver a server has raced with
+# lately, few enough to scan on a keystroke.
+KNOWN_DRIVERS_SCAN = 5000
+
+
+def fold(text: str) -> str:
+    """``text`` for matching: case and accents ignored ("Lefevre" matches "Lefèvre", "LEFÈVRE" and "lefevre")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def known_drivers(*, guild_id: int | None, term: str, limit: int = 25) -> list[tuple[int, str]]:
+    """(cust_id, name) of drivers SimLane already knows whose name contains ``term`` (case and accents ignored) or
+    whose id starts with it: this server's tracked drivers first, then drivers of the newest stored results."""
+    key = fold(term.strip())
+    tracked = (
+        TrackedDriver.objects.filter(guild_id=guild_id).order_by("display_name").values_list("cust_id", "display_name")
+        if guild_id is not None
+        else TrackedDriver.objects.none().values_list("cust_id", "display_name")
+    )
+    stored = (
+        Participant.objects.filter(cust_id__isnull=False)
+        .order_by("-id")
+        .values_list("cust_id", "display_name")[:KNOWN_DRIVERS_SCAN]
+    )
+    found: dict[int, str] = {}
+    for cust_id, name in itertools.chain(tracked, stored):
+        if cust_id is None or cust_id in found:
+            continue
+        if key and (key in fold(name) or str(cust_id).startswith(key)):
+            found[cust_id] = name
+            if len(found) >= limit:
+                break
+    return list(found.items())
 
 
 def tracked_driver_get(*, guild_id: int, cust_id: int) -> TrackedDriver | None:

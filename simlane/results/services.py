@@ -43,33 +43,103 @@ class PostClaim:
 
 
 def tracked_driver_add(
-    *, guild_id: int, cust_id: int, display_name: str, added_by: int | None, now: datetime
+    *,
+    guild_id: int,
+    cust_id: int,
+    display_name: str,
+    added_by: int | None,
+    now: datetime,
+    member_limited: bool = True,
 ) -> tuple[TrackedDriver, bool]:
-    """Track a driver in one server; tracking twice is harmless and returns the existing row."""
-    existing = TrackedDriver.objects.filter(guild_id=guild_id, cust_id=cust_id).first()
-    if existing:
-        return existing, False
-    if TrackedDriver.objects.filter(guild_id=guild_id).count() >= MAX_TRACKED_PER_GUILD:
-        raise ResultsError(f"This server already tracks {MAX_TRACKED_PER_GUILD} drivers; untrack one first.")
-    try:
-        with transaction.atomic():
-            row = TrackedDriver.objects.create(
-                guild_id=guild_id,
-                cust_id=cust_id,
-                display_name=display_name[:200],
-                added_by=added_by,
-                tracked_since=now,
+    """Track a driver in one server; tracking twice is harmless and returns the existing row.
+
+    The server's cap and, when ``member_limited`` (the member is not an admin), the per-member limit are checked
+    under a lock on the server's configuration row, so concurrent ``/track`` calls are counted one after another
+    and cannot together pass either limit.
+    """
+    with transaction.atomic():
+        config = _config_for_update(guild_id)
+        existing = TrackedDriver.objects.filter(guild_id=guild_id, cust_id=cust_id).first()
+        if existing:
+            return existing, False
+        rows = TrackedDriver.objects.filter(guild_id=guild_id)
+        if rows.count() >= MAX_TRACKED_PER_GUILD:
+            raise ResultsError(
+                f"This server already tracks {MAX_TRACKED_PER_GUILD} drivers, the most SimLane allows; "
+                "an admin can `/untrack` some first."
             )
-    except IntegrityError:  # two members tracked the same driver at the same instant
-        return TrackedDriver.objects.get(guild_id=guild_id, cust_id=cust_id), False
+        limit = config.max_tracked_per_member
+        if member_limited and added_by is not None and rows.filter(added_by=added_by).count() >= limit:
+            raise ResultsError(
+                f"You already track {limit} drivers here, the most one member may (admins set this with "
+                "`/results limit`). `/untrack` one of yours first; `/tracked` lists them."
+            )
+        row = TrackedDriver.objects.create(
+            guild_id=guild_id,
+            cust_id=cust_id,
+            display_name=display_name[:200],
+            added_by=added_by,
+            tracked_since=now,
+        )
     return row, True
 
 
-def tracked_driver_remove(*, guild_id: int, cust_id: int) -> TrackedDriver | None:
-    row = TrackedDriver.objects.filter(guild_id=guild_id, cust_id=cust_id).first()
-    if row:
-        row.delete()
-    return row
+def _config_for_update(guild_id: int) -> GuildResultsConfig:
+    """The server's configuration row, created if need be, locked until the surrounding transaction ends."""
+    try:
+        with transaction.atomic():
+            config, _ = GuildResultsConfig.objects.select_for_update().get_or_create(guild_id=guild_id)
+    except IntegrityError:  # created by a concurrent call between the read and the insert
+        config = GuildResultsConfig.objects.select_for_update().get(guild_id=guild_id)
+    return config
+
+
+@transaction.atomic
+def tracked_drivers_remove(
+    *, guild_id: int, cust_ids: list[int], actor_id: int, actor_is_admin: bool
+) -> list[TrackedDriver]:
+    """Untrack several drivers at once: all of them or, if any is not tracked or not the actor's to remove, none.
+
+    Members may untrack the drivers they added (and rows nobody added); admins may untrack any.
+    """
+    wanted = list(dict.fromkeys(cust_ids))
+    rows = {r.cust_id: r for r in TrackedDriver.objects.filter(guild_id=guild_id, cust_id__in=wanted)}
+    missing = [c for c in wanted if c not in rows]
+    if missing:
+        raise ResultsError(f"Not tracked in this server: {_ids(missing)}. Nothing was untracked.")
+    if not actor_is_admin:
+        others = [c for c in wanted if rows[c].added_by not in (None, actor_id)]
+        if others:
+            raise ResultsError(
+                "Only the member who tracked a driver, or an admin, can untrack them, and someone else tracked "
+                f"{_ids(others)}. Nothing was untracked."
+            )
+    TrackedDriver.objects.filter(id__in=[r.id for r in rows.values()]).delete()
+    return [rows[c] for c in wanted]
+
+
+@transaction.atomic
+def tracked_drivers_remove_added_by(*, guild_id: int, added_by: int) -> list[TrackedDriver]:
+    """Untrack every driver one member added to this server (an admin's clean-up)."""
+    rows = list(TrackedDriver.objects.filter(guild_id=guild_id, added_by=added_by).order_by("display_name"))
+    TrackedDriver.objects.filter(id__in=[r.id for r in rows]).delete()
+    return rows
+
+
+@transaction.atomic
+def tracked_per_member_set(*, guild_id: int, limit: int) -> GuildResultsConfig:
+    """How many drivers one member may track in this server (1 to the server's cap)."""
+    if not 1 <= limit <= MAX_TRACKED_PER_GUILD:
+        raise ResultsError(f"The per-member limit must be between 1 and {MAX_TRACKED_PER_GUILD}.")
+    config = _config_for_update(guild_id)
+    config.max_tracked_per_member = limit
+    config.save(update_fields=["max_tracked_per_member", "updated_at"])
+    return config
+
+
+def _ids(cust_ids: list[int]) -> str:
+    shown = ", ".join(f"`{c}`" for c in cust_ids[:10])
+    return shown + (f" and {len(cust_ids) - 10} more" if len(cust_ids) > 10 else "")
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ EXTENSIONS = (
     "simlane.discord_bot.exts.results",
     "simlane.discord_bot.exts.numbers",
     "simlane.discord_bot.exts.schedule",
+    "simlane.discord_bot.exts.help",
 )
 
 

@@ -78,14 +78,20 @@ class IRacingClient:
         """Return the fully resolved JSON of ``/data/<endpoint>`` (links followed, chunks concatenated)."""
         return (await self.get_resolved(endpoint, params)).body
 
-    async def get_resolved(self, endpoint: str, params: dict[str, Any] | None = None) -> Resolved:
-        """Like :meth:`get`, also returning the chunk header (lap_data carries best laps there)."""
+    async def get_resolved(
+        self, endpoint: str, params: dict[str, Any] | None = None, *, retry: bool = True
+    ) -> Resolved:
+        """Like :meth:`get`, also returning the chunk header (lap_data carries best laps there).
+
+        ``retry=False`` makes one attempt of each request and never waits for the rate-limit window: the first
+        failure raises (for callers that must answer within a deadline).
+        """
         path = normalize_endpoint(endpoint)
-        attempts = 1 + self.config.max_link_refreshes
+        attempts = 1 + self.config.max_link_refreshes if retry else 1
         for attempt in range(1, attempts + 1):
-            payload = await self._transport.get_data(path, params)
+            payload = await self._transport.get_data(path, params, retry=retry)
             try:
-                return await self._resolve(payload)
+                return await self._resolve(payload, retry=retry)
             except LinkExpiredError:
                 # Links live for a minute or two; a fresh /data call gets new ones.
                 if attempt == attempts:
@@ -101,47 +107,51 @@ class IRacingClient:
         """Download and parse an unauthenticated iRacing URL (for example a schedule's ``weather_url``)."""
         return await self._transport.download(url)
 
-    async def _resolve(self, payload: Any) -> Resolved:
+    async def _resolve(self, payload: Any, *, retry: bool = True) -> Resolved:
         for _ in range(_MAX_INDIRECTIONS):
             if not isinstance(payload, dict):
                 return Resolved(payload)
             link = payload.get("link")
             if isinstance(link, str) and set(payload) <= {"link", "expires"}:
-                payload = await self._transport.download(link)
+                payload = await self._transport.download(link, retry=retry)
                 continue
             data_url = payload.get("data_url")
             if isinstance(data_url, str):
-                payload = await self._transport.download(data_url)
+                payload = await self._transport.download(data_url, retry=retry)
                 continue
             if "chunk_info" in payload:
-                return Resolved(await self._chunks(payload.get("chunk_info")), header=payload)
+                return Resolved(await self._chunks(payload.get("chunk_info"), retry=retry), header=payload)
             data = payload.get("data")
             if isinstance(data, dict) and "chunk_info" in data:
-                return Resolved(await self._chunks(data.get("chunk_info")), header=payload)
+                return Resolved(await self._chunks(data.get("chunk_info"), retry=retry), header=payload)
             return Resolved(payload)
         return Resolved(payload)
 
-    async def _chunks(self, info: Any) -> list[Any]:
+    async def _chunks(self, info: Any, *, retry: bool = True) -> list[Any]:
         """Fetch every chunk concurrently and concatenate them; no or empty chunk info is an empty result."""
         if not isinstance(info, dict):
             return []
         base = str(info.get("base_download_url") or "")
         names = info.get("chunk_file_names") or []
-        parts = await asyncio.gather(*(self._transport.download(base + str(name)) for name in names))
+        parts = await asyncio.gather(*(self._transport.download(base + str(name), retry=retry) for name in names))
         rows: list[Any] = []
         for part in parts:
             if isinstance(part, list):
                 rows.extend(part)
         return rows
 
-    async def _typed(self, endpoint: str, params: dict[str, Any] | None = None) -> Any:
-        return ENDPOINT_MODELS[endpoint].validate_python(await self.get(endpoint, params))
+    async def _typed(self, endpoint: str, params: dict[str, Any] | None = None, *, retry: bool = True) -> Any:
+        resolved = await self.get_resolved(endpoint, params, retry=retry)
+        return ENDPOINT_MODELS[endpoint].validate_python(resolved.body)
 
     # -- typed endpoints ------------------------------------------------------------------------------------------
 
-    async def lookup_drivers(self, search_term: str, *, league_id: int | None = None) -> list[m.LookupDriver]:
+    async def lookup_drivers(
+        self, search_term: str, *, league_id: int | None = None, retry: bool = True
+    ) -> list[m.LookupDriver]:
+        """``lookup/drivers``; ``retry=False`` for autocomplete, which must answer within Discord's 3 seconds."""
         result: list[m.LookupDriver] = await self._typed(
-            "lookup/drivers", {"search_term": search_term, "league_id": league_id}
+            "lookup/drivers", {"search_term": search_term, "league_id": league_id}, retry=retry
         )
         return result
 

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from .clock import Clock
+from .errors import RateLimitError
 from .metrics import ClientMetrics
 
 DEFAULT_WINDOW = 60.0
@@ -34,8 +35,11 @@ class RateBudget:
         self.reset_at: float | None = None  # on our clock
         self.in_flight = 0
 
-    async def acquire(self) -> None:
-        """Take one request from the budget, waiting for the window to reset if it is spent."""
+    async def acquire(self, *, wait: bool = True) -> None:
+        """Take one request from the budget, waiting for the window to reset if it is spent.
+
+        With ``wait=False`` a spent budget raises :class:`RateLimitError` at once (for callers with a deadline).
+        """
         while True:
             async with self._lock:
                 now = self._clock.time()
@@ -49,9 +53,11 @@ class RateBudget:
                     self.in_flight += 1
                     self._publish()
                     return
-                wait = (self.reset_at if self.reset_at is not None else now + DEFAULT_WINDOW) - now
+                reset_in = (self.reset_at if self.reset_at is not None else now + DEFAULT_WINDOW) - now
+            if not wait:
+                raise RateLimitError("iRacing rate limit spent until the window resets", reset_in=reset_in)
             self._metrics.budget_waits += 1
-            await self._clock.sleep(wait + 0.05)
+            await self._clock.sleep(reset_in + 0.05)
 
     def release(self, response: httpx.Response | None, *, exhausted: bool = False) -> None:
         """Give back the in-flight slot and learn from the response's headers."""

@@ -10,6 +10,8 @@ Policy, from how iRacing answers errors and rate limits:
 * Other 5xx, CloudFront HTML pages, timeouts and connection errors: jittered exponential backoff, bounded by
   ``max_retry_seconds`` of wall time (time spent waiting for the rate-limit window does not count).
 * 400/403/404: typed errors at once.
+* ``retry=False`` (callers with a deadline, such as autocomplete): the first failure of any kind raises, and a spent
+  rate-limit budget raises instead of waiting for the reset.
 
 Loops, never recursion; every wait goes through the injected clock.
 """
@@ -80,7 +82,7 @@ class Transport:
         self._data_slots = asyncio.Semaphore(config.concurrency)
         self._download_slots = asyncio.Semaphore(config.download_concurrency)
 
-    async def get_data(self, path: str, params: dict[str, Any] | None) -> Any:
+    async def get_data(self, path: str, params: dict[str, Any] | None, *, retry: bool = True) -> Any:
         """GET ``/data/<path>`` with the bearer token; return the parsed JSON body."""
         url = self._config.api_base_url.rstrip("/") + "/data/" + path.strip("/")
         query = encode_params(params)
@@ -93,7 +95,7 @@ class Transport:
             token = await self._auth.access_token()
             async with self._data_slots:
                 before = self._clock.time()
-                await self.budget.acquire()
+                await self.budget.acquire(wait=retry)
                 paused += self._clock.time() - before
                 response: httpx.Response | None = None
                 try:
@@ -119,7 +121,7 @@ class Transport:
                     if rate_limited:
                         self._metrics.rate_limited += 1
                         limited += 1
-                        if limited > self._config.max_rate_limit_retries:
+                        if not retry or limited > self._config.max_rate_limit_retries:
                             raise RateLimitError(
                                 f"iRacing rate limit still exceeded after {limited - 1} waits for /data/{path}",
                                 endpoint=path,
@@ -136,18 +138,18 @@ class Transport:
                         continue
                     try:
                         return _data_outcome(path, response, text)
-                    except _Retry as retry:
-                        error = retry.error
+                    except _Retry as failed:
+                        error = failed.error
             backoff_attempt += 1
             delay = backoff_delay(backoff_attempt, base=1.0, cap=20.0)
             elapsed = self._clock.time() - started - paused
-            if elapsed + delay > self._config.max_retry_seconds:
+            if not retry or elapsed + delay > self._config.max_retry_seconds:
                 raise error
             logger.warning("%s; retry %d in %.1f s", error, backoff_attempt, delay)
             self._metrics.retries += 1
             await self._clock.sleep(delay)
 
-    async def download(self, url: str) -> Any:
+    async def download(self, url: str, *, retry: bool = True) -> Any:
         """GET a pre-signed link without credentials (adding a bearer header breaks S3 signatures)."""
         started = self._clock.time()
         attempt = 0
@@ -171,7 +173,7 @@ class Transport:
                     error = ServerError(f"download failed with HTTP {status}: {redact(url)}", status=status)
             attempt += 1
             delay = backoff_delay(attempt, base=1.0, cap=20.0)
-            if self._clock.time() - started + delay > self._config.max_retry_seconds:
+            if not retry or self._clock.time() - started + delay > self._config.max_retry_seconds:
                 raise error
             self._metrics.retries += 1
             await self._clock.sleep(delay)

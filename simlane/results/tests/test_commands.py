@@ -113,7 +113,7 @@ async def test_only_the_tracker_or_an_admin_can_untrack(results_world: ResultsWo
     other = one.guild.add_member(simcord_env.create_user("other"))
     refused = await other.slash(one.chat, "untrack", driver=str(a.cust_id))
     assert refused.ephemeral and "Only the member who tracked" in reply_text(refused)
-    assert handled_errors(simcord_env) == ["ResultsCommandError"]
+    assert handled_errors(simcord_env) == ["ResultsError"]
     assert await TrackedDriver.objects.acount() == 1
     done = await one.admin.slash(one.chat, "untrack", driver=str(a.cust_id))
     assert "Stopped tracking" in reply_text(done)
@@ -125,8 +125,8 @@ async def test_results_last_posts_the_latest_race_publicly(results_world: Result
     (a,) = results_world.active_members(1)
     results_world.clock.advance(T0 + 86400 - results_world.clock.time())  # a day in: they have raced
     result = await one.member.slash(one.chat, "results last", driver=a.display_name)
-    assert not result.ephemeral
-    message = result.followups[0] if result.followups else result.response
-    assert message is not None
-    embed = message.embeds[0]
+    assert result.ephemeral and "latest race in this channel" in reply_text(result)
+    (public,) = [m for m in result.followups if not m.ephemeral]
+    embed = public.embeds[0]
     assert str(embed.title).startswith("🏁 ") and str(embed.footer.text).startswith("Subsession ")
+    assert [m.embeds[0].title for m in one.chat.history() if m.embeds] == [embed.title]

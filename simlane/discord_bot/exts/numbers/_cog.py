@@ -201,12 +201,3 @@ class NumbersCog(commands.Cog):
         await interaction.response.send_message(
             embed=sync_embed(config.last_sync_report, config.last_sync_at), ephemeral=True
         )
-
-    @app_commands.command(name="help", description="What the car-number commands do")
-    async def help(self, interaction: discord.Interaction) -> None:
-        lines = [
-            f"`/{c.qualified_name}` — {c.description}"
-            for c in self.bot.tree.walk_commands()
-            if isinstance(c, app_commands.Command) and c.module and "numbers" in c.module
-        ]
-        await interaction.response.send_message("\n".join(sorted(lines)), ephemeral=True)

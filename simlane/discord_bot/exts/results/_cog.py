@@ -9,15 +9,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from simlane.core.errors import ApplicationError
-from simlane.discord_bot.bot.checks import admin_role_set, configuration_command, guild_id_of
-from simlane.discord_bot.drivers import driver_autocomplete, require_client, resolve_driver
+from simlane.discord_bot.bot.checks import admin_role_set, configuration_command, guild_id_of, is_admin
+from simlane.discord_bot.drivers import Driver, choice_name, driver_autocomplete, require_client, resolve_driver
 from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
+from simlane.discord_bot.ids import require_ids
 from simlane.discord_bot.pages import LinePages
 from simlane.results import aio
 from simlane.results.embeds import render_result_embed
-from simlane.results.models import ResultsMode
+from simlane.results.models import DEFAULT_TRACKED_PER_MEMBER, ResultsMode, TrackedDriver
 from simlane.results.poller.ingest import SubsessionFetcher
 from simlane.results.samples import sample_result
+from simlane.results.selectors import fold
+from simlane.results.services import MAX_TRACKED_PER_GUILD
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
@@ -52,40 +55,39 @@ class ResultsCog(commands.Cog):
             display_name=found.display_name,
             added_by=interaction.user.id,
             now=self.bot.now(),
+            member_limited=not await is_admin(interaction),
         )
         name = discord_safe(found.display_name, limit=100)
         if not created:
             await interaction.followup.send(f"{name} (`{found.cust_id}`) is already tracked here.", ephemeral=True)
             return
         config = await aio.results_config_get(guild_id=guild_id)
-        hint = (
-            ""
-            if config and config.channel_id
-            else " No results channel is set yet: an admin can use `/results channel`."
-        )
+        hint = "" if config and config.channel_id else NO_CHANNEL_HINT
         await interaction.followup.send(
             f"Tracking {name} (`{found.cust_id}`): races they finish from now on will be posted.{hint}", ephemeral=True
         )
 
-    @app_commands.command(name="untrack", description="Stop posting this driver's races in this server")
-    @app_commands.describe(driver="A tracked driver")
+    # Several ids at once, so an admin cleaning up does not run the command once per driver; the autocomplete
+    # fills in one tracked driver, the common case.
+    @app_commands.command(name="untrack", description="Stop posting these drivers' races in this server")
+    @app_commands.describe(
+        driver="A tracked driver (pick from the list), or several customer ids separated by spaces or commas"
+    )
     @app_commands.guild_only()
     async def untrack(self, interaction: discord.Interaction, driver: str) -> None:
         guild_id = guild_id_of(interaction)
-        if not driver.strip().isdigit():
-            raise ResultsCommandError("Pick the driver from the list, or give their iRacing customer id (digits only).")
-        row = await aio.tracked_driver_get(guild_id=guild_id, cust_id=int(driver))
-        if row is None:
-            raise ResultsCommandError(f"Customer id {int(driver)} is not tracked in this server.")
-        member_perms = interaction.permissions
-        if row.added_by not in (None, interaction.user.id) and not member_perms.manage_guild:
-            raise ResultsCommandError(
-                "Only the member who tracked this driver, or someone with Manage Server, can untrack them."
-            )
-        await aio.tracked_driver_remove(guild_id=guild_id, cust_id=row.cust_id)
-        await interaction.response.send_message(
-            f"Stopped tracking {discord_safe(row.display_name, limit=100)} (`{row.cust_id}`).", ephemeral=True
+        cust_ids = require_ids(
+            driver,
+            hint="Pick the driver from the list, or give iRacing customer ids (digits 0–9 only, separated by spaces "
+            "or commas). Nothing was untracked.",
         )
+        removed = await aio.tracked_drivers_remove(
+            guild_id=guild_id,
+            cust_ids=cust_ids,
+            actor_id=interaction.user.id,
+            actor_is_admin=await is_admin(interaction),
+        )
+        await interaction.response.send_message(f"Stopped tracking {_names(removed)}.", ephemeral=True)
 
     @untrack.autocomplete("driver")
     async def _untrack_autocomplete(
@@ -93,12 +95,12 @@ class ResultsCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        folded = current.casefold()
+        key = fold(current.strip())
         rows = await aio.tracked_driver_list(guild_id=interaction.guild_id)
         return [
-            app_commands.Choice(name=f"{r.display_name} ({r.cust_id})"[:100], value=str(r.cust_id))
+            app_commands.Choice(name=choice_name(Driver(r.cust_id, r.display_name)), value=str(r.cust_id))
             for r in rows
-            if folded in r.display_name.casefold() or current in str(r.cust_id)
+            if key in fold(r.display_name) or str(r.cust_id).startswith(key)
         ][:25]
 
     @app_commands.command(name="tracked", description="List the drivers this server tracks")
@@ -140,6 +142,31 @@ class ResultsCog(commands.Cog):
         extra = f" {pending} result(s) waiting will be posted there now." if pending else ""
         await interaction.response.send_message(
             f"Race results will be posted in {channel.mention}.{extra}", ephemeral=True
+        )
+
+    @configuration_command()
+    @results.command(name="limit", description="How many drivers each member may track here (admins)")
+    @app_commands.describe(
+        per_member=f"Drivers one member may track; admins are limited only by the server's {MAX_TRACKED_PER_GUILD}"
+    )
+    async def limit(
+        self, interaction: discord.Interaction, per_member: app_commands.Range[int, 1, MAX_TRACKED_PER_GUILD]
+    ) -> None:
+        config = await aio.tracked_per_member_set(guild_id=guild_id_of(interaction), limit=per_member)
+        await interaction.response.send_message(
+            f"Each member may now track up to {config.max_tracked_per_member} drivers here (the server holds at most "
+            f"{MAX_TRACKED_PER_GUILD}). Drivers already tracked stay.",
+            ephemeral=True,
+        )
+
+    @configuration_command()
+    @results.command(name="untrack-by", description="Untrack every driver one member added (admins)")
+    @app_commands.describe(member="The member whose tracked drivers to remove")
+    async def untrack_by(self, interaction: discord.Interaction, member: discord.User) -> None:
+        removed = await aio.tracked_drivers_remove_added_by(guild_id=guild_id_of(interaction), added_by=member.id)
+        text = f"Stopped tracking {_names(removed)}, added by {member.mention}." if removed else ""
+        await interaction.response.send_message(
+            text or f"{member.mention} has not tracked any driver here.", ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     @configuration_command()
@@ -196,8 +223,10 @@ class ResultsCog(commands.Cog):
             if config.status != "ok":
                 where += f" — **not posting**: {discord_safe(config.status_reason)}. Set a channel again to resume."
         mode = ResultsMode(config.mode).label if config else ResultsMode.ALL.label
+        per_member = config.max_tracked_per_member if config else DEFAULT_TRACKED_PER_MEMBER
         await interaction.response.send_message(
-            f"Channel: {where}\nRaces: {mode}\nTracked drivers: {len(tracked)}\nWaiting to be posted: {pending}",
+            f"Channel: {where}\nRaces: {mode}\nTracked drivers: {len(tracked)} (up to {per_member} per member)\n"
+            f"Waiting to be posted: {pending}",
             ephemeral=True,
         )
 
@@ -209,7 +238,9 @@ class ResultsCog(commands.Cog):
     async def last(self, interaction: discord.Interaction, driver: str) -> None:
         guild_id_of(interaction)
         client = require_client(self.bot.iracing)
-        await interaction.response.defer(thinking=True)
+        # Deferred privately, so that an error (iRacing trouble, a bad driver) reaches only the member who asked;
+        # the result itself is a separate, public follow-up once there is one.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         found = await resolve_driver(client, driver)
         recent = await client.member_recent_races(found.cust_id)
         if not recent.races or self.fetcher is None:
@@ -218,6 +249,9 @@ class ResultsCog(commands.Cog):
         if result is None:
             raise ResultsCommandError("iRacing has not published that race's result yet; try again in a minute.")
         embed = discord.Embed.from_dict(render_result_embed(result, found.cust_id))
+        await interaction.edit_original_response(
+            content=f"Posted {discord_safe(found.display_name, limit=100)}'s latest race in this channel."
+        )
         await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
 
     @results.command(name="preview", description="Show what a posted result looks like, on a sample race")
@@ -225,3 +259,9 @@ class ResultsCog(commands.Cog):
         result, cust_id = sample_result()
         embed = discord.Embed.from_dict(render_result_embed(result, cust_id))
         await interaction.response.send_message("This is how a finished race is posted:", embed=embed, ephemeral=True)
+
+
+def _names(rows: list[TrackedDriver], shown: int = 10) -> str:
+    """ "Name (`id`), …" for a reply, the first ``shown`` of them (a reply holds at most 2,000 characters)."""
+    text = ", ".join(f"{discord_safe(r.display_name, limit=60)} (`{r.cust_id}`)" for r in rows[:shown])
+    return text + (f" and {len(rows) - shown} more" if len(rows) > shown else "")

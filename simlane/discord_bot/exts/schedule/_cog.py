@@ -11,7 +11,10 @@ from discord.ext import commands
 
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot import aio as bot_aio
-from simlane.discord_bot.bot.checks import configuration_command
+from simlane.discord_bot.bot.checks import configuration_command, guild_id_of
+from simlane.discord_bot.escaping import discord_safe
+from simlane.discord_bot.ids import require_id
+from simlane.discord_bot.services import MAX_FOLLOWED_SERIES
 from simlane.iracing import aio
 from simlane.iracing.charts import forecast_png
 from simlane.iracing.models import Car
@@ -33,9 +36,8 @@ async def series_choices(_interaction: discord.Interaction, current: str) -> lis
 
 
 async def _series(value: str) -> int:
-    if not value.strip().isdigit():
-        raise ScheduleError("Pick the series from the list as you type.")
-    series = await aio.series_get(series_id=int(value))
+    series_id = require_id(value, hint="Pick the series from the list as you type (or give its id, digits 0–9 only).")
+    series = await aio.series_get(series_id=series_id)
     if series is None:
         raise ScheduleError("No such series in SimLane's data (the nightly sync adds new ones).")
     return series.series_id
@@ -80,10 +82,41 @@ class ScheduleCog(commands.Cog):
     @app_commands.autocomplete(series=series_choices)
     @app_commands.guild_only()
     async def follow(self, interaction: discord.Interaction, series: str) -> None:
-        assert interaction.guild_id is not None
+        guild_id = guild_id_of(interaction)
         series_id = await _series(series)
-        followed = await bot_aio.guild_followed_series(guild_id=interaction.guild_id)
-        if series_id not in followed:
-            followed.append(series_id)
-        await bot_aio.guild_followed_series_set(guild_id=interaction.guild_id, series_ids=followed[:25])
-        await interaction.response.send_message(f"The race guide now follows {len(followed)} series.", ephemeral=True)
+        followed, added = await bot_aio.guild_series_follow(guild_id=guild_id, series_id=series_id)
+        name = await _series_name(series_id)
+        text = "now follows" if added else "already follows"
+        await interaction.response.send_message(
+            f"The race guide {text} {name}: {len(followed)} of {MAX_FOLLOWED_SERIES} series.", ephemeral=True
+        )
+
+    @configuration_command()
+    @raceguide_group.command(name="unfollow", description="Remove a series from this server's race guide (admins)")
+    @app_commands.describe(series="A followed series (pick from the list)")
+    @app_commands.guild_only()
+    async def unfollow(self, interaction: discord.Interaction, series: str) -> None:
+        guild_id = guild_id_of(interaction)
+        series_id = require_id(series, hint="Pick a followed series from the list. Nothing was changed.")
+        followed = await bot_aio.guild_series_unfollow(guild_id=guild_id, series_id=series_id)
+        rest = f"{len(followed)} series left." if followed else "It follows no series now: it shows every series."
+        await interaction.response.send_message(
+            f"The race guide no longer follows {await _series_name(series_id)}. {rest}", ephemeral=True
+        )
+
+    @unfollow.autocomplete("series")
+    async def _followed_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        rows = await bot_aio.guild_followed_series_named(guild_id=interaction.guild_id)
+        term = current.strip().casefold()
+        return [
+            app_commands.Choice(name=name[:100], value=str(series_id))
+            for series_id, name in rows
+            if term in name.casefold() or str(series_id).startswith(term)
+        ][:25]
+
+
+async def _series_name(series_id: int) -> str:
+    row = await aio.series_get(series_id=series_id)
+    return discord_safe(row.name if row else f"series {series_id}", limit=100)

@@ -11,6 +11,26 @@ from simlane.discord_bot.escaping import discord_safe
 from simlane.iracing.models import Series, SessionTime, WeatherForecast
 from simlane.iracing.selectors import WeekView
 
+# Discord's limits for an embed's title, field value and description.
+TITLE_MAX, FIELD_VALUE_MAX, DESCRIPTION_MAX = 256, 1024, 4096
+NAME_MAX = 100  # longest series, track, layout or car name shown (escaped)
+
+
+def _name(text: str) -> str:
+    return discord_safe(text, limit=NAME_MAX)
+
+
+def fit_lines(lines: list[str], limit: int) -> str:
+    """Whole lines up to ``limit`` characters, then "… and N more" (a line is never cut in the middle)."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        more = f"… and {len(lines) - i} more"
+        if len("\n".join([*out, line])) + (len(more) + 1 if i < len(lines) - 1 else 0) > limit:
+            out.append(more)
+            break
+        out.append(line)
+    return "\n".join(out)
+
 
 def stamp(t: datetime, style: str = "f") -> str:
     return f"<t:{int(t.timestamp())}:{style}>"
@@ -52,15 +72,15 @@ def bop_line(restrictions: list[dict[str, Any]], car_names: dict[int, str]) -> s
         if r.get("max_pct_fuel_fill") not in (None, 100, 0):
             bits.append(f"fuel {r['max_pct_fuel_fill']:g} %")
         if bits:
-            rows.append(f"{discord_safe(car_names.get(r['car_id'], str(r['car_id'])))}: {', '.join(bits)}")
+            rows.append(f"{_name(car_names.get(r['car_id'], str(r['car_id'])))}: {', '.join(bits)}")
     return "\n".join(rows[:8]) or None
 
 
 def schedule_embed(series: Series, weeks: list[WeekView], car_names: dict[int, str]) -> discord.Embed:
-    embed = discord.Embed(title=f"📅 {discord_safe(series.name)}"[:256])
+    embed = discord.Embed(title=f"📅 {discord_safe(series.name, limit=TITLE_MAX - 2)}")
     for label, view in zip(("This week", "Next week"), weeks, strict=False):
         w = view.week
-        lines = [f"**{discord_safe(w.track_name)}**" + (f" — {discord_safe(w.config_name)}" if w.config_name else "")]
+        lines = [f"**{_name(w.track_name)}**" + (f" — {_name(w.config_name)}" if w.config_name else "")]
         if view.next_sessions:
             lines.append(
                 "Next: "
@@ -78,7 +98,9 @@ def schedule_embed(series: Series, weeks: list[WeekView], car_names: dict[int, s
         bop = bop_line(w.car_restrictions, car_names)
         if bop:
             lines.append(f"Car restrictions:\n{bop}")
-        embed.add_field(name=f"{label} (week {w.race_week_num + 1})", value="\n".join(lines)[:1024], inline=False)
+        embed.add_field(
+            name=f"{label} (week {w.race_week_num + 1})", value=fit_lines(lines, FIELD_VALUE_MAX), inline=False
+        )
     if not weeks:
         embed.description = "No schedule stored for this series yet (the nightly sync fetches it)."
     return embed
@@ -89,7 +111,7 @@ def guide_embed(sessions: list[SessionTime]) -> discord.Embed:
     for s in sessions:
         series = s.race_week.season.series
         name = series.name if series else s.race_week.season.name
-        lines.append(f"{stamp(s.start_time, 't')} {discord_safe(name)} — {discord_safe(s.race_week.track_name)}")
+        lines.append(f"{stamp(s.start_time, 't')} {_name(name)} — {_name(s.race_week.track_name)}")
     return discord.Embed(
-        title="🏁 Race guide: the next three hours", description="\n".join(lines)[:4000] or "No races."
+        title="🏁 Race guide: the next three hours", description=fit_lines(lines, DESCRIPTION_MAX) or "No races."
     )
