@@ -101,7 +101,16 @@ def test_command_reference_lists_every_slash_command():
         "results adminrole": ["Manage Server"],
         **{
             name: ["Manage Server or the SimLane admin role"]
-            for name in ("setup", "forcerelease", "sync", "auditlog", "raceguide follow")
+            for name in (
+                "setup",
+                "forcerelease",
+                "sync",
+                "auditlog",
+                "raceguide follow",
+                "raceguide unfollow",
+                "results limit",
+                "results untrack-by",
+            )
         },
     }
     assert all(c["description"] for c in catalog)
