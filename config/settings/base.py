@@ -160,6 +160,5 @@ DISCORD_TOKEN = env("DISCORD_TOKEN")
 DEV_GUILD_ID = env("DEV_GUILD_ID")
 
 LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
-LOGGING = redacting_logging_config(
-    LOG_LEVEL, secrets=[IRACING_CLIENT_SECRET, IRACING_PASSWORD, DISCORD_TOKEN, SECRET_KEY]
-)
+# The iRacing app adds its own secrets and its client's redaction when it loads (simlane.iracing.apps).
+LOGGING = redacting_logging_config(LOG_LEVEL, secrets=[DISCORD_TOKEN, SECRET_KEY])
