@@ -160,5 +160,6 @@ DISCORD_TOKEN = env("DISCORD_TOKEN")
 DEV_GUILD_ID = env("DEV_GUILD_ID")
 
 LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
-# The iRacing app adds its own secrets and its client's redaction when it loads (simlane.iracing.apps).
-LOGGING = redacting_logging_config(LOG_LEVEL, secrets=[DISCORD_TOKEN, SECRET_KEY])
+LOGGING = redacting_logging_config(
+    LOG_LEVEL, secrets=[IRACING_CLIENT_SECRET, IRACING_PASSWORD, DISCORD_TOKEN, SECRET_KEY]
+)
