@@ -3,7 +3,6 @@
 import os
 
 from celery import Celery
-from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("simlane")
@@ -13,10 +12,8 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def periodic_tasks(sender: Celery, **_kwargs: object) -> None:
-    """The one place periodic work is scheduled (Celery beat); entries are task objects, not names."""
-    from simlane.iracing.tasks import NIGHTLY_AT, nightly_sync, refresh_weather_forecasts_task, sync_race_guide_task
+    """Celery beat's schedule is the periodic jobs table (config/periodic.py), entry for entry."""
+    from config.periodic import PERIODIC_JOBS
+    from simlane.core.periodic import add_to_beat
 
-    at = crontab(hour=NIGHTLY_AT.hour, minute=NIGHTLY_AT.minute)
-    sender.add_periodic_task(at, nightly_sync.s(), name="iRacing nightly sync")
-    sender.add_periodic_task(30 * 60, sync_race_guide_task.s(), name="iRacing race guide")
-    sender.add_periodic_task(6 * 3600, refresh_weather_forecasts_task.s(), name="iRacing weather forecasts")
+    add_to_beat(sender, PERIODIC_JOBS)

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 
 from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
+from simlane.iracing.client.models.results import EVENT_TYPE_RACE
 from simlane.results import aio
 from simlane.results.models import DriverPollState
-from simlane.results.poller.ingest import EVENT_TYPE_RACE, claims_for_result
+from simlane.results.poller.ingest import claims_for_result
 from simlane.results.poller.strategy import CycleReport
 from simlane.results.selectors import Subscription
 

@@ -3,9 +3,43 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 
-from simlane.iracing.client.redaction import redact, register_secret
+_MASK = "[REDACTED]"
+_lock = threading.Lock()
+_secrets: set[str] = set()
+_redactors: list[Callable[[str], str]] = []
+
+
+def register_secret(value: str | None) -> None:
+    """Mask this value in every log record from now on (tokens, keys, passwords)."""
+    if value and len(value) >= 4:
+        with _lock:
+            _secrets.add(value)
+
+
+def register_redactor(redactor: Callable[[str], str]) -> None:
+    """Pass every log record's text through ``redactor`` too: apps with secrets of their own register theirs (the
+    iRacing app registers its client's, which also knows the tokens it receives)."""
+    with _lock:
+        if redactor not in _redactors:
+            _redactors.append(redactor)
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret masked and every registered redactor applied."""
+    if not text:
+        return text
+    with _lock:
+        known = sorted(_secrets, key=len, reverse=True)
+        redactors = list(_redactors)
+    for value in known:
+        text = text.replace(value, _MASK)
+    for redactor in redactors:
+        text = redactor(text)
+    return text
 
 
 class RedactingFilter(logging.Filter):

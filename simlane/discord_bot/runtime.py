@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
+from django.conf import settings
+
+from config.periodic import PERIODIC_JOBS
+from simlane.core.periodic import run_periodic
+from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError
-from simlane.iracing.models import Car
-from simlane.iracing.sync.guide import sync_race_guide
-from simlane.iracing.sync.weather import refresh_forecasts
-from simlane.iracing.tasks import NIGHTLY_AT, nightly_work
-from simlane.racenumbers.league import auto_sync_due
+from simlane.iracing.tasks import NIGHTLY_AT, nightly_sync
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, ResultsRunner, SubsessionFetcher
 
 from .bot import SimLaneBot
@@ -35,45 +36,15 @@ def results_runner(
     return ResultsRunner(poller, outbox, interval_seconds=policy.interval.total_seconds(), sleep=sleep)
 
 
-async def every(
-    seconds: float, work: Callable[[], Awaitable[object]], *, sleep: Callable[[float], Awaitable[None]], name: str
-) -> None:
-    """Run ``work`` now and then every ``seconds``; a failure is logged and the job carries on."""
-    while True:
-        try:
-            await work()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("%s failed; trying again in %.0f s", name, seconds)
-        await sleep(seconds)
-
-
-def seconds_until(now: datetime, at: time) -> float:
-    """Seconds from ``now`` to the next ``at`` (UTC)."""
-    target = datetime.combine(now.date(), at, tzinfo=UTC)
-    if target <= now:
-        target += timedelta(days=1)
-    return (target - now).total_seconds()
-
-
-async def nightly_iracing_sync(
-    bot: SimLaneBot, client: IRacingClient, *, sleep: Callable[[float], Awaitable[None]], first_now: bool
-) -> None:
-    """The Celery beat entry, without a broker: reference data and current seasons at NIGHTLY_AT every day
-    (and once at start-up when the database has none yet)."""
-    if first_now:
-        await _nightly_once(client)
-    while True:
-        await sleep(seconds_until(bot.now(), NIGHTLY_AT))
-        await _nightly_once(client)
-
-
-async def _nightly_once(client: IRacingClient) -> None:
-    try:
-        logger.info("iRacing nightly sync: %s", await nightly_work(client))
-    except IRacingError as exc:
-        logger.warning("iRacing nightly sync failed (tried again tomorrow): %s", exc)
+def background_jobs(
+    bot: SimLaneBot, client: IRacingClient, *, policy: PollPolicy, broker: bool
+) -> list[Coroutine[Any, Any, None]]:
+    """The results job, and the periodic jobs table only without a broker (with one, Celery beat sends them to
+    workers; running them here too would run them twice)."""
+    jobs = [results_runner(bot, client, policy=policy, sleep=asyncio.sleep).run_forever()]
+    if not broker:
+        jobs.append(run_periodic(PERIODIC_JOBS, now=bot.now))
+    return jobs
 
 
 async def run_live(bot: SimLaneBot, client: IRacingClient, token: str, *, policy: PollPolicy, say: Say) -> None:
@@ -82,15 +53,12 @@ async def run_live(bot: SimLaneBot, client: IRacingClient, token: str, *, policy
     async def job() -> None:
         await bot.wait_until_ready()
         say(f"Connected to Discord as {bot.user}; polling iRacing every {policy.interval.total_seconds():.0f} s")
-        empty = not await Car.objects.aexists()
-        await asyncio.gather(
-            results_runner(bot, client, policy=policy, sleep=asyncio.sleep).run_forever(),
-            nightly_iracing_sync(bot, client, sleep=asyncio.sleep, first_now=empty),
-            # The Celery beat entries of config/celery_app.py, run here without a broker:
-            every(60, lambda: auto_sync_due(client=client, now=bot.now()), sleep=asyncio.sleep, name="number sync"),
-            every(30 * 60, lambda: sync_race_guide(client, now=bot.now()), sleep=asyncio.sleep, name="race guide"),
-            every(6 * 3600, lambda: refresh_forecasts(client, now=bot.now()), sleep=asyncio.sleep, name="forecasts"),
-        )
+        if not await iracing_aio.reference_data_exists():
+            try:  # an empty database is filled at once, not at the next nightly run (a worker does it with a broker)
+                await asyncio.to_thread(nightly_sync.delay)
+            except IRacingError as exc:
+                logger.warning("first iRacing sync failed (tried again at %s UTC): %s", NIGHTLY_AT, exc)
+        await asyncio.gather(*background_jobs(bot, client, policy=policy, broker=bool(settings.CELERY_BROKER_URL)))
 
     async with bot:
         await asyncio.gather(bot.start(token), job())

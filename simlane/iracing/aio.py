@@ -7,6 +7,7 @@ from asgiref.sync import sync_to_async
 from . import selectors
 from .sync import subsessions
 
+reference_data_exists = sync_to_async(selectors.reference_data_exists)
 series_search = sync_to_async(selectors.series_search)
 series_get = sync_to_async(selectors.series_get)
 race_weeks_around = sync_to_async(selectors.race_weeks_around)

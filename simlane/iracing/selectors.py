@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .models import RaceWeek, Series, SessionTime
+from .models import Car, RaceWeek, Series, SessionTime
+
+
+def reference_data_exists() -> bool:
+    """Whether the catalogue was ever synced (the first start of simlane run syncs at once when it was not)."""
+    return bool(Car.objects.exists())
 
 
 def series_search(*, term: str, limit: int = 25) -> list[Series]:

@@ -1,12 +1,19 @@
-"""Build the iRacing client from Django settings."""
+"""Build the iRacing client from Django settings, and run work with one from synchronous code."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from django.conf import settings
 
+from simlane.core.db import close_async_connections
 from simlane.iracing.client import ClientConfig, Clock, IRacingClient
 
 from .token_store import DatabaseTokenStore, account_key
+
+T = TypeVar("T")
 
 
 def client_config_from_settings(**overrides: object) -> ClientConfig:
@@ -29,3 +36,17 @@ def iracing_client_create(*, config: ClientConfig | None = None, clock: Clock | 
     config = config or client_config_from_settings()
     store = DatabaseTokenStore(account_key(config.client_id, config.username))
     return IRacingClient(config, token_store=store, clock=clock)
+
+
+def run_with_client(work: Callable[[IRacingClient], Awaitable[T]]) -> T:
+    """Run ``work`` with a settings client in a fresh event loop (commands, tasks), then close the client and the
+    connections the async ORM opened (they would outlive the loop and keep PostgreSQL sessions open)."""
+
+    async def go() -> T:
+        try:
+            async with iracing_client_create() as client:
+                return await work(client)
+        finally:
+            await close_async_connections()
+
+    return asyncio.run(go())

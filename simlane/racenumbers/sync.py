@@ -34,10 +34,6 @@ class SyncReport:
     unclaimed: list[dict[str, Any]] = field(default_factory=list)  # numbers in iRacing nobody claimed here
     newly_verified: int = 0
 
-    @property
-    def open_items(self) -> int:
-        return len(self.mismatch) + len(self.to_assign) + len(self.not_in_roster) + len(self.unclaimed)
-
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -9,11 +9,21 @@ import sys
 import pytest
 
 from simlane.conftest import REDIS_URL as REDIS
-from simlane.core.tasks import health_check
+
+WHERE_IT_RAN = (
+    "import django, os; django.setup(); from celery.result import EagerResult; "
+    "from simlane.core.tasks import health_check; r = health_check.delay(); "
+    "print('in-process' if isinstance(r, EagerResult) and r.get()['pid'] == os.getpid() else 'queued')"
+)
 
 
-def test_without_a_broker_tasks_run_in_process():
-    assert health_check.delay().get(timeout=5)["status"] == "ok"
+@pytest.mark.parametrize(("broker", "where"), [("", "in-process"), ("memory://", "queued")], ids=["none", "memory"])
+def test_without_a_broker_tasks_run_in_process(broker, where, tmp_path):
+    # kombu's in-memory transport is a broker with no server: with it, .delay() queues for a worker instead.
+    env = {**os.environ, "CELERY_BROKER_URL": broker, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    env["SIMLANE_DATA_DIR"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-c", WHERE_IT_RAN], env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == where, out.stderr
 
 
 @pytest.mark.needs_redis

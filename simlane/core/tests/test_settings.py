@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import runpy
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -72,5 +74,10 @@ def test_database_url_switches_engine_without_code_change():
     assert database_config("")["ENGINE"] == "django.db.backends.sqlite3"
 
 
-def test_celery_is_eager_without_a_broker():
-    assert settings.CELERY_TASK_ALWAYS_EAGER is True
+@pytest.mark.parametrize(("broker", "eager"), [("", True), ("redis://127.0.0.1:6379/15", False)], ids=["none", "redis"])
+def test_celery_is_eager_without_a_broker(monkeypatch, broker, eager):
+    # The settings module itself, evaluated with and without a broker in the environment.
+    monkeypatch.setenv("CELERY_BROKER_URL", broker)
+    values = runpy.run_path(str(Path(settings.BASE_DIR) / "config/settings/base.py"))
+    assert values["CELERY_BROKER_URL"] == broker
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is eager

@@ -1,28 +1,30 @@
-"""The broker-less scheduler of simlane run: periodic jobs survive failures and keep their interval."""
+"""simlane run's background jobs: the periodic jobs run in-process only when no broker is configured."""
 
 from __future__ import annotations
 
-import asyncio
+from datetime import UTC, datetime
 
-import pytest
+from simlane.discord_bot.bot import SimLaneBot
+from simlane.discord_bot.runtime import background_jobs
+from simlane.iracing.client import IRacingClient
+from simlane.iracing.simulator.local import demo_client_config
+from simlane.results.poller import PollPolicy
 
-from simlane.discord_bot.runtime import every
+
+def _jobs(*, broker: bool) -> list[str]:
+    bot = SimLaneBot(iracing=None, now=lambda: datetime(2026, 3, 3, tzinfo=UTC))
+    client = IRacingClient(demo_client_config("http://127.0.0.1:9"))
+    jobs = background_jobs(bot, client, policy=PollPolicy(), broker=broker)
+    names = [job.__qualname__ for job in jobs]
+    for job in jobs:
+        job.close()  # never started: nothing to run
+    return names
 
 
-async def test_a_periodic_job_outlives_a_failure_and_keeps_its_interval():
-    runs: list[str] = []
-    waits: list[float] = []
+def test_without_a_broker_simlane_run_runs_the_periodic_jobs_itself():
+    assert _jobs(broker=False) == ["ResultsRunner.run_forever", "run_periodic"]
 
-    async def work() -> None:
-        runs.append("run")
-        if len(runs) == 2:
-            raise RuntimeError("iRacing had a bad minute")
 
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-        if len(waits) == 4:
-            raise asyncio.CancelledError  # the process stops
-
-    with pytest.raises(asyncio.CancelledError):
-        await every(1800, work, sleep=sleep, name="race guide")
-    assert runs == ["run"] * 4 and waits == [1800] * 4
+def test_with_a_broker_simlane_run_starts_no_periodic_loop():
+    # Celery beat sends the periodic jobs to workers; running them here too would run each twice.
+    assert _jobs(broker=True) == ["ResultsRunner.run_forever"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass
@@ -17,6 +17,3 @@ class ClientMetrics:
     budget_waits: int = 0  # times a request waited for the rate-limit window to reset instead of sending
     remaining: int | None = None
     limit: int | None = None
-
-    def snapshot(self) -> dict[str, int | None]:
-        return asdict(self)

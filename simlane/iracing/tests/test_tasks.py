@@ -50,11 +50,31 @@ def test_the_nightly_sync_is_scheduled_once():
 
 
 def test_simlane_run_waits_for_the_same_time_of_day_as_celery_beat():
-    from datetime import UTC, datetime
+    import asyncio
+    from datetime import UTC, datetime, timedelta
 
-    from simlane.discord_bot.runtime import seconds_until
-    from simlane.iracing.tasks import NIGHTLY_AT
+    from celery.schedules import crontab
 
-    assert NIGHTLY_AT.hour == 3 and NIGHTLY_AT.minute == 30
-    assert seconds_until(datetime(2026, 3, 3, 3, 0, tzinfo=UTC), NIGHTLY_AT) == 30 * 60
-    assert seconds_until(datetime(2026, 3, 3, 3, 30, tzinfo=UTC), NIGHTLY_AT) == 24 * 3600
+    from config.celery_app import app
+    from config.periodic import PERIODIC_JOBS
+    from simlane.core.periodic import run_periodic
+
+    app.finalize()
+    (entry,) = [e for e in app.conf.beat_schedule.values() if e["task"] == nightly_sync.name]
+    start = datetime(2026, 3, 3, 3, 0, tzinfo=UTC)
+    assert entry["schedule"] == crontab(hour=3, minute=30)  # beat: every day at 03:30 UTC
+    (job,) = [j for j in PERIODIC_JOBS if j.task is nightly_sync]
+    clock, fired = [start], []
+
+    async def sleep(seconds: float) -> None:
+        await asyncio.sleep(0)  # let the job just started run
+        clock[0] += timedelta(seconds=seconds)
+        if clock[0] > start + timedelta(days=2):
+            raise asyncio.CancelledError
+
+    async def run(_job: object) -> None:
+        fired.append(clock[0])
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(run_periodic([job], now=lambda: clock[0], sleep=sleep, run=run))
+    assert fired == [datetime(2026, 3, 3, 3, 30, tzinfo=UTC), datetime(2026, 3, 4, 3, 30, tzinfo=UTC)]

@@ -5,18 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, NotFoundError
 from simlane.iracing.client.models import SubsessionResult
+from simlane.iracing.client.models.results import EVENT_TYPE_RACE
 
 from ..selectors import Subscription
 from ..services import PostClaim
 
 logger = logging.getLogger(__name__)
-
-EVENT_TYPE_RACE = 5  # practice 2, qualify 3, time trial 4, race 5
 
 
 def race_kind(result: SubsessionResult) -> str:
@@ -65,19 +63,12 @@ def claims_for_result(result: SubsessionResult, subscriptions: Mapping[int, list
     ]
 
 
-@dataclass
-class FetchStats:
-    fetched: int = 0
-    cache_hits: int = 0
-
-
 class SubsessionFetcher:
     """Fetches each subsession's results once: from the database cache, from a request already in flight, or from
     iRacing, whatever the number of drivers and servers that ask."""
 
     def __init__(self, client: IRacingClient) -> None:
         self.client = client
-        self.stats = FetchStats()
         self._inflight: dict[int, asyncio.Task[SubsessionResult | None]] = {}
 
     async def get(self, subsession_id: int) -> SubsessionResult | None:
@@ -92,14 +83,12 @@ class SubsessionFetcher:
     async def _load(self, subsession_id: int) -> SubsessionResult | None:
         payload = await iracing_aio.subsession_payload(subsession_id=subsession_id)
         if payload is not None:
-            self.stats.cache_hits += 1
             return SubsessionResult.model_validate(payload)
         try:
             result = await self.client.results_get(subsession_id)
         except NotFoundError:
             logger.info("subsession %s has no results (yet)", subsession_id)
             return None
-        self.stats.fetched += 1
         # Stored in the iRacing app (event, participants, payload): this cache, and data every feature can reuse.
         await iracing_aio.subsession_store(result)
         return result

@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 
 from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
 from simlane.iracing.client.models import SearchResultRow, SubsessionResult
+from simlane.iracing.client.models.results import EVENT_TYPE_RACE
 
 from .. import aio
 from ..models import DriverPollState
 from ..selectors import Subscription
-from .ingest import EVENT_TYPE_RACE, SubsessionFetcher, claims_for_result, participants, race_kind
+from .ingest import SubsessionFetcher, claims_for_result, participants, race_kind
 from .policy import PollPolicy, next_poll_at
 
 logger = logging.getLogger(__name__)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from simlane.core.db import close_async_connections
 from simlane.iracing.client import IRacingError
-from simlane.iracing.services import iracing_client_create
+from simlane.iracing.services import run_with_client
 
 
 class Command(BaseCommand):
@@ -34,15 +32,8 @@ class Command(BaseCommand):
                 raise CommandError(f"parameter {item!r} is not key=value")
             params[key] = value
         try:
-            body = asyncio.run(self._get(opts["endpoint"], params))
+            body = run_with_client(lambda client: client.get(opts["endpoint"], params))
         except IRacingError as exc:
             raise CommandError(f"{type(exc).__name__}: {exc}") from None
         indent = None if opts["compact"] else 2
         self.stdout.write(json.dumps(body, indent=indent, ensure_ascii=False))
-
-    async def _get(self, endpoint: str, params: dict[str, str]) -> Any:
-        try:
-            async with iracing_client_create() as client:
-                return await client.get(endpoint, params)
-        finally:
-            await close_async_connections()

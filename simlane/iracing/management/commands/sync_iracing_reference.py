@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from simlane.core.db import close_async_connections
 from simlane.iracing.client import IRacingError
-from simlane.iracing.services import client_config_from_settings, iracing_client_create
+from simlane.iracing.services import client_config_from_settings, run_with_client
 from simlane.iracing.sync.reference import sync_reference
 
 from ..progress import progress_bar
@@ -29,7 +27,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         bar = progress_bar(self.stderr, headless=opts["headless"])
         try:
-            summary = asyncio.run(self._run(opts["refresh"], bar))
+            summary = run_with_client(lambda client: sync_reference(client, refresh=opts["refresh"], progress=bar))
         except IRacingError as exc:
             raise CommandError(f"iRacing: {exc}. Nothing was half-written: each table is one transaction.") from exc
         total = summary.total
@@ -43,10 +41,3 @@ class Command(BaseCommand):
             f"unchanged {total.unchanged}, retired {total.retired}; API calls {summary.api_calls}, "
             f"cache hits {summary.cache_hits}"
         )
-
-    async def _run(self, refresh: bool, bar: Any) -> Any:
-        try:
-            async with iracing_client_create() as client:
-                return await sync_reference(client, refresh=refresh, progress=bar)
-        finally:
-            await close_async_connections()

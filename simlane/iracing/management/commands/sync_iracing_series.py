@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from simlane.core.db import close_async_connections
-from simlane.iracing.client import IRacingError
-from simlane.iracing.services import client_config_from_settings, iracing_client_create
+from simlane.iracing.client import IRacingClient, IRacingError
+from simlane.iracing.services import client_config_from_settings, run_with_client
 from simlane.iracing.sync.seasons import SeasonSyncSummary, sync_season_schedule, sync_seasons
 
 from ..progress import progress_bar
@@ -33,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError("--year and --quarter go together.")
         started = time.perf_counter()
         try:
-            s = asyncio.run(self._run(opts))
+            s = run_with_client(lambda client: self._sync(client, opts))
         except IRacingError as exc:
             raise CommandError(f"iRacing: {exc}. Nothing was half-written: each step is one transaction.") from exc
         self.stdout.write(
@@ -44,14 +42,10 @@ class Command(BaseCommand):
             f"cache hits {s.cache_hits}"
         )
 
-    async def _run(self, opts: dict[str, Any]) -> SeasonSyncSummary:
+    async def _sync(self, client: IRacingClient, opts: dict[str, Any]) -> SeasonSyncSummary:
+        if opts["season"]:
+            return await sync_season_schedule(client, opts["season"], refresh=opts["refresh"])
         bar = progress_bar(self.stderr, headless=opts["headless"])
-        try:
-            async with iracing_client_create() as client:
-                if opts["season"]:
-                    return await sync_season_schedule(client, opts["season"], refresh=opts["refresh"])
-                return await sync_seasons(
-                    client, refresh=opts["refresh"], year=opts["year"], quarter=opts["quarter"], progress=bar
-                )
-        finally:
-            await close_async_connections()
+        return await sync_seasons(
+            client, refresh=opts["refresh"], year=opts["year"], quarter=opts["quarter"], progress=bar
+        )
