@@ -69,7 +69,12 @@ class NumberClaim(TimeStampedModel):
 
 
 class MemberLink(TimeStampedModel):
-    """A Discord member's iRacing account in one server; verified only with proof from the league roster."""
+    """A Discord member's iRacing account in one server.
+
+    Pending (unverified) links claim nothing: several members may name the same account, since anyone can read a
+    customer id off the public league roster. Only a verified link (an admin's approval, or proof that the member
+    controls the account) is exclusive, and the database holds at most one per server and account.
+    """
 
     guild_id = models.BigIntegerField()
     discord_user_id = models.BigIntegerField()
@@ -77,13 +82,16 @@ class MemberLink(TimeStampedModel):
     iracing_name = models.CharField(max_length=200)
     verified = models.BooleanField(default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
-    proof = models.CharField(max_length=200, blank=True, help_text="what verified it")
+    proof = models.CharField(max_length=200, blank=True, help_text="what verified it: how and by whom")
 
     class Meta:
         constraints = (
             models.UniqueConstraint(fields=["guild_id", "discord_user_id"], name="one_link_per_member"),
-            models.UniqueConstraint(fields=["guild_id", "cust_id"], name="one_member_per_account"),
+            models.UniqueConstraint(
+                fields=["guild_id", "cust_id"], condition=Q(verified=True), name="one_verified_member_per_account"
+            ),
         )
+        indexes = (models.Index(fields=["guild_id", "cust_id"]),)
 
 
 class TradeStatus(models.TextChoices):
@@ -109,6 +117,7 @@ class AuditAction(models.TextChoices):
     FORCE_RELEASE = "force_release", "Force-released"
     LINK = "link", "Linked an iRacing account"
     VERIFY = "verify", "Link verified"
+    UNLINK = "unlink", "Link removed"
     SYNC = "sync", "Synced with iRacing"
     STATUS = "status", "Status changed by sync"
     CONFIG = "config", "Configuration changed"

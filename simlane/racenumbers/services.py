@@ -174,11 +174,23 @@ def number_force_release(
 
 
 def member_link(*, guild_id: int, user_id: int, cust_id: int, iracing_name: str) -> MemberLink:
-    """Tie a member to an iRacing account, unverified: only the league roster can prove it (see sync.py)."""
-    other = MemberLink.objects.filter(guild_id=guild_id, cust_id=cust_id).exclude(discord_user_id=user_id).first()
-    if other is not None:
-        raise NumbersError(f"iRacing account {cust_id} is already linked to <@{other.discord_user_id}>.")
+    """Tie a member to an iRacing account, pending until verified (see ``member_link_verify``).
+
+    A pending link is a claim anyone could make (customer ids are public), so it never blocks another member; only
+    an account already verified for someone else is refused.
+    """
+    owner = _verified_owner(guild_id=guild_id, cust_id=cust_id)
+    if owner is not None and owner.discord_user_id != user_id:
+        raise NumbersError(
+            f"iRacing account {cust_id} is verified for <@{owner.discord_user_id}>. If it is yours, ask an admin: "
+            "they can `/unlink` it."
+        )
     with transaction.atomic():
+        current = MemberLink.objects.select_for_update().filter(guild_id=guild_id, discord_user_id=user_id).first()
+        if current is not None and current.cust_id == cust_id:
+            current.iracing_name = iracing_name[:200]  # linking the same account again keeps its verification
+            current.save(update_fields=["iracing_name", "updated_at"])
+            return current
         link, _ = MemberLink.objects.update_or_create(
             guild_id=guild_id,
             discord_user_id=user_id,
@@ -197,6 +209,63 @@ def member_link(*, guild_id: int, user_id: int, cust_id: int, iracing_name: str)
             subject_id=user_id,
             details=f"cust_id {cust_id}",
         )
+    return link
+
+
+def _verified_owner(*, guild_id: int, cust_id: int) -> MemberLink | None:
+    return MemberLink.objects.filter(guild_id=guild_id, cust_id=cust_id, verified=True).first()
+
+
+def member_link_verify(*, guild_id: int, user_id: int, cust_id: int, method: str, actor_id: int | None) -> MemberLink:
+    """Mark the member's link to ``cust_id`` verified: an admin vouched for it (``method="admin"``) or the member
+    proved control of the account (signing in with iRacing). The one way a link becomes verified; audited."""
+    try:
+        with transaction.atomic():
+            link = (
+                MemberLink.objects.select_for_update()
+                .filter(guild_id=guild_id, discord_user_id=user_id, cust_id=cust_id)
+                .first()
+            )
+            if link is None:
+                raise NumbersError(
+                    f"<@{user_id}> has no link to iRacing account {cust_id}: they link it first with `/link`."
+                )
+            if link.verified:
+                return link
+            link.verified, link.verified_at = True, timezone.now()
+            link.proof = f"{method} by <@{actor_id}>" if actor_id else method
+            link.save(update_fields=["verified", "verified_at", "proof", "updated_at"])
+            audit(
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action=AuditAction.VERIFY,
+                subject_id=user_id,
+                details=f"cust_id {cust_id} ({method})",
+            )
+    except IntegrityError:  # someone else's link to this account was verified first (partial unique constraint)
+        owner = _verified_owner(guild_id=guild_id, cust_id=cust_id)
+        who = f"<@{owner.discord_user_id}>" if owner else "another member"
+        raise NumbersError(
+            f"iRacing account {cust_id} is already verified for {who}: `/unlink` them first if that was wrong."
+        ) from None
+    return link
+
+
+@transaction.atomic
+def member_link_remove(*, guild_id: int, user_id: int, actor_id: int, reason: str = "") -> MemberLink:
+    """Remove a member's link (an admin correcting a wrong or squatted link); audited."""
+    link = MemberLink.objects.select_for_update().filter(guild_id=guild_id, discord_user_id=user_id).first()
+    if link is None:
+        raise NumbersError(f"<@{user_id}> has no iRacing link here.")
+    state = "verified" if link.verified else "pending"
+    link.delete()
+    audit(
+        guild_id=guild_id,
+        actor_id=actor_id,
+        action=AuditAction.UNLINK,
+        subject_id=user_id,
+        details=f"cust_id {link.cust_id} ({state}){': ' + reason if reason else ''}"[:500],
+    )
     return link
 
 

@@ -14,6 +14,7 @@ from simlane.racenumbers.selectors import available_numbers, number_config_get
 from simlane.racenumbers.services import (
     NumbersError,
     member_link,
+    member_link_verify,
     number_claim,
     number_config_update,
     number_force_release,
@@ -123,8 +124,9 @@ def test_sync_reports_exactly_the_differences_and_verifies_only_with_proof():
         number_claim(guild_id=G, user_id=user, user_name=f"u{user}", number=number)
         if cust:
             member_link(guild_id=G, user_id=user, cust_id=cust, iracing_name=f"driver {cust}")
+    member_link_verify(guild_id=G, user_id=1, cust_id=101, method="admin approval", actor_id=9)
     roster = [
-        RosterEntry(101, "driver 101", "7"),  # synced: proof for the link
+        RosterEntry(101, "driver 101", "7"),  # synced: the verified account has the claimed number
         RosterEntry(102, "driver 102", "21"),  # mismatch
         RosterEntry(103, "driver 103", None),  # in the league, no number yet
         RosterEntry(106, "driver 106", "07"),  # nobody claimed "07" ("7" is another number)
@@ -146,4 +148,4 @@ def test_sync_reports_exactly_the_differences_and_verifies_only_with_proof():
     }
     assert list(MemberLink.objects.filter(verified=True).values_list("discord_user_id", flat=True)) == [1]
     again = roster_reconcile(config=config, roster=roster, actor_id=1, now=datetime(2026, 3, 4, tzinfo=UTC))
-    assert again.newly_verified == 0 and AuditEntry.objects.filter(action=AuditAction.STATUS).count() == 4
+    assert again.to_verify == [] and AuditEntry.objects.filter(action=AuditAction.STATUS).count() == 4

@@ -6,9 +6,11 @@ from simlane.discord_bot.bot import SimLaneBot
 
 from ._admin import NumbersAdminCog
 from ._cog import NumbersCog
+from ._links import NumbersLinksCog
 
 
 async def setup(bot: commands.Bot) -> None:
     assert isinstance(bot, SimLaneBot)
     await bot.add_cog(NumbersCog(bot))
     await bot.add_cog(NumbersAdminCog(bot))
+    await bot.add_cog(NumbersLinksCog(bot))

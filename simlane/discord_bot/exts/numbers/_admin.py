@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -24,42 +23,11 @@ from simlane.racenumbers import aio
 from simlane.racenumbers.league import league_sync
 from simlane.racenumbers.models import AuditAction
 
-from ._cog import POOL
-from ._shared import announce, pool_choices
+from ._report import sync_embed
+from ._shared import POOL, announce, pool_choices
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
-
-
-def _rows(items: list[dict[str, Any]], fmt: str, limit: int = 15) -> str:
-    lines = [fmt.format(**{k: discord_safe(str(v)) if isinstance(v, str) else v for k, v in i.items()}) for i in items]
-    if len(lines) > limit:
-        lines = [*lines[:limit], f"… and {len(lines) - limit} more (`/export`)"]
-    return "\n".join(lines)[:1024]
-
-
-def sync_embed(report: dict[str, Any], when: datetime) -> discord.Embed:
-    """What matches and what an admin must change in iRacing (there is no write API)."""
-    embed = discord.Embed(title="iRacing league roster sync", timestamp=when)
-    embed.add_field(name="✅ Synced", value=str(len(report.get("synced", []))), inline=True)
-    sections = (
-        (
-            "⚠️ Different number in iRacing (change it there)",
-            "mismatch",
-            "<@{user_id}> claimed #{number}, iRacing has #{iracing_number} for {iracing_name}",
-        ),
-        ("⏳ To assign in iRacing", "to_assign", "{iracing_name}: set #{number} (<@{user_id}>)"),
-        ("❔ Not in the league roster", "not_in_roster", "<@{user_id}> #{number}"),
-        ("🔓 Numbers in iRacing nobody claimed here", "unclaimed", "#{number}: {iracing_name} ({cust_id})"),
-    )
-    for title, key, fmt in sections:
-        items = report.get(key, [])
-        if items:
-            embed.add_field(name=f"{title} ({len(items)})", value=_rows(items, fmt), inline=False)
-    if report.get("newly_verified"):
-        embed.add_field(name="Links verified now", value=str(report["newly_verified"]), inline=True)
-    embed.set_footer(text="iRacing has no write API: change numbers in the league's admin pages, then /sync again")
-    return embed
 
 
 class NumbersAdminCog(commands.Cog):

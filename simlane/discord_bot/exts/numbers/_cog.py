@@ -10,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from simlane.discord_bot.bot.checks import guild_id_of
-from simlane.discord_bot.drivers import driver_autocomplete, require_client, resolve_driver
 from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.pages import LinePages
 from simlane.racenumbers import aio
@@ -18,12 +17,11 @@ from simlane.racenumbers.export import roster_csv
 from simlane.racenumbers.numbers import parse_number
 from simlane.racenumbers.services import NumbersError
 
-from ._shared import announce, claim_line, pool_choices
+from ._report import sync_embed
+from ._shared import POOL, announce, claim_line, pool_choices
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
-
-POOL = "The number pool (car class or series), if this server has several"
 
 
 class TradeView(discord.ui.View):
@@ -94,23 +92,6 @@ class NumbersCog(commands.Cog):
         claim = await aio.number_release(guild_id=guild_id, user_id=interaction.user.id, number=number, pool=pool)
         await interaction.response.send_message(f"You released #{claim.number}.", ephemeral=True)
         await announce(self.bot, guild_id, f"#{claim.number} is free again (released by <@{interaction.user.id}>).")
-
-    @app_commands.command(name="link", description="Link your iRacing account (verified by the league roster)")
-    @app_commands.describe(driver="Your iRacing name (pick from the list) or customer id")
-    @app_commands.autocomplete(driver=driver_autocomplete)
-    @app_commands.guild_only()
-    async def link(self, interaction: discord.Interaction, driver: str) -> None:
-        guild_id = guild_id_of(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await resolve_driver(require_client(self.bot.iracing), driver)
-        await aio.member_link(
-            guild_id=guild_id, user_id=interaction.user.id, cust_id=found.cust_id, iracing_name=found.display_name
-        )
-        await interaction.followup.send(
-            f"Linked to {discord_safe(found.display_name)} (`{found.cust_id}`), **not verified yet**: it becomes "
-            "verified when the league roster in iRacing shows that account with the number you claimed.",
-            ephemeral=True,
-        )
 
     @app_commands.command(name="mynumbers", description="Your car numbers and their iRacing status")
     @app_commands.guild_only()
@@ -193,8 +174,6 @@ class NumbersCog(commands.Cog):
     @app_commands.command(name="syncstatus", description="The last iRacing roster sync and what is still open")
     @app_commands.guild_only()
     async def syncstatus(self, interaction: discord.Interaction) -> None:
-        from ._admin import sync_embed
-
         config = await aio.number_config_get(guild_id=guild_id_of(interaction))
         if config.last_sync_at is None:
             raise NumbersError("No sync yet: an admin can run `/sync`.")

@@ -12,6 +12,7 @@ from simlane.racenumbers import aio
 from simlane.racenumbers.models import NumberClaim
 
 logger = logging.getLogger(__name__)
+POOL = "The number pool (car class or series), if this server has several"
 STATUS_ICON = {"claimed": "⏳", "synced": "✅", "mismatch": "⚠️", "not_in_roster": "❔"}
 
 

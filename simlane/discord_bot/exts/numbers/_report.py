@@ -1,0 +1,46 @@
+"""The roster sync report as an embed (shared by `/sync` and `/syncstatus`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from simlane.discord_bot.escaping import discord_safe
+
+
+def _rows(items: list[dict[str, Any]], fmt: str, limit: int = 15) -> str:
+    lines = [fmt.format(**{k: discord_safe(str(v)) if isinstance(v, str) else v for k, v in i.items()}) for i in items]
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"… and {len(lines) - limit} more (`/export`)"]
+    return "\n".join(lines)[:1024]
+
+
+SECTIONS = (
+    (
+        "⚠️ Different number in iRacing (change it there)",
+        "mismatch",
+        "<@{user_id}> claimed #{number}, iRacing has #{iracing_number} for {iracing_name}",
+    ),
+    ("⏳ To assign in iRacing", "to_assign", "{iracing_name}: set #{number} (<@{user_id}>)"),
+    (
+        "🔎 Roster shows the linked account with this number (`/verify` if it is theirs)",
+        "to_verify",
+        "<@{user_id}> #{number}: {iracing_name} ({cust_id})",
+    ),
+    ("❔ Not in the league roster", "not_in_roster", "<@{user_id}> #{number}"),
+    ("🔓 Numbers in iRacing nobody claimed here", "unclaimed", "#{number}: {iracing_name} ({cust_id})"),
+)
+
+
+def sync_embed(report: dict[str, Any], when: datetime) -> discord.Embed:
+    """What matches and what an admin must change in iRacing (there is no write API)."""
+    embed = discord.Embed(title="iRacing league roster sync", timestamp=when)
+    embed.add_field(name="✅ Synced", value=str(len(report.get("synced", []))), inline=True)
+    for title, key, fmt in SECTIONS:
+        items = report.get(key, [])
+        if items:
+            embed.add_field(name=f"{title} ({len(items)})", value=_rows(items, fmt), inline=False)
+    embed.set_footer(text="iRacing has no write API: change numbers in the league's admin pages, then /sync again")
+    return embed
