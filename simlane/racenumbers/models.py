@@ -22,8 +22,8 @@ class NumberConfig(TimeStampedModel):
         default=True, help_text='"07" and "7" are different numbers (as in iRacing)'
     )
     pools = models.JSONField(default=list, blank=True, help_text="named pools (car classes, series); empty: one")
-    sync_pool = models.CharField(
-        max_length=50, blank=True, default="", help_text="the pool the iRacing league roster's numbers belong to"
+    sync_pools = models.JSONField(
+        default=list, blank=True, help_text="the pools the iRacing league roster reconciles (servers with pools)"
     )
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_sync_report = models.JSONField(default=dict, blank=True)

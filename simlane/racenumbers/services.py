@@ -22,7 +22,8 @@ from .models import (
     NumberTrade,
     TradeStatus,
 )
-from .numbers import parse_number
+from .numbers import NumberInputError, number_key, parse_number, pool_resolve, typed_digits
+from .reconfigure import RELEASE, ClaimEffect, claim_effects, pool_after
 from .selectors import claim_holder, number_config_get
 
 CONFIG_FIELDS = (
@@ -33,7 +34,7 @@ CONFIG_FIELDS = (
     "auto_sync_minutes",
     "leading_zeros_distinct",
     "pools",
-    "sync_pool",
+    "sync_pools",
 )
 
 
@@ -46,39 +47,83 @@ def audit(*, guild_id: int, actor_id: int | None, action: str, **fields: Any) ->
 
 
 def _pool(config: NumberConfig, pool: str | None) -> str:
-    if not config.pools:
-        if pool:
-            raise NumbersError("This server has a single number pool; leave the pool out.")
-        return ""
-    if not pool:
-        raise NumbersError(f"Pick a pool: {', '.join(config.pools)}.")
-    match = next((p for p in config.pools if p.casefold() == pool.strip().casefold()), None)
-    if match is None:
-        raise NumbersError(f"No pool called “{pool[:50]}”. Pools here: {', '.join(config.pools)}.")
-    return str(match)
+    try:
+        return pool_resolve(config, pool) or ""
+    except NumberInputError as exc:
+        raise NumbersError(exc.message) from None
 
 
 def _in(pool: str) -> str:
     return f" in {pool}" if pool else ""
 
 
+class ConfigConflict(NumbersError):
+    """The change would release or flag claims members hold; nothing was saved. ``effects`` says what, per claim;
+    passing them back as ``confirmed`` applies the change."""
+
+    def __init__(self, effects: list[ClaimEffect]) -> None:
+        super().__init__(f"This change affects {len(effects)} claim(s); confirm it to apply. Nothing was changed yet.")
+        self.effects = effects
+
+
 @transaction.atomic
-def number_config_update(*, guild_id: int, actor_id: int, **changes: Any) -> NumberConfig:
+def number_config_update(
+    *, guild_id: int, actor_id: int, confirmed: list[ClaimEffect] | None = None, **changes: Any
+) -> NumberConfig:
+    """Change the server's settings. A change that would release or flag claims is refused with ``ConfigConflict``
+    unless ``confirmed`` lists exactly those effects (the claims may have changed since the admin saw them)."""
     config = NumberConfig.objects.select_for_update().filter(guild_id=guild_id).first() or NumberConfig(
         guild_id=guild_id
     )
+    claims = list(NumberClaim.objects.select_for_update().filter(guild_id=guild_id, active=True))
+    before = {(e.claim_id, e.action) for e in claim_effects(config, claims)}
     applied = {k: v for k, v in changes.items() if k in CONFIG_FIELDS and v is not None}
     for key, value in applied.items():
         setattr(config, key, value)
     if config.min_number > config.max_number or config.max_number > 999:
         raise NumbersError("The number range must be within 0–999 with the minimum not above the maximum.")
-    if config.sync_pool and config.sync_pool not in config.pools:
-        config.sync_pool = config.pools[0] if config.pools else ""
+    if "sync_pools" in applied:
+        config.sync_pools = [str(pool_resolve(config, p)) for p in applied["sync_pools"]] if config.pools else []
+    else:  # pools removed (or renamed in another case) take the sync choice with them
+        config.sync_pools = [p for p in (pool_after(p, config) for p in config.sync_pools) if p]
+    effects = [e for e in claim_effects(config, claims) if (e.claim_id, e.action) not in before]
+    if effects and sorted(effects, key=repr) != sorted(confirmed or [], key=repr):
+        raise ConfigConflict(effects)
     config.save()
     if applied:
         details = ", ".join(f"{k}={v}" for k, v in sorted(applied.items()))
         audit(guild_id=guild_id, actor_id=actor_id, action=AuditAction.CONFIG, details=details[:500])
+    _apply_effects(config, claims, effects, actor_id=actor_id)
     return config
+
+
+def _apply_effects(config: NumberConfig, claims: list[NumberClaim], effects: list[ClaimEffect], actor_id: int) -> None:
+    """Release what the confirmed change releases, then bring every kept claim's pool spelling and uniqueness key
+    in line with the new rules (releases first, so the unique constraint holds after every statement)."""
+    now = timezone.now()
+    released = {e.claim_id for e in effects if e.action == RELEASE}
+    by_id = {c.id: c for c in claims}
+    for effect in effects:
+        claim = by_id[effect.claim_id]
+        if effect.action == RELEASE:
+            _release(claim, now)
+        audit(
+            guild_id=config.guild_id,
+            actor_id=actor_id,
+            action=AuditAction.FORCE_RELEASE if effect.action == RELEASE else AuditAction.CONFIG,
+            pool=claim.pool,
+            number=claim.number,
+            subject_id=claim.discord_user_id,
+            details=f"/setup: {'released' if effect.action == RELEASE else 'kept'}, {effect.reason}"[:500],
+        )
+    for claim in claims:
+        if claim.id in released:
+            continue
+        pool = pool_after(claim.pool, config) or ""
+        key = number_key(claim.number, leading_zeros_distinct=config.leading_zeros_distinct)
+        if (claim.pool, claim.number_key) != (pool, key):
+            claim.pool, claim.number_key = pool, key
+            claim.save(update_fields=["pool", "number_key", "updated_at"])
 
 
 def number_claim(*, guild_id: int, user_id: int, user_name: str, number: str, pool: str | None = None) -> NumberClaim:
@@ -120,15 +165,26 @@ def number_claim(*, guild_id: int, user_id: int, user_name: str, number: str, po
     return claim
 
 
-def _held(*, guild_id: int, number: str, pool: str | None) -> NumberClaim:
-    """The active claim on the number, or a clear error."""
-    config = number_config_get(guild_id=guild_id)
-    pool_name = _pool(config, pool)
-    shown, key = parse_number(number, config)
-    claim = claim_holder(guild_id=guild_id, pool=pool_name, key=key)
-    if claim is None:
-        raise NumbersError(f"Nobody holds #{shown}{_in(pool_name)}.")
-    return claim
+def _held(*, guild_id: int, number: str, pool: str | None, user_id: int | None = None) -> NumberClaim:
+    """The active claim the member means, found among the stored claims rather than through today's rules: a
+    claim made before the range narrowed, "07" and "7" merged or a pool was renamed is still found. ``user_id``
+    limits the search to that member's claims (a member releasing their own number)."""
+    typed = typed_digits(number)
+    qs = NumberClaim.objects.select_for_update().filter(guild_id=guild_id, active=True)
+    candidates = [c for c in qs if not pool or c.pool.casefold() == pool.strip().casefold()]
+    if user_id is not None:
+        mine = [c for c in candidates if c.discord_user_id == user_id]
+        candidates = mine or candidates  # someone else's number: say whose it is
+    exact = [c for c in candidates if c.number == typed]
+    same_value = [c for c in candidates if int(c.number) == int(typed)]
+    found = exact or same_value
+    where = f" in {pool.strip()[:50]}" if pool and pool.strip() else ""
+    if not found:
+        raise NumbersError(f"Nobody holds #{typed}{where}.")
+    if len(found) > 1:
+        held = ", ".join(f"#{c.number}" + (f" in {c.pool}" if c.pool else "") for c in found)
+        raise NumbersError(f"#{typed} matches several claims ({held}): name the pool, or type the number exactly.")
+    return found[0]
 
 
 def _release(claim: NumberClaim, now: datetime) -> None:
@@ -138,7 +194,7 @@ def _release(claim: NumberClaim, now: datetime) -> None:
 
 @transaction.atomic
 def number_release(*, guild_id: int, user_id: int, number: str, pool: str | None = None) -> NumberClaim:
-    claim = _held(guild_id=guild_id, number=number, pool=pool)
+    claim = _held(guild_id=guild_id, number=number, pool=pool, user_id=user_id)
     pool_name = claim.pool
     if claim.discord_user_id != user_id:
         raise NumbersError(f"#{claim.number} is <@{claim.discord_user_id}>'s; an admin can use `/forcerelease`.")

@@ -40,6 +40,23 @@ class SyncReport:
         return asdict(self)
 
 
+def synced_pools(config: NumberConfig) -> list[str]:
+    """The pools whose claims the league roster reconciles: the one pool, or the pools an admin chose."""
+    return list(config.sync_pools) if config.pools else [""]
+
+
+def sync_problem(config: NumberConfig) -> str | None:
+    """Why a sync can't run with this configuration (checked before asking iRacing), or None."""
+    if not config.league_id:
+        return "No iRacing league is set for this server: an admin can set it with `/setup league_id:`."
+    if config.pools and not config.sync_pools:
+        return (
+            f"This server has pools ({', '.join(config.pools)}) and none is chosen for the league roster, so no "
+            "claim would be compared: choose with `/setup sync_pools:` (e.g. `GT3` or `GT3, GTP`). Nothing was changed."
+        )
+    return None
+
+
 def _key(number: str, config: NumberConfig) -> str:
     return number_key(number, leading_zeros_distinct=config.leading_zeros_distinct)
 
@@ -53,7 +70,9 @@ def roster_reconcile(
     report = SyncReport()
     by_cust = {e.cust_id: e for e in roster}
     links = {link.discord_user_id: link for link in MemberLink.objects.filter(guild_id=guild_id)}
-    claims = list(NumberClaim.objects.select_for_update().filter(guild_id=guild_id, pool=config.sync_pool, active=True))
+    claims = list(
+        NumberClaim.objects.select_for_update().filter(guild_id=guild_id, pool__in=synced_pools(config), active=True)
+    )
     claimed_keys = {c.number_key for c in claims}
     for claim in claims:
         link = links.get(claim.discord_user_id)

@@ -14,7 +14,7 @@ from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.pages import LinePages
 from simlane.racenumbers import aio
 from simlane.racenumbers.export import roster_csv
-from simlane.racenumbers.numbers import parse_number
+from simlane.racenumbers.numbers import parse_number, pool_resolve
 from simlane.racenumbers.services import NumbersError
 
 from ._report import sync_embed
@@ -99,7 +99,8 @@ class NumbersCog(commands.Cog):
         guild_id = guild_id_of(interaction)
         claims = await aio.member_claims(guild_id=guild_id, user_id=interaction.user.id)
         link = await aio.link_get(guild_id=guild_id, user_id=interaction.user.id)
-        lines = [claim_line(c, with_pool=True) for c in claims] or ["You hold no number: `/claim` one."]
+        config = await aio.number_config_get(guild_id=guild_id)
+        lines = [claim_line(c, with_pool=True, config=config) for c in claims] or ["You hold no number: `/claim` one."]
         if link:
             state = "verified ✅" if link.verified else "not verified yet"
             lines.append(f"iRacing: {discord_safe(link.iracing_name)} (`{link.cust_id}`), {state}")
@@ -112,10 +113,11 @@ class NumbersCog(commands.Cog):
     @app_commands.autocomplete(pool=pool_choices)
     @app_commands.guild_only()
     async def roster(self, interaction: discord.Interaction, pool: str | None = None) -> None:
-        claims = await aio.claim_list(guild_id=guild_id_of(interaction), pool=pool)
+        config = await aio.number_config_get(guild_id=guild_id_of(interaction))
+        claims = await aio.claim_list(guild_id=config.guild_id, pool=pool_resolve(config, pool, required=False))
         view = LinePages(
             f"Car numbers ({len(claims)})",
-            [claim_line(c, with_pool=True) for c in claims],
+            [claim_line(c, with_pool=True, config=config) for c in claims],
             interaction.user.id,
             empty="No number claimed yet.",
         )
@@ -127,7 +129,7 @@ class NumbersCog(commands.Cog):
     @app_commands.guild_only()
     async def available(self, interaction: discord.Interaction, pool: str | None = None) -> None:
         config = await aio.number_config_get(guild_id=guild_id_of(interaction))
-        free = await aio.available_numbers(config=config, pool=pool or (config.pools[0] if config.pools else ""))
+        free = await aio.available_numbers(config=config, pool=pool_resolve(config, pool) or "")
         rows = [", ".join(free[i : i + 15]) for i in range(0, len(free), 15)]
         view = LinePages(f"Available numbers ({len(free)})", rows, interaction.user.id, empty="Every number is taken.")
         await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
@@ -138,8 +140,9 @@ class NumbersCog(commands.Cog):
     @app_commands.guild_only()
     async def check(self, interaction: discord.Interaction, number: str, pool: str | None = None) -> None:
         config = await aio.number_config_get(guild_id=guild_id_of(interaction))
+        pool_name = pool_resolve(config, pool) or ""
         shown, key = parse_number(number, config)
-        history = await aio.number_history(guild_id=config.guild_id, pool=pool or "", key=key)
+        history = await aio.number_history(guild_id=config.guild_id, pool=pool_name, key=key)
         current = next((c for c in history if c.active), None)
         lines = [claim_line(current) if current else f"#{shown} is free: `/claim number:{shown}`"]
         past = [c for c in history if not c.active]
