@@ -9,12 +9,34 @@ import discord
 
 from simlane.discord_bot.escaping import discord_safe
 
+FIELD_LIMIT = 1024  # Discord's limit for an embed field value
+NAME_LIMIT = 40  # a long iRacing name is cut, never the number or the mention beside it
+
+
+def _line(fmt: str, item: dict[str, Any]) -> str:
+    safe = {
+        k: discord_safe(v, limit=NAME_LIMIT if k == "iracing_name" else None) if isinstance(v, str) else v
+        for k, v in item.items()
+    }
+    return fmt.format(**safe)
+
 
 def _rows(items: list[dict[str, Any]], fmt: str, limit: int = 15) -> str:
-    lines = [fmt.format(**{k: discord_safe(str(v)) if isinstance(v, str) else v for k, v in i.items()}) for i in items]
-    if len(lines) > limit:
-        lines = [*lines[:limit], f"… and {len(lines) - limit} more (`/export`)"]
-    return "\n".join(lines)[:1024]
+    """Whole lines while they fit, then "… and N more": an entry is never cut in the middle."""
+    lines = [_line(fmt, i) for i in items]
+    longest_hint = len(f"\n… and {len(lines)} more (`/export`)")
+    shown: list[str] = []
+    used = 0
+    for line in lines[:limit]:
+        cost = len(line) + (1 if shown else 0)
+        room = FIELD_LIMIT - (0 if len(shown) + 1 == len(lines) else longest_hint)
+        if used + cost > room:
+            break
+        shown.append(line)
+        used += cost
+    if len(shown) < len(lines):
+        shown.append(f"… and {len(lines) - len(shown)} more (`/export`)")
+    return "\n".join(shown)
 
 
 SECTIONS = (
