@@ -9,6 +9,12 @@ from django.db.models import Q
 from simlane.core.models import TimeStampedModel
 
 
+class OnLeave(models.TextChoices):
+    RELEASE = "release", "Release their numbers"
+    KEEP = "keep", "Keep their numbers"
+    FLAG = "flag", "Keep and flag them in the roster for an admin"
+
+
 class NumberConfig(TimeStampedModel):
     """One server's car-number rules and its iRacing league."""
 
@@ -24,6 +30,9 @@ class NumberConfig(TimeStampedModel):
     pools = models.JSONField(default=list, blank=True, help_text="named pools (car classes, series); empty: one")
     sync_pools = models.JSONField(
         default=list, blank=True, help_text="the pools the iRacing league roster reconciles (servers with pools)"
+    )
+    on_leave = models.CharField(
+        max_length=8, choices=OnLeave.choices, default=OnLeave.FLAG, help_text="what a member leaving does to claims"
     )
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_sync_report = models.JSONField(default=dict, blank=True)
@@ -55,6 +64,9 @@ class NumberClaim(TimeStampedModel):
     iracing_number = models.CharField(max_length=3, blank=True, help_text="the member's number in iRacing at sync")
     active = models.BooleanField(default=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    member_left_at = models.DateTimeField(
+        null=True, blank=True, help_text="the holder left the server (flagged for an admin to decide)"
+    )
 
     class Meta:
         constraints = (
@@ -122,6 +134,7 @@ class AuditAction(models.TextChoices):
     STATUS = "status", "Status changed by sync"
     CONFIG = "config", "Configuration changed"
     TRADE = "trade", "Traded"
+    LEAVE = "leave", "Member left the server"
 
 
 class AuditEntry(models.Model):

@@ -20,6 +20,7 @@ from .models import (
     NumberClaim,
     NumberConfig,
     NumberTrade,
+    OnLeave,
     TradeStatus,
 )
 from .numbers import NumberInputError, number_key, parse_number, pool_resolve, typed_digits
@@ -35,6 +36,7 @@ CONFIG_FIELDS = (
     "leading_zeros_distinct",
     "pools",
     "sync_pools",
+    "on_leave",
 )
 
 
@@ -392,6 +394,33 @@ def trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) ->
     trade.status = TradeStatus.DONE
     trade.save(update_fields=["status", "updated_at"])
     return trade
+
+
+@transaction.atomic
+def member_left(*, guild_id: int, user_id: int) -> tuple[str, list[NumberClaim]]:
+    """Apply the server's rule for a member who left (release, keep or flag their claims); audited per claim.
+    Returns the rule applied and the claims it concerned."""
+    config = number_config_get(guild_id=guild_id)
+    claims = list(
+        NumberClaim.objects.select_for_update().filter(guild_id=guild_id, discord_user_id=user_id, active=True)
+    )
+    now = timezone.now()
+    for claim in claims:
+        if config.on_leave == OnLeave.RELEASE:
+            _release(claim, now)
+        elif config.on_leave == OnLeave.FLAG:
+            claim.member_left_at = now
+            claim.save(update_fields=["member_left_at", "updated_at"])
+        audit(
+            guild_id=guild_id,
+            actor_id=None,
+            action=AuditAction.LEAVE,
+            pool=claim.pool,
+            number=claim.number,
+            subject_id=user_id,
+            details={"release": "released", "keep": "kept", "flag": "kept, flagged"}[config.on_leave],
+        )
+    return config.on_leave, claims
 
 
 __all__ = ["ClaimStatus", "NumbersError"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -21,7 +21,7 @@ from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.pages import LinePages
 from simlane.racenumbers import aio
 from simlane.racenumbers.league import league_sync
-from simlane.racenumbers.models import AuditAction
+from simlane.racenumbers.models import AuditAction, OnLeave
 from simlane.racenumbers.numbers import pool_names_parse
 from simlane.racenumbers.services import ConfigConflict, NumbersError
 from simlane.racenumbers.sync import sync_problem
@@ -50,6 +50,7 @@ class NumbersAdminCog(commands.Cog):
         leading_zeros_distinct="Treat 07 and 7 as different numbers, as iRacing does (default yes)",
         pools="Comma-separated pools, e.g. GT3, GTP (empty: one pool; at most 25)",
         sync_pools="Pools the iRacing league roster reconciles, comma-separated (servers with pools)",
+        on_leave="What happens to the numbers of a member who leaves the server (default: flag)",
     )
     @app_commands.guild_only()
     async def setup(
@@ -64,6 +65,7 @@ class NumbersAdminCog(commands.Cog):
         leading_zeros_distinct: bool | None = None,
         pools: str | None = None,
         sync_pools: str | None = None,
+        on_leave: Literal["flag", "release", "keep"] | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
         # Every check runs before anything is saved, so a refused option leaves the whole setup unchanged.
@@ -81,6 +83,7 @@ class NumbersAdminCog(commands.Cog):
             "leading_zeros_distinct": leading_zeros_distinct,
             "pools": None if pools is None else pool_names_parse(pools),
             "sync_pools": None if sync_pools is None else pool_names_parse(sync_pools),
+            "on_leave": on_leave,
         }
         try:
             config = await aio.number_config_update(guild_id=guild_id, actor_id=interaction.user.id, **changes)
@@ -109,6 +112,7 @@ class NumbersAdminCog(commands.Cog):
                 *([f"Roster sync reconciles: {synced}"] if config.pools else []),
                 f"Announcements: {f'<#{config.announcement_channel_id}>' if config.announcement_channel_id else 'off'}",
                 f"Admin role: {f'<@&{role}>' if role else 'Manage Server only'}",
+                f"Members who leave: {OnLeave(config.on_leave).label.lower()}",
                 f"Auto-sync: {f'every {config.auto_sync_minutes} min' if config.auto_sync_minutes else 'off'}",
             ]
         )

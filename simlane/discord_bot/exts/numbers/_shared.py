@@ -21,6 +21,8 @@ STATUS_ICON = {"claimed": "⏳", "synced": "✅", "mismatch": "⚠️", "not_in_
 def claim_line(c: NumberClaim, *, with_pool: bool = False, config: NumberConfig | None = None) -> str:
     pool = f"[{discord_safe(c.pool)}] " if with_pool and c.pool else ""
     extra = f" (iRacing: #{c.iracing_number})" if c.status == "mismatch" else ""
+    if c.member_left_at is not None:
+        extra += " 🚪 left the server"
     if config is not None and not in_range(c.number, config):
         extra += f" 🚩 outside {config.min_number}–{config.max_number}"
     return f"{STATUS_ICON.get(c.status, '')} {pool}**#{c.number}** — <@{c.discord_user_id}>{extra}"
