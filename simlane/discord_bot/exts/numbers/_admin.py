@@ -28,7 +28,7 @@ from simlane.racenumbers.sync import sync_problem
 
 from ._report import sync_embed
 from ._setup_confirm import SetupConfirm
-from ._shared import POOL, announce, announcement_channel_check, pool_choices
+from ._shared import POOL, announce, announcement_channel_check, pool_choices, reply_after_write
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
@@ -137,11 +137,7 @@ class NumbersAdminCog(commands.Cog):
         claim = await aio.number_force_release(
             guild_id=guild_id, actor_id=interaction.user.id, number=number, pool=pool, reason=reason
         )
-        await interaction.response.send_message(
-            f"#{claim.number} of <@{claim.discord_user_id}> is free again.",
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await reply_after_write(interaction, f"#{claim.number} of <@{claim.discord_user_id}> is free again.")
         await announce(self.bot, guild_id, f"#{claim.number} is free again (released by an admin).")
 
     @configuration_command()

@@ -18,7 +18,7 @@ from simlane.racenumbers.numbers import parse_number, pool_resolve
 from simlane.racenumbers.services import NumbersError
 
 from ._report import sync_embed
-from ._shared import POOL, announce, claim_line, pool_choices
+from ._shared import POOL, announce, claim_line, pool_choices, reply_after_write
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
@@ -77,9 +77,9 @@ class NumbersCog(commands.Cog):
             pool=pool,
         )
         where = f" in {discord_safe(claim.pool)}" if claim.pool else ""
-        await interaction.response.send_message(
+        await reply_after_write(
+            interaction,
             f"#{claim.number}{where} is yours. ⏳ An admin still has to assign it in iRacing; `/sync` checks it.",
-            ephemeral=True,
         )
         await announce(self.bot, guild_id, f"<@{interaction.user.id}> claimed #{claim.number}{where}.")
 
@@ -90,7 +90,7 @@ class NumbersCog(commands.Cog):
     async def release(self, interaction: discord.Interaction, number: str, pool: str | None = None) -> None:
         guild_id = guild_id_of(interaction)
         claim = await aio.number_release(guild_id=guild_id, user_id=interaction.user.id, number=number, pool=pool)
-        await interaction.response.send_message(f"You released #{claim.number}.", ephemeral=True)
+        await reply_after_write(interaction, f"You released #{claim.number}.")
         await announce(self.bot, guild_id, f"#{claim.number} is free again (released by <@{interaction.user.id}>).")
 
     @app_commands.command(name="mynumbers", description="Your car numbers and their iRacing status")

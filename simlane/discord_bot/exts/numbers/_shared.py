@@ -49,6 +49,23 @@ def announcement_channel_check(channel: discord.TextChannel) -> None:
         )
 
 
+async def reply_after_write(interaction: discord.Interaction, text: str) -> bool:
+    """Tell the member about a change that is already saved. If Discord fails the reply, try a follow-up, and never
+    raise: an error here would tell the member "something went wrong, try again" about a change that stands (the
+    announcement still says it). Returns whether the member got a reply."""
+    try:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return True
+    except discord.HTTPException as exc:
+        logger.warning("guild %s: reply after a saved change failed: %s", interaction.guild_id, exc)
+    try:
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return True
+    except discord.HTTPException as exc:
+        logger.warning("guild %s: follow-up after a saved change failed too: %s", interaction.guild_id, exc)
+        return False
+
+
 async def announce(client: discord.Client, guild_id: int, text: str) -> None:
     """Tell the configured announcement channel; a failure there is logged and never undoes the change."""
     config = await aio.number_config_get(guild_id=guild_id)
