@@ -28,7 +28,13 @@ class LinePages(discord.ui.View):
         self.next.disabled = self.page >= self.pages - 1
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.owner_id
+        if interaction.user.id != self.owner_id:  # answered, privately: a silent refusal reads as a broken bot
+            await interaction.response.send_message(
+                "These pages belong to the member who asked; run the command yourself for your own copy.",
+                ephemeral=True,
+            )
+            return False
+        return True
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         self.page = min(self.pages - 1, max(0, self.page + step))

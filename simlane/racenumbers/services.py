@@ -347,9 +347,16 @@ def trade_offer(*, guild_id: int, from_user: int, to_user: int, pool: str | None
     )
 
 
-@transaction.atomic
 def trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) -> NumberTrade:
     """The other member confirms (both claims change in one transaction) or declines."""
+    with transaction.atomic():
+        trade, problem = _trade_answer(guild_id=guild_id, trade_id=trade_id, user_id=user_id, accept=accept)
+    if problem:  # raised after the commit, so a cancelled offer stays cancelled
+        raise NumbersError(problem)
+    return trade
+
+
+def _trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) -> tuple[NumberTrade, str]:
     trade = NumberTrade.objects.select_for_update().filter(guild_id=guild_id, id=trade_id).first()
     if trade is None or trade.status != TradeStatus.PENDING:
         raise NumbersError("That offer is no longer open.")
@@ -358,7 +365,7 @@ def trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) ->
     if not accept:
         trade.status = TradeStatus.DECLINED
         trade.save(update_fields=["status", "updated_at"])
-        return trade
+        return trade, ""
     claims = {
         c.discord_user_id: c
         for c in NumberClaim.objects.select_for_update().filter(
@@ -369,7 +376,7 @@ def trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) ->
     if mine is None or theirs is None or (mine.number, theirs.number) != (trade.from_number, trade.to_number):
         trade.status = TradeStatus.CANCELLED
         trade.save(update_fields=["status", "updated_at"])
-        raise NumbersError("The numbers changed since the offer, so it was cancelled. Nothing was swapped.")
+        return trade, "The numbers changed since the offer, so it was cancelled. Nothing was swapped."
     now = timezone.now()
     for old in (mine, theirs):  # free both first: the unique constraint holds after every statement
         _release(old, now)
@@ -393,7 +400,7 @@ def trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) ->
         )
     trade.status = TradeStatus.DONE
     trade.save(update_fields=["status", "updated_at"])
-    return trade
+    return trade, ""
 
 
 @transaction.atomic

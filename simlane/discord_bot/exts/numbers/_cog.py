@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import logging
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from simlane.core.errors import ApplicationError
 from simlane.discord_bot.bot.checks import guild_id_of
 from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.pages import LinePages
@@ -23,6 +25,8 @@ from ._shared import POOL, announce, claim_line, pool_choices, reply_after_write
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
 
+logger = logging.getLogger(__name__)
+
 
 class TradeView(discord.ui.View):
     """Accept / decline buttons that only the member the swap was offered to can press."""
@@ -36,6 +40,18 @@ class TradeView(discord.ui.View):
             await interaction.response.send_message("This offer is not for you.", ephemeral=True)
             return False
         return True
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[TradeView]
+    ) -> None:
+        """A press that can no longer act (the offer was answered or the numbers changed) gets a private answer."""
+        message = error.message if isinstance(error, ApplicationError) else "That didn't work; nothing was swapped."
+        if not isinstance(error, ApplicationError):
+            logger.error("trade %s: button failed", self.trade_id, exc_info=error)
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
 
     async def _answer(self, interaction: discord.Interaction, accept: bool) -> None:
         trade = await aio.trade_answer(
