@@ -111,9 +111,12 @@ class TradeStatus(models.TextChoices):
     DONE = "done", "Swapped"
     DECLINED = "declined", "Declined"
     CANCELLED = "cancelled", "No longer possible"
+    EXPIRED = "expired", "Not answered in time"
 
 
 class NumberTrade(TimeStampedModel):
+    """A swap one member offered another; the offer message's buttons carry its id, so it outlives the bot process."""
+
     guild_id = models.BigIntegerField()
     pool = models.CharField(max_length=50, blank=True, default="")
     from_user_id = models.BigIntegerField()
@@ -121,6 +124,10 @@ class NumberTrade(TimeStampedModel):
     from_number = models.CharField(max_length=3)
     to_number = models.CharField(max_length=3)
     status = models.CharField(max_length=16, choices=TradeStatus.choices, default=TradeStatus.PENDING)
+    expires_at = models.DateTimeField(help_text="a pending offer not answered by then expires")
+
+    class Meta:
+        indexes = (models.Index(fields=["status", "expires_at"]),)
 
 
 class AuditAction(models.TextChoices):

@@ -4,7 +4,7 @@ in the same transaction as the change itself."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -27,6 +27,7 @@ from .numbers import NumberInputError, number_key, parse_number, pool_resolve, t
 from .reconfigure import RELEASE, ClaimEffect, claim_effects, pool_after
 from .selectors import claim_holder, number_config_get
 
+TRADE_OFFER_TTL = timedelta(hours=24)  # an unanswered swap offer expires after this
 CONFIG_FIELDS = (
     "league_id",
     "min_number",
@@ -328,7 +329,8 @@ def member_link_remove(*, guild_id: int, user_id: int, actor_id: int, reason: st
 
 
 @transaction.atomic
-def trade_offer(*, guild_id: int, from_user: int, to_user: int, pool: str | None = None) -> NumberTrade:
+def trade_offer(*, guild_id: int, from_user: int, to_user: int, now: datetime, pool: str | None = None) -> NumberTrade:
+    """Offer a swap; it stays open for ``TRADE_OFFER_TTL`` from ``now`` (the bot's clock)."""
     config = number_config_get(guild_id=guild_id)
     pool_name = _pool(config, pool)
     if from_user == to_user:
@@ -344,24 +346,49 @@ def trade_offer(*, guild_id: int, from_user: int, to_user: int, pool: str | None
         to_user_id=to_user,
         from_number=mine.number,
         to_number=theirs.number,
+        expires_at=now + TRADE_OFFER_TTL,
     )
 
 
-def trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) -> NumberTrade:
-    """The other member confirms (both claims change in one transaction) or declines."""
+class TradeClosed(NumbersError):
+    """The offer can no longer be answered (answered, expired or cancelled); its buttons should be disabled."""
+
+
+# Why an offer is no longer open, as the member pressing its button is told.
+CLOSED = {
+    TradeStatus.DONE: "This offer is no longer open: it was already answered, the numbers were swapped.",
+    TradeStatus.DECLINED: "This offer is no longer open: it was already answered, declined.",
+    TradeStatus.CANCELLED: "This offer is no longer open: the numbers changed, so it was cancelled.",
+    TradeStatus.EXPIRED: "This offer expired (offers stay open 24 hours). Nothing was swapped; `/trade` again.",
+}
+
+
+def trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool, now: datetime) -> NumberTrade:
+    """The other member confirms (both claims change in one transaction) or declines.
+
+    The offer row is locked first and its status checked under the lock, so of two simultaneous accepts exactly one
+    swaps and the other is told the offer was already answered. An offer past its expiry is expired here, on read,
+    as well as by the periodic sweep (``trade_expire_due``)."""
     with transaction.atomic():
-        trade, problem = _trade_answer(guild_id=guild_id, trade_id=trade_id, user_id=user_id, accept=accept)
-    if problem:  # raised after the commit, so a cancelled offer stays cancelled
-        raise NumbersError(problem)
+        trade, closed = _trade_answer(guild_id=guild_id, trade_id=trade_id, user_id=user_id, accept=accept, now=now)
+    if closed:  # raised after the commit, so a cancelled or expired offer stays so
+        raise TradeClosed(closed)
     return trade
 
 
-def _trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) -> tuple[NumberTrade, str]:
+def _trade_answer(
+    *, guild_id: int, trade_id: int, user_id: int, accept: bool, now: datetime
+) -> tuple[NumberTrade, str]:
     trade = NumberTrade.objects.select_for_update().filter(guild_id=guild_id, id=trade_id).first()
-    if trade is None or trade.status != TradeStatus.PENDING:
-        raise NumbersError("That offer is no longer open.")
+    if trade is None:
+        raise TradeClosed("That offer no longer exists.")
+    if trade.status == TradeStatus.PENDING and now >= trade.expires_at:
+        trade.status = TradeStatus.EXPIRED
+        trade.save(update_fields=["status", "updated_at"])
+    if trade.status != TradeStatus.PENDING:
+        return trade, CLOSED[TradeStatus(trade.status)]
     if trade.to_user_id != user_id:
-        raise NumbersError("Only the member the swap was offered to can answer it.")
+        raise NumbersError("This offer is not for you. Only the member the swap was offered to can answer it.")
     if not accept:
         trade.status = TradeStatus.DECLINED
         trade.save(update_fields=["status", "updated_at"])
@@ -377,9 +404,9 @@ def _trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) -
         trade.status = TradeStatus.CANCELLED
         trade.save(update_fields=["status", "updated_at"])
         return trade, "The numbers changed since the offer, so it was cancelled. Nothing was swapped."
-    now = timezone.now()
+    stamp = timezone.now()
     for old in (mine, theirs):  # free both first: the unique constraint holds after every statement
-        _release(old, now)
+        _release(old, stamp)
     for old, new in ((mine, theirs), (theirs, mine)):
         NumberClaim.objects.create(
             guild_id=guild_id,
@@ -401,6 +428,14 @@ def _trade_answer(*, guild_id: int, trade_id: int, user_id: int, accept: bool) -
     trade.status = TradeStatus.DONE
     trade.save(update_fields=["status", "updated_at"])
     return trade, ""
+
+
+def trade_expire_due(*, now: datetime) -> int:
+    """Expire every pending offer past its expiry (the periodic sweep); returns how many. A conditional update, so
+    an offer accepted at the same instant is either swapped or expired, never both."""
+    return NumberTrade.objects.filter(status=TradeStatus.PENDING, expires_at__lte=now).update(
+        status=TradeStatus.EXPIRED, updated_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from simlane.racenumbers.services import (
 from simlane.racenumbers.sync import RosterEntry, roster_reconcile
 
 G = 1000
+NOW = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -100,16 +101,16 @@ def test_release_is_for_the_holder_and_force_release_is_audited():
 def test_a_swap_changes_both_claims_atomically_and_keeps_the_history():
     number_claim(guild_id=G, user_id=1, user_name="a", number="3")
     number_claim(guild_id=G, user_id=2, user_name="b", number="5")
-    trade = trade_offer(guild_id=G, from_user=1, to_user=2)
+    trade = trade_offer(guild_id=G, from_user=1, to_user=2, now=NOW)
     with pytest.raises(NumbersError, match="Only the member the swap was offered to"):
-        trade_answer(guild_id=G, trade_id=trade.id, user_id=1, accept=True)
-    trade_answer(guild_id=G, trade_id=trade.id, user_id=2, accept=True)
+        trade_answer(guild_id=G, trade_id=trade.id, user_id=1, accept=True, now=NOW)
+    trade_answer(guild_id=G, trade_id=trade.id, user_id=2, accept=True, now=NOW)
     held = dict(NumberClaim.objects.filter(active=True).values_list("discord_user_id", "number"))
     assert held == {1: "5", 2: "3"}
     assert NumberClaim.objects.filter(active=False).count() == 2
     assert AuditEntry.objects.filter(action=AuditAction.TRADE).count() == 2
     with pytest.raises(NumbersError, match="no longer open"):
-        trade_answer(guild_id=G, trade_id=trade.id, user_id=2, accept=True)
+        trade_answer(guild_id=G, trade_id=trade.id, user_id=2, accept=True, now=NOW)
 
 
 def test_available_numbers_skip_the_taken_ones():

@@ -8,6 +8,7 @@ from ._admin import NumbersAdminCog
 from ._cog import NumbersCog
 from ._links import NumbersLinksCog
 from ._members import NumbersMembersCog
+from ._trade import TradeButton
 
 
 async def setup(bot: commands.Bot) -> None:
@@ -16,3 +17,5 @@ async def setup(bot: commands.Bot) -> None:
     await bot.add_cog(NumbersAdminCog(bot))
     await bot.add_cog(NumbersLinksCog(bot))
     await bot.add_cog(NumbersMembersCog(bot))
+    # Offer buttons answer whichever process sent them: a press after a restart still reaches the offer.
+    bot.add_dynamic_items(TradeButton)

@@ -10,7 +10,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from simlane.core.errors import ApplicationError
 from simlane.discord_bot.bot.checks import guild_id_of
 from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.pages import LinePages
@@ -21,58 +20,12 @@ from simlane.racenumbers.services import NumbersError
 
 from ._report import sync_embed
 from ._shared import POOL, announce, claim_line, pool_choices, reply_after_write
+from ._trade import trade_view
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
 
 logger = logging.getLogger(__name__)
-
-
-class TradeView(discord.ui.View):
-    """Accept / decline buttons that only the member the swap was offered to can press."""
-
-    def __init__(self, bot: SimLaneBot, guild_id: int, trade_id: int, to_user: int) -> None:
-        super().__init__(timeout=24 * 3600)
-        self.bot, self.guild_id, self.trade_id, self.to_user = bot, guild_id, trade_id, to_user
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.to_user:
-            await interaction.response.send_message("This offer is not for you.", ephemeral=True)
-            return False
-        return True
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[TradeView]
-    ) -> None:
-        """A press that can no longer act (the offer was answered or the numbers changed) gets a private answer."""
-        message = error.message if isinstance(error, ApplicationError) else "That didn't work; nothing was swapped."
-        if not isinstance(error, ApplicationError):
-            logger.error("trade %s: button failed", self.trade_id, exc_info=error)
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
-        else:
-            await interaction.response.send_message(message, ephemeral=True)
-
-    async def _answer(self, interaction: discord.Interaction, accept: bool) -> None:
-        trade = await aio.trade_answer(
-            guild_id=self.guild_id, trade_id=self.trade_id, user_id=interaction.user.id, accept=accept
-        )
-        self.stop()
-        if accept:
-            a, b = trade.from_user_id, trade.to_user_id
-            text = f"Swapped: <@{a}> now has #{trade.to_number}, <@{b}> has #{trade.from_number}."
-            await announce(self.bot, self.guild_id, text)
-        else:
-            text = f"<@{trade.to_user_id}> declined the swap."
-        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_MENTIONS)
-
-    @discord.ui.button(label="Accept swap", style=discord.ButtonStyle.success)
-    async def accept(self, interaction: discord.Interaction, _button: discord.ui.Button[TradeView]) -> None:
-        await self._answer(interaction, True)
-
-    @discord.ui.button(label="Decline", style=discord.ButtonStyle.secondary)
-    async def decline(self, interaction: discord.Interaction, _button: discord.ui.Button[TradeView]) -> None:
-        await self._answer(interaction, False)
 
 
 class NumbersCog(commands.Cog):
@@ -182,11 +135,13 @@ class NumbersCog(commands.Cog):
     @app_commands.guild_only()
     async def trade(self, interaction: discord.Interaction, member: discord.Member, pool: str | None = None) -> None:
         guild_id = guild_id_of(interaction)
-        offer = await aio.trade_offer(guild_id=guild_id, from_user=interaction.user.id, to_user=member.id, pool=pool)
-        view = TradeView(self.bot, guild_id, offer.id, member.id)
+        offer = await aio.trade_offer(
+            guild_id=guild_id, from_user=interaction.user.id, to_user=member.id, pool=pool, now=self.bot.now()
+        )
         await interaction.response.send_message(
-            f"<@{member.id}>: <@{interaction.user.id}> offers #{offer.from_number} for your #{offer.to_number}.",
-            view=view,
+            f"<@{member.id}>: <@{interaction.user.id}> offers #{offer.from_number} for your #{offer.to_number}"
+            f" (open until {discord.utils.format_dt(offer.expires_at)}).",
+            view=trade_view(offer.id),
             allowed_mentions=discord.AllowedMentions(users=[member], everyone=False, roles=False),
         )
 
