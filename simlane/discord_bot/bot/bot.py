@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import discord
 from discord.ext import commands
 
+from simlane.discord_bot.pages import StalePage
 from simlane.iracing.client import IRacingClient
 
 from .tree import SimLaneTree
@@ -54,6 +55,8 @@ class SimLaneBot(commands.Bot):
     async def setup_hook(self) -> None:
         for name in self.extension_names:
             await self.load_extension(name)
+        # Page buttons of lists this process no longer holds (sent before a restart) still get an answer.
+        self.add_dynamic_items(StalePage)
         if self.dev_guild_id:
             # One guild syncs instantly; global commands can take up to an hour to appear.
             guild = discord.Object(id=self.dev_guild_id)

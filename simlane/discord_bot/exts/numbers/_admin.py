@@ -174,4 +174,4 @@ class NumbersAdminCog(commands.Cog):
             note = f" — {discord_safe(e.details, limit=80)}" if e.details else ""
             lines.append(f"<t:{int(e.created_at.timestamp())}:f> {who}: {what}{number}{about}{note}")
         view = LinePages(f"Audit log ({len(lines)})", lines, interaction.user.id, empty="Nothing changed yet.")
-        await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
+        await view.send(interaction, ephemeral=True)

@@ -90,7 +90,7 @@ class NumbersCog(commands.Cog):
             interaction.user.id,
             empty="No number claimed yet.",
         )
-        await interaction.response.send_message(embed=view.embed(), view=view, allowed_mentions=NO_MENTIONS)
+        await view.send(interaction)
 
     @app_commands.command(name="available", description="Numbers nobody holds, page by page")
     @app_commands.describe(pool=POOL)
@@ -101,7 +101,7 @@ class NumbersCog(commands.Cog):
         free = await aio.available_numbers(config=config, pool=pool_resolve(config, pool) or "")
         rows = [", ".join(free[i : i + 15]) for i in range(0, len(free), 15)]
         view = LinePages(f"Available numbers ({len(free)})", rows, interaction.user.id, empty="Every number is taken.")
-        await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
+        await view.send(interaction, ephemeral=True)
 
     @app_commands.command(name="check", description="Who holds a number, and who held it before")
     @app_commands.describe(number="The number", pool=POOL)
