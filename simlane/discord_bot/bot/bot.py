@@ -46,7 +46,14 @@ class SimLaneBot(commands.Bot):
         # Privileged (enable "Server Members Intent" in the Developer Portal): the car-number rules need to know
         # when a member leaves a server.
         intents.members = True
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents, tree_cls=SimLaneTree)
+        # No member lists downloaded at start-up: the leave handler reads the raw event, which needs no cache, and
+        # chunking every server would only delay readiness.
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=SimLaneTree,
+            chunk_guilds_at_startup=False,
+        )
         self.dev_guild_id = dev_guild_id
         self.extension_names = extensions
         self.iracing = iracing

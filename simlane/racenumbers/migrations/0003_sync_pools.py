@@ -8,9 +8,10 @@ from django.db import migrations, models
 def copy_sync_pool(apps: Any, schema_editor: Any) -> None:
     """A server that had one sync pool keeps it as its only choice."""
     config_model = apps.get_model("racenumbers", "NumberConfig")
-    for config in config_model.objects.exclude(sync_pool=""):
+    db = schema_editor.connection.alias  # the database being migrated (the demo one too), not always "default"
+    for config in config_model.objects.using(db).exclude(sync_pool=""):
         config.sync_pools = [config.sync_pool]
-        config.save(update_fields=["sync_pools"])
+        config.save(using=db, update_fields=["sync_pools"])
 
 
 class Migration(migrations.Migration):
