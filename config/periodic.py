@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from simlane.core.periodic import PeriodicJob
 from simlane.iracing.tasks import NIGHTLY_AT, nightly_sync, refresh_weather_forecasts_task, sync_race_guide_task
-from simlane.racenumbers.tasks import auto_sync_numbers
+from simlane.racenumbers.tasks import auto_sync_numbers, expire_trades_task
 
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("iRacing nightly sync", nightly_sync, at=NIGHTLY_AT),
@@ -15,4 +15,5 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("iRacing weather forecasts", refresh_weather_forecasts_task, every=timedelta(hours=6)),
     # Each server chooses its own interval (auto_sync_minutes); this only looks for servers that are due.
     PeriodicJob("Car-number roster auto-sync", auto_sync_numbers, every=timedelta(minutes=1)),
+    PeriodicJob("Car-number swap offers expiry", expire_trades_task, every=timedelta(minutes=15)),
 )

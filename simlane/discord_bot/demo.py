@@ -72,7 +72,8 @@ async def demo_server(env: simcord.Env, sim: Simulator, say: Say) -> DemoServer:
 
 
 async def demo_numbers(server: DemoServer, sim: Simulator, say: Say) -> None:
-    """Car numbers: the admin links the server to a simulated league, a member claims and links, the admin syncs."""
+    """Car numbers: the admin links the server to a simulated league, a member claims and links, the admin verifies
+    the link and syncs."""
     league = sim.world.leagues[0]
     cust, number = next((c, n) for c, n in league.roster if n)
     reply = await server.admin.slash(server.general, "setup", league_id=league.league_id, min_number=1, max_number=99)
@@ -81,6 +82,8 @@ async def demo_numbers(server: DemoServer, sim: Simulator, say: Say) -> None:
     say(f"  driver-fan: /claim number:{number}  →  {reply_text(reply)}")
     reply = await server.member.slash(server.general, "link", driver=str(cust))
     say(f"  driver-fan: /link driver:{cust}  →  {reply_text(reply)}")
+    reply = await server.admin.slash(server.general, "verify", member=server.member)
+    say(f"  league-admin: /verify member:@driver-fan  →  {reply_text(reply)}")
     reply = await server.admin.slash(server.general, "sync")
     message = reply.followups[0] if reply.followups else reply.response
     if message is not None and message.embeds:

@@ -8,13 +8,14 @@ from simlane.iracing.client import ForbiddenError, IRacingClient, NotFoundError
 
 from . import aio
 from .services import NumbersError
-from .sync import RosterEntry, SyncReport
+from .sync import RosterEntry, SyncReport, sync_problem
 
 
 async def league_sync(*, client: IRacingClient, guild_id: int, actor_id: int | None, now: datetime) -> SyncReport:
     config = await aio.number_config_get(guild_id=guild_id)
-    if not config.league_id:
-        raise NumbersError("No iRacing league is set for this server: an admin can set it with `/setup league_id:`.")
+    problem = sync_problem(config)
+    if problem or not config.league_id:
+        raise NumbersError(problem or "")
     try:
         roster = await client.league_roster(config.league_id)
     except ForbiddenError:

@@ -9,6 +9,12 @@ from django.db.models import Q
 from simlane.core.models import TimeStampedModel
 
 
+class OnLeave(models.TextChoices):
+    RELEASE = "release", "Release their numbers"
+    KEEP = "keep", "Keep their numbers"
+    FLAG = "flag", "Keep and flag them in the roster for an admin"
+
+
 class NumberConfig(TimeStampedModel):
     """One server's car-number rules and its iRacing league."""
 
@@ -22,8 +28,11 @@ class NumberConfig(TimeStampedModel):
         default=True, help_text='"07" and "7" are different numbers (as in iRacing)'
     )
     pools = models.JSONField(default=list, blank=True, help_text="named pools (car classes, series); empty: one")
-    sync_pool = models.CharField(
-        max_length=50, blank=True, default="", help_text="the pool the iRacing league roster's numbers belong to"
+    sync_pools = models.JSONField(
+        default=list, blank=True, help_text="the pools the iRacing league roster reconciles (servers with pools)"
+    )
+    on_leave = models.CharField(
+        max_length=8, choices=OnLeave.choices, default=OnLeave.FLAG, help_text="what a member leaving does to claims"
     )
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_sync_report = models.JSONField(default=dict, blank=True)
@@ -55,6 +64,9 @@ class NumberClaim(TimeStampedModel):
     iracing_number = models.CharField(max_length=3, blank=True, help_text="the member's number in iRacing at sync")
     active = models.BooleanField(default=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    member_left_at = models.DateTimeField(
+        null=True, blank=True, help_text="the holder left the server (flagged for an admin to decide)"
+    )
 
     class Meta:
         constraints = (
@@ -69,7 +81,12 @@ class NumberClaim(TimeStampedModel):
 
 
 class MemberLink(TimeStampedModel):
-    """A Discord member's iRacing account in one server; verified only with proof from the league roster."""
+    """A Discord member's iRacing account in one server.
+
+    Pending (unverified) links claim nothing: several members may name the same account, since anyone can read a
+    customer id off the public league roster. Only a verified link (an admin's approval, or proof that the member
+    controls the account) is exclusive, and the database holds at most one per server and account.
+    """
 
     guild_id = models.BigIntegerField()
     discord_user_id = models.BigIntegerField()
@@ -77,13 +94,16 @@ class MemberLink(TimeStampedModel):
     iracing_name = models.CharField(max_length=200)
     verified = models.BooleanField(default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
-    proof = models.CharField(max_length=200, blank=True, help_text="what verified it")
+    proof = models.CharField(max_length=200, blank=True, help_text="what verified it: how and by whom")
 
     class Meta:
         constraints = (
             models.UniqueConstraint(fields=["guild_id", "discord_user_id"], name="one_link_per_member"),
-            models.UniqueConstraint(fields=["guild_id", "cust_id"], name="one_member_per_account"),
+            models.UniqueConstraint(
+                fields=["guild_id", "cust_id"], condition=Q(verified=True), name="one_verified_member_per_account"
+            ),
         )
+        indexes = (models.Index(fields=["guild_id", "cust_id"]),)
 
 
 class TradeStatus(models.TextChoices):
@@ -91,9 +111,12 @@ class TradeStatus(models.TextChoices):
     DONE = "done", "Swapped"
     DECLINED = "declined", "Declined"
     CANCELLED = "cancelled", "No longer possible"
+    EXPIRED = "expired", "Not answered in time"
 
 
 class NumberTrade(TimeStampedModel):
+    """A swap one member offered another; the offer message's buttons carry its id, so it outlives the bot process."""
+
     guild_id = models.BigIntegerField()
     pool = models.CharField(max_length=50, blank=True, default="")
     from_user_id = models.BigIntegerField()
@@ -101,6 +124,10 @@ class NumberTrade(TimeStampedModel):
     from_number = models.CharField(max_length=3)
     to_number = models.CharField(max_length=3)
     status = models.CharField(max_length=16, choices=TradeStatus.choices, default=TradeStatus.PENDING)
+    expires_at = models.DateTimeField(help_text="a pending offer not answered by then expires")
+
+    class Meta:
+        indexes = (models.Index(fields=["status", "expires_at"]),)
 
 
 class AuditAction(models.TextChoices):
@@ -109,10 +136,12 @@ class AuditAction(models.TextChoices):
     FORCE_RELEASE = "force_release", "Force-released"
     LINK = "link", "Linked an iRacing account"
     VERIFY = "verify", "Link verified"
+    UNLINK = "unlink", "Link removed"
     SYNC = "sync", "Synced with iRacing"
     STATUS = "status", "Status changed by sync"
     CONFIG = "config", "Configuration changed"
     TRADE = "trade", "Traded"
+    LEAVE = "leave", "Member left the server"
 
 
 class AuditEntry(models.Model):

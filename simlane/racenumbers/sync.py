@@ -1,8 +1,10 @@
 """Reconciling claims with the iRacing league roster (league/roster, ``car_number`` per member).
 
 iRacing has no write API, so the outcome is a report of what an admin should change in iRacing, plus statuses on
-the claims. A link becomes verified only with proof: the linked iRacing account is in the league roster holding
-the very number the member claimed (only a league admin can set that number in iRacing).
+the claims. The sync never verifies a link: the roster is public (the report itself prints it), so a member can
+claim the number it shows for someone else's account and link that account. A pending link whose account the roster
+shows with the claimed number is reported as a hint for an admin to `/verify`; only a verified link counts as
+synced.
 """
 
 from __future__ import annotations
@@ -32,10 +34,27 @@ class SyncReport:
     to_assign: list[dict[str, Any]] = field(default_factory=list)  # in the roster without a number
     not_in_roster: list[dict[str, Any]] = field(default_factory=list)
     unclaimed: list[dict[str, Any]] = field(default_factory=list)  # numbers in iRacing nobody claimed here
-    newly_verified: int = 0
+    to_verify: list[dict[str, Any]] = field(default_factory=list)  # pending link matching the roster: a hint only
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def synced_pools(config: NumberConfig) -> list[str]:
+    """The pools whose claims the league roster reconciles: the one pool, or the pools an admin chose."""
+    return list(config.sync_pools) if config.pools else [""]
+
+
+def sync_problem(config: NumberConfig) -> str | None:
+    """Why a sync can't run with this configuration (checked before asking iRacing), or None."""
+    if not config.league_id:
+        return "No iRacing league is set for this server: an admin can set it with `/setup league_id:`."
+    if config.pools and not config.sync_pools:
+        return (
+            f"This server has pools ({', '.join(config.pools)}) and none is chosen for the league roster, so no "
+            "claim would be compared: choose with `/setup sync_pools:` (e.g. `GT3` or `GT3, GTP`). Nothing was changed."
+        )
+    return None
 
 
 def _key(number: str, config: NumberConfig) -> str:
@@ -46,12 +65,14 @@ def _key(number: str, config: NumberConfig) -> str:
 def roster_reconcile(
     *, config: NumberConfig, roster: list[RosterEntry], actor_id: int | None, now: datetime
 ) -> SyncReport:
-    """Compare the sync pool's claims with the roster, update statuses and links, store and audit the report."""
+    """Compare the sync pool's claims with the roster, update statuses, store and audit the report."""
     guild_id = config.guild_id
     report = SyncReport()
     by_cust = {e.cust_id: e for e in roster}
-    links = {link.discord_user_id: link for link in MemberLink.objects.select_for_update().filter(guild_id=guild_id)}
-    claims = list(NumberClaim.objects.select_for_update().filter(guild_id=guild_id, pool=config.sync_pool, active=True))
+    links = {link.discord_user_id: link for link in MemberLink.objects.filter(guild_id=guild_id)}
+    claims = list(
+        NumberClaim.objects.select_for_update().filter(guild_id=guild_id, pool__in=synced_pools(config), active=True)
+    )
     claimed_keys = {c.number_key for c in claims}
     for claim in claims:
         link = links.get(claim.discord_user_id)
@@ -63,22 +84,12 @@ def roster_reconcile(
         elif not entry.car_number:
             status, iracing_number = ClaimStatus.CLAIMED, ""
             report.to_assign.append({**row, "cust_id": entry.cust_id, "iracing_name": entry.display_name})
-        elif _key(entry.car_number, config) == claim.number_key:
+        elif _key(entry.car_number, config) == claim.number_key and link is not None and link.verified:
             status, iracing_number = ClaimStatus.SYNCED, entry.car_number
             report.synced.append(row)
-            assert link is not None
-            if not link.verified:
-                link.verified, link.verified_at = True, now
-                link.proof = f"league {config.league_id} roster: {entry.display_name} has #{entry.car_number}"[:200]
-                link.save(update_fields=["verified", "verified_at", "proof", "updated_at"])
-                report.newly_verified += 1
-                audit(
-                    guild_id=guild_id,
-                    actor_id=actor_id,
-                    action=AuditAction.VERIFY,
-                    subject_id=link.discord_user_id,
-                    details=link.proof,
-                )
+        elif _key(entry.car_number, config) == claim.number_key:
+            status, iracing_number = ClaimStatus.CLAIMED, ""
+            report.to_verify.append({**row, "cust_id": entry.cust_id, "iracing_name": entry.display_name})
         else:
             status, iracing_number = ClaimStatus.MISMATCH, entry.car_number
             report.mismatch.append(
@@ -101,7 +112,7 @@ def roster_reconcile(
             )
             claim.status, claim.iracing_number = status, iracing_number
             claim.save(update_fields=["status", "iracing_number", "updated_at"])
-    linked_users = {link.cust_id: uid for uid, link in links.items()}
+    linked_users = {link.cust_id: uid for uid, link in links.items() if link.verified}
     for entry in roster:
         if entry.car_number and _key(entry.car_number, config) not in claimed_keys:
             report.unclaimed.append(
@@ -119,6 +130,7 @@ def roster_reconcile(
         actor_id=actor_id,
         action=AuditAction.SYNC,
         details=f"{len(report.synced)} synced, {len(report.mismatch)} mismatched, {len(report.to_assign)} to assign, "
-        f"{len(report.not_in_roster)} not in roster, {len(report.unclaimed)} unclaimed",
+        f"{len(report.not_in_roster)} not in roster, {len(report.unclaimed)} unclaimed, "
+        f"{len(report.to_verify)} to verify",
     )
     return report

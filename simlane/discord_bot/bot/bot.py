@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import discord
 from discord.ext import commands
 
+from simlane.discord_bot.pages import StalePage
 from simlane.iracing.client import IRacingClient
 
 from .tree import SimLaneTree
@@ -43,7 +44,17 @@ class SimLaneBot(commands.Bot):
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         intents = discord.Intents.default()
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents, tree_cls=SimLaneTree)
+        # Privileged (enable "Server Members Intent" in the Developer Portal): the car-number rules need to know
+        # when a member leaves a server.
+        intents.members = True
+        # No member lists downloaded at start-up: the leave handler reads the raw event, which needs no cache, and
+        # chunking every server would only delay readiness.
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=SimLaneTree,
+            chunk_guilds_at_startup=False,
+        )
         self.dev_guild_id = dev_guild_id
         self.extension_names = extensions
         self.iracing = iracing
@@ -52,6 +63,8 @@ class SimLaneBot(commands.Bot):
     async def setup_hook(self) -> None:
         for name in self.extension_names:
             await self.load_extension(name)
+        # Page buttons of lists this process no longer holds (sent before a restart) still get an answer.
+        self.add_dynamic_items(StalePage)
         if self.dev_guild_id:
             # One guild syncs instantly; global commands can take up to an hour to appear.
             guild = discord.Object(id=self.dev_guild_id)

@@ -22,9 +22,10 @@ def test_demo_sets_up_a_server_tracks_drivers_and_posts_their_races(settings):
     assert all(block.startswith("🏁 ") and "Subsession " in block for block in posts)
     assert "429s: 0" in text
     assert f"{len(posts)} results posted" in text
-    # Car numbers in the same demo server: a claim, a link and a roster sync that verifies the link.
+    # Car numbers in the same demo server: a claim, a link an admin verifies, and a roster sync.
     assert "/claim number:" in text and "is yours" in text
-    assert "/sync  →  ✅ Synced" in text and "Links verified now" in text
+    assert "/verify member:@driver-fan  →  " in text and "is verified as" in text
+    assert "/sync  →  ✅ Synced" in text
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "demo"])

@@ -82,6 +82,7 @@ async def test_sync_reports_exactly_the_differences_in_the_league_roster(league:
     await m_ok.slash(s.chat, "link", driver=str(ok_cust))
     await m_bad.slash(s.chat, "link", driver=str(bad_cust))
     assert not await MemberLink.objects.filter(verified=True).aexists()  # never verified without proof
+    await s.admin.slash(s.chat, "verify", member=m_ok)
 
     result = await s.admin.slash(s.chat, "sync")
     embed = (result.followups or [result.response])[0].embeds[0]  # type: ignore[list-item]

@@ -14,6 +14,7 @@ from simlane.racenumbers.selectors import available_numbers, number_config_get
 from simlane.racenumbers.services import (
     NumbersError,
     member_link,
+    member_link_verify,
     number_claim,
     number_config_update,
     number_force_release,
@@ -24,6 +25,7 @@ from simlane.racenumbers.services import (
 from simlane.racenumbers.sync import RosterEntry, roster_reconcile
 
 G = 1000
+NOW = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -99,16 +101,16 @@ def test_release_is_for_the_holder_and_force_release_is_audited():
 def test_a_swap_changes_both_claims_atomically_and_keeps_the_history():
     number_claim(guild_id=G, user_id=1, user_name="a", number="3")
     number_claim(guild_id=G, user_id=2, user_name="b", number="5")
-    trade = trade_offer(guild_id=G, from_user=1, to_user=2)
+    trade = trade_offer(guild_id=G, from_user=1, to_user=2, now=NOW)
     with pytest.raises(NumbersError, match="Only the member the swap was offered to"):
-        trade_answer(guild_id=G, trade_id=trade.id, user_id=1, accept=True)
-    trade_answer(guild_id=G, trade_id=trade.id, user_id=2, accept=True)
+        trade_answer(guild_id=G, trade_id=trade.id, user_id=1, accept=True, now=NOW)
+    trade_answer(guild_id=G, trade_id=trade.id, user_id=2, accept=True, now=NOW)
     held = dict(NumberClaim.objects.filter(active=True).values_list("discord_user_id", "number"))
     assert held == {1: "5", 2: "3"}
     assert NumberClaim.objects.filter(active=False).count() == 2
     assert AuditEntry.objects.filter(action=AuditAction.TRADE).count() == 2
     with pytest.raises(NumbersError, match="no longer open"):
-        trade_answer(guild_id=G, trade_id=trade.id, user_id=2, accept=True)
+        trade_answer(guild_id=G, trade_id=trade.id, user_id=2, accept=True, now=NOW)
 
 
 def test_available_numbers_skip_the_taken_ones():
@@ -123,8 +125,9 @@ def test_sync_reports_exactly_the_differences_and_verifies_only_with_proof():
         number_claim(guild_id=G, user_id=user, user_name=f"u{user}", number=number)
         if cust:
             member_link(guild_id=G, user_id=user, cust_id=cust, iracing_name=f"driver {cust}")
+    member_link_verify(guild_id=G, user_id=1, cust_id=101, method="admin approval", actor_id=9)
     roster = [
-        RosterEntry(101, "driver 101", "7"),  # synced: proof for the link
+        RosterEntry(101, "driver 101", "7"),  # synced: the verified account has the claimed number
         RosterEntry(102, "driver 102", "21"),  # mismatch
         RosterEntry(103, "driver 103", None),  # in the league, no number yet
         RosterEntry(106, "driver 106", "07"),  # nobody claimed "07" ("7" is another number)
@@ -146,4 +149,4 @@ def test_sync_reports_exactly_the_differences_and_verifies_only_with_proof():
     }
     assert list(MemberLink.objects.filter(verified=True).values_list("discord_user_id", flat=True)) == [1]
     again = roster_reconcile(config=config, roster=roster, actor_id=1, now=datetime(2026, 3, 4, tzinfo=UTC))
-    assert again.newly_verified == 0 and AuditEntry.objects.filter(action=AuditAction.STATUS).count() == 4
+    assert again.to_verify == [] and AuditEntry.objects.filter(action=AuditAction.STATUS).count() == 4

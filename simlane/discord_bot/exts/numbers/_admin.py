@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -22,44 +21,17 @@ from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.pages import LinePages
 from simlane.racenumbers import aio
 from simlane.racenumbers.league import league_sync
-from simlane.racenumbers.models import AuditAction
+from simlane.racenumbers.models import AuditAction, OnLeave
+from simlane.racenumbers.numbers import pool_names_parse
+from simlane.racenumbers.services import ConfigConflict, NumbersError
+from simlane.racenumbers.sync import sync_problem
 
-from ._cog import POOL
-from ._shared import announce, pool_choices
+from ._report import sync_embed
+from ._setup_confirm import SetupConfirm
+from ._shared import POOL, announce, announcement_channel_check, pool_choices, reply_after_write
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
-
-
-def _rows(items: list[dict[str, Any]], fmt: str, limit: int = 15) -> str:
-    lines = [fmt.format(**{k: discord_safe(str(v)) if isinstance(v, str) else v for k, v in i.items()}) for i in items]
-    if len(lines) > limit:
-        lines = [*lines[:limit], f"… and {len(lines) - limit} more (`/export`)"]
-    return "\n".join(lines)[:1024]
-
-
-def sync_embed(report: dict[str, Any], when: datetime) -> discord.Embed:
-    """What matches and what an admin must change in iRacing (there is no write API)."""
-    embed = discord.Embed(title="iRacing league roster sync", timestamp=when)
-    embed.add_field(name="✅ Synced", value=str(len(report.get("synced", []))), inline=True)
-    sections = (
-        (
-            "⚠️ Different number in iRacing (change it there)",
-            "mismatch",
-            "<@{user_id}> claimed #{number}, iRacing has #{iracing_number} for {iracing_name}",
-        ),
-        ("⏳ To assign in iRacing", "to_assign", "{iracing_name}: set #{number} (<@{user_id}>)"),
-        ("❔ Not in the league roster", "not_in_roster", "<@{user_id}> #{number}"),
-        ("🔓 Numbers in iRacing nobody claimed here", "unclaimed", "#{number}: {iracing_name} ({cust_id})"),
-    )
-    for title, key, fmt in sections:
-        items = report.get(key, [])
-        if items:
-            embed.add_field(name=f"{title} ({len(items)})", value=_rows(items, fmt), inline=False)
-    if report.get("newly_verified"):
-        embed.add_field(name="Links verified now", value=str(report["newly_verified"]), inline=True)
-    embed.set_footer(text="iRacing has no write API: change numbers in the league's admin pages, then /sync again")
-    return embed
 
 
 class NumbersAdminCog(commands.Cog):
@@ -76,7 +48,9 @@ class NumbersAdminCog(commands.Cog):
         admin_role="Role that may configure SimLane without Manage Server",
         auto_sync_minutes="Sync the roster every N minutes (0: only /sync)",
         leading_zeros_distinct="Treat 07 and 7 as different numbers, as iRacing does (default yes)",
-        pools="Comma-separated pools, e.g. GT3, GTP (empty: one pool)",
+        pools="Comma-separated pools, e.g. GT3, GTP (empty: one pool; at most 25)",
+        sync_pools="Pools the iRacing league roster reconciles, comma-separated (servers with pools)",
+        on_leave="What happens to the numbers of a member who leaves the server (default: flag)",
     )
     @app_commands.guild_only()
     async def setup(
@@ -90,38 +64,55 @@ class NumbersAdminCog(commands.Cog):
         auto_sync_minutes: app_commands.Range[int, 0, 1440] | None = None,
         leading_zeros_distinct: bool | None = None,
         pools: str | None = None,
+        sync_pools: str | None = None,
+        on_leave: Literal["flag", "release", "keep"] | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
-        # Checked before anything is saved, so a refused admin role leaves the whole setup unchanged.
+        # Every check runs before anything is saved, so a refused option leaves the whole setup unchanged.
         problem = admin_role_problem(actor_manages_server=interaction.permissions.manage_guild, role=admin_role)
         if admin_role is not None and problem:
             raise AdminRoleError(problem)
-        pool_list = None if pools is None else [p.strip()[:50] for p in pools.split(",") if p.strip()][:25]
-        config = await aio.number_config_update(
-            guild_id=guild_id,
-            actor_id=interaction.user.id,
-            league_id=league_id,
-            min_number=min_number,
-            max_number=max_number,
-            announcement_channel_id=announcements.id if announcements else None,
-            auto_sync_minutes=auto_sync_minutes,
-            leading_zeros_distinct=leading_zeros_distinct,
-            pools=pool_list,
-        )
+        if announcements is not None:
+            announcement_channel_check(announcements)
+        changes: dict[str, Any] = {
+            "league_id": league_id,
+            "min_number": min_number,
+            "max_number": max_number,
+            "announcement_channel_id": announcements.id if announcements else None,
+            "auto_sync_minutes": auto_sync_minutes,
+            "leading_zeros_distinct": leading_zeros_distinct,
+            "pools": None if pools is None else pool_names_parse(pools),
+            "sync_pools": None if sync_pools is None else pool_names_parse(sync_pools),
+            "on_leave": on_leave,
+        }
+        try:
+            config = await aio.number_config_update(guild_id=guild_id, actor_id=interaction.user.id, **changes)
+        except ConfigConflict as conflict:
+            view = SetupConfirm(self, interaction.user.id, changes, admin_role, conflict.effects)
+            await interaction.response.send_message(
+                view.text(), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            view.message = await interaction.original_response()
+            return
         if admin_role is not None:
             await admin_role_set(interaction, admin_role)
-        await interaction.response.send_message("Saved.\n" + await self._describe(config), ephemeral=True)
+        await interaction.response.send_message(
+            "Saved.\n" + await self.describe(config), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
 
-    async def _describe(self, config: Any) -> str:
+    async def describe(self, config: Any) -> str:
         role = await bot_aio.guild_admin_role_get(guild_id=config.guild_id)
+        synced = ", ".join(discord_safe(p) for p in config.sync_pools) or "no pool chosen (`/setup sync_pools:`)"
         return "\n".join(
             [
                 f"League: {config.league_id or 'not set'}",
                 f"Numbers: {config.min_number}–{config.max_number}",
                 f"07 and 7: {'different numbers' if config.leading_zeros_distinct else 'the same number'}",
                 f"Pools: {', '.join(discord_safe(p) for p in config.pools) or 'one pool'}",
+                *([f"Roster sync reconciles: {synced}"] if config.pools else []),
                 f"Announcements: {f'<#{config.announcement_channel_id}>' if config.announcement_channel_id else 'off'}",
                 f"Admin role: {f'<@&{role}>' if role else 'Manage Server only'}",
+                f"Members who leave: {OnLeave(config.on_leave).label.lower()}",
                 f"Auto-sync: {f'every {config.auto_sync_minutes} min' if config.auto_sync_minutes else 'off'}",
             ]
         )
@@ -131,7 +122,7 @@ class NumbersAdminCog(commands.Cog):
     async def config(self, interaction: discord.Interaction) -> None:
         config = await aio.number_config_get(guild_id=guild_id_of(interaction))
         await interaction.response.send_message(
-            await self._describe(config), ephemeral=True, allowed_mentions=NO_MENTIONS
+            await self.describe(config), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     @configuration_command()
@@ -146,11 +137,7 @@ class NumbersAdminCog(commands.Cog):
         claim = await aio.number_force_release(
             guild_id=guild_id, actor_id=interaction.user.id, number=number, pool=pool, reason=reason
         )
-        await interaction.response.send_message(
-            f"#{claim.number} of <@{claim.discord_user_id}> is free again.",
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await reply_after_write(interaction, f"#{claim.number} of <@{claim.discord_user_id}> is free again.")
         await announce(self.bot, guild_id, f"#{claim.number} is free again (released by an admin).")
 
     @configuration_command()
@@ -158,7 +145,11 @@ class NumbersAdminCog(commands.Cog):
     @app_commands.guild_only()
     async def sync(self, interaction: discord.Interaction) -> None:
         guild_id = guild_id_of(interaction)
-        await interaction.response.defer(thinking=True)
+        problem = sync_problem(await aio.number_config_get(guild_id=guild_id))
+        if problem:  # before deferring: an error after a deferral would take the place of the public answer
+            raise NumbersError(problem)
+        # Private: whatever follows (the report, or iRacing refusing the league) is for the admin who asked.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         report = await league_sync(
             client=require_client(self.bot.iracing),
             guild_id=guild_id,
@@ -166,7 +157,7 @@ class NumbersAdminCog(commands.Cog):
             now=self.bot.now(),
         )
         await interaction.followup.send(
-            embed=sync_embed(report.as_dict(), self.bot.now()), allowed_mentions=NO_MENTIONS
+            embed=sync_embed(report.as_dict(), self.bot.now()), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     @configuration_command()
@@ -183,4 +174,4 @@ class NumbersAdminCog(commands.Cog):
             note = f" — {discord_safe(e.details, limit=80)}" if e.details else ""
             lines.append(f"<t:{int(e.created_at.timestamp())}:f> {who}: {what}{number}{about}{note}")
         view = LinePages(f"Audit log ({len(lines)})", lines, interaction.user.id, empty="Nothing changed yet.")
-        await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
+        await view.send(interaction, ephemeral=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -10,55 +11,21 @@ from discord import app_commands
 from discord.ext import commands
 
 from simlane.discord_bot.bot.checks import guild_id_of
-from simlane.discord_bot.drivers import driver_autocomplete, require_client, resolve_driver
 from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
 from simlane.discord_bot.pages import LinePages
 from simlane.racenumbers import aio
 from simlane.racenumbers.export import roster_csv
-from simlane.racenumbers.numbers import parse_number
+from simlane.racenumbers.numbers import parse_number, pool_resolve
 from simlane.racenumbers.services import NumbersError
 
-from ._shared import announce, claim_line, pool_choices
+from ._report import sync_embed
+from ._shared import POOL, announce, claim_line, pool_choices, reply_after_write
+from ._trade import trade_view
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
 
-POOL = "The number pool (car class or series), if this server has several"
-
-
-class TradeView(discord.ui.View):
-    """Accept / decline buttons that only the member the swap was offered to can press."""
-
-    def __init__(self, bot: SimLaneBot, guild_id: int, trade_id: int, to_user: int) -> None:
-        super().__init__(timeout=24 * 3600)
-        self.bot, self.guild_id, self.trade_id, self.to_user = bot, guild_id, trade_id, to_user
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.to_user:
-            await interaction.response.send_message("This offer is not for you.", ephemeral=True)
-            return False
-        return True
-
-    async def _answer(self, interaction: discord.Interaction, accept: bool) -> None:
-        trade = await aio.trade_answer(
-            guild_id=self.guild_id, trade_id=self.trade_id, user_id=interaction.user.id, accept=accept
-        )
-        self.stop()
-        if accept:
-            a, b = trade.from_user_id, trade.to_user_id
-            text = f"Swapped: <@{a}> now has #{trade.to_number}, <@{b}> has #{trade.from_number}."
-            await announce(self.bot, self.guild_id, text)
-        else:
-            text = f"<@{trade.to_user_id}> declined the swap."
-        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_MENTIONS)
-
-    @discord.ui.button(label="Accept swap", style=discord.ButtonStyle.success)
-    async def accept(self, interaction: discord.Interaction, _button: discord.ui.Button[TradeView]) -> None:
-        await self._answer(interaction, True)
-
-    @discord.ui.button(label="Decline", style=discord.ButtonStyle.secondary)
-    async def decline(self, interaction: discord.Interaction, _button: discord.ui.Button[TradeView]) -> None:
-        await self._answer(interaction, False)
+logger = logging.getLogger(__name__)
 
 
 class NumbersCog(commands.Cog):
@@ -79,9 +46,9 @@ class NumbersCog(commands.Cog):
             pool=pool,
         )
         where = f" in {discord_safe(claim.pool)}" if claim.pool else ""
-        await interaction.response.send_message(
+        await reply_after_write(
+            interaction,
             f"#{claim.number}{where} is yours. ⏳ An admin still has to assign it in iRacing; `/sync` checks it.",
-            ephemeral=True,
         )
         await announce(self.bot, guild_id, f"<@{interaction.user.id}> claimed #{claim.number}{where}.")
 
@@ -92,25 +59,8 @@ class NumbersCog(commands.Cog):
     async def release(self, interaction: discord.Interaction, number: str, pool: str | None = None) -> None:
         guild_id = guild_id_of(interaction)
         claim = await aio.number_release(guild_id=guild_id, user_id=interaction.user.id, number=number, pool=pool)
-        await interaction.response.send_message(f"You released #{claim.number}.", ephemeral=True)
+        await reply_after_write(interaction, f"You released #{claim.number}.")
         await announce(self.bot, guild_id, f"#{claim.number} is free again (released by <@{interaction.user.id}>).")
-
-    @app_commands.command(name="link", description="Link your iRacing account (verified by the league roster)")
-    @app_commands.describe(driver="Your iRacing name (pick from the list) or customer id")
-    @app_commands.autocomplete(driver=driver_autocomplete)
-    @app_commands.guild_only()
-    async def link(self, interaction: discord.Interaction, driver: str) -> None:
-        guild_id = guild_id_of(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await resolve_driver(require_client(self.bot.iracing), driver)
-        await aio.member_link(
-            guild_id=guild_id, user_id=interaction.user.id, cust_id=found.cust_id, iracing_name=found.display_name
-        )
-        await interaction.followup.send(
-            f"Linked to {discord_safe(found.display_name)} (`{found.cust_id}`), **not verified yet**: it becomes "
-            "verified when the league roster in iRacing shows that account with the number you claimed.",
-            ephemeral=True,
-        )
 
     @app_commands.command(name="mynumbers", description="Your car numbers and their iRacing status")
     @app_commands.guild_only()
@@ -118,7 +68,8 @@ class NumbersCog(commands.Cog):
         guild_id = guild_id_of(interaction)
         claims = await aio.member_claims(guild_id=guild_id, user_id=interaction.user.id)
         link = await aio.link_get(guild_id=guild_id, user_id=interaction.user.id)
-        lines = [claim_line(c, with_pool=True) for c in claims] or ["You hold no number: `/claim` one."]
+        config = await aio.number_config_get(guild_id=guild_id)
+        lines = [claim_line(c, with_pool=True, config=config) for c in claims] or ["You hold no number: `/claim` one."]
         if link:
             state = "verified ✅" if link.verified else "not verified yet"
             lines.append(f"iRacing: {discord_safe(link.iracing_name)} (`{link.cust_id}`), {state}")
@@ -131,14 +82,15 @@ class NumbersCog(commands.Cog):
     @app_commands.autocomplete(pool=pool_choices)
     @app_commands.guild_only()
     async def roster(self, interaction: discord.Interaction, pool: str | None = None) -> None:
-        claims = await aio.claim_list(guild_id=guild_id_of(interaction), pool=pool)
+        config = await aio.number_config_get(guild_id=guild_id_of(interaction))
+        claims = await aio.claim_list(guild_id=config.guild_id, pool=pool_resolve(config, pool, required=False))
         view = LinePages(
             f"Car numbers ({len(claims)})",
-            [claim_line(c, with_pool=True) for c in claims],
+            [claim_line(c, with_pool=True, config=config) for c in claims],
             interaction.user.id,
             empty="No number claimed yet.",
         )
-        await interaction.response.send_message(embed=view.embed(), view=view, allowed_mentions=NO_MENTIONS)
+        await view.send(interaction)
 
     @app_commands.command(name="available", description="Numbers nobody holds, page by page")
     @app_commands.describe(pool=POOL)
@@ -146,10 +98,10 @@ class NumbersCog(commands.Cog):
     @app_commands.guild_only()
     async def available(self, interaction: discord.Interaction, pool: str | None = None) -> None:
         config = await aio.number_config_get(guild_id=guild_id_of(interaction))
-        free = await aio.available_numbers(config=config, pool=pool or (config.pools[0] if config.pools else ""))
+        free = await aio.available_numbers(config=config, pool=pool_resolve(config, pool) or "")
         rows = [", ".join(free[i : i + 15]) for i in range(0, len(free), 15)]
         view = LinePages(f"Available numbers ({len(free)})", rows, interaction.user.id, empty="Every number is taken.")
-        await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
+        await view.send(interaction, ephemeral=True)
 
     @app_commands.command(name="check", description="Who holds a number, and who held it before")
     @app_commands.describe(number="The number", pool=POOL)
@@ -157,8 +109,9 @@ class NumbersCog(commands.Cog):
     @app_commands.guild_only()
     async def check(self, interaction: discord.Interaction, number: str, pool: str | None = None) -> None:
         config = await aio.number_config_get(guild_id=guild_id_of(interaction))
+        pool_name = pool_resolve(config, pool) or ""
         shown, key = parse_number(number, config)
-        history = await aio.number_history(guild_id=config.guild_id, pool=pool or "", key=key)
+        history = await aio.number_history(guild_id=config.guild_id, pool=pool_name, key=key)
         current = next((c for c in history if c.active), None)
         lines = [claim_line(current) if current else f"#{shown} is free: `/claim number:{shown}`"]
         past = [c for c in history if not c.active]
@@ -182,19 +135,19 @@ class NumbersCog(commands.Cog):
     @app_commands.guild_only()
     async def trade(self, interaction: discord.Interaction, member: discord.Member, pool: str | None = None) -> None:
         guild_id = guild_id_of(interaction)
-        offer = await aio.trade_offer(guild_id=guild_id, from_user=interaction.user.id, to_user=member.id, pool=pool)
-        view = TradeView(self.bot, guild_id, offer.id, member.id)
+        offer = await aio.trade_offer(
+            guild_id=guild_id, from_user=interaction.user.id, to_user=member.id, pool=pool, now=self.bot.now()
+        )
         await interaction.response.send_message(
-            f"<@{member.id}>: <@{interaction.user.id}> offers #{offer.from_number} for your #{offer.to_number}.",
-            view=view,
+            f"<@{member.id}>: <@{interaction.user.id}> offers #{offer.from_number} for your #{offer.to_number}"
+            f" (open until {discord.utils.format_dt(offer.expires_at)}).",
+            view=trade_view(offer.id),
             allowed_mentions=discord.AllowedMentions(users=[member], everyone=False, roles=False),
         )
 
     @app_commands.command(name="syncstatus", description="The last iRacing roster sync and what is still open")
     @app_commands.guild_only()
     async def syncstatus(self, interaction: discord.Interaction) -> None:
-        from ._admin import sync_embed
-
         config = await aio.number_config_get(guild_id=guild_id_of(interaction))
         if config.last_sync_at is None:
             raise NumbersError("No sync yet: an admin can run `/sync`.")

@@ -115,7 +115,7 @@ class ResultsCog(commands.Cog):
             empty="Nobody yet.",
             hint="/track adds a driver, /untrack removes one",
         )
-        await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
+        await view.send(interaction, ephemeral=True)
 
     # -- configuration (Manage Server, checked here on every call, not only hidden in Discord's UI) ---------------
 
