@@ -110,6 +110,8 @@ def test_command_reference_lists_every_slash_command():
                 "raceguide unfollow",
                 "results limit",
                 "results untrack-by",
+                "verify",
+                "unlink",
             )
         },
     }
