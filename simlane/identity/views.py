@@ -54,7 +54,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "verified": verified,
         "links": links,
         "proven_links": [link for link in links if link.matches_proof],
-        "grant": selectors.role_connection_grant(user_id=int(request.user.pk)),
+        "grant": selectors.role_connection_grant(user_id=request.user.pk)  # type: ignore[arg-type],
         "configured": iracing_signin.configured(),
         "metadata": services.role_metadata(verified) if verified else {},
     }
@@ -159,7 +159,7 @@ def linked_roles_callback(request: HttpRequest) -> HttpResponse:
         services.role_connection_grant_store(user=request.user, grant=grant, discord_user_id=discord_user_id)  # type: ignore[arg-type]
     except (DiscordOAuthError, services.IdentityError) as exc:
         return _problem(request, "Roles not linked", exc.message, 400)
-    if services.role_connection_push(user_id=int(request.user.pk)):
+    if services.role_connection_push(user_id=request.user.pk)  # type: ignore[arg-type]:
         messages.success(request, "Linked Roles: Discord now knows your iRacing driver details.")
     else:
         messages.error(request, "Discord did not take your driver details; SimLane will try again at the next change.")
