@@ -35,6 +35,10 @@ def _problem(request: HttpRequest, title: str, detail: str, status: int) -> Http
     return render(request, "identity/problem.html", {"title": title, "detail": detail}, status=status)
 
 
+def _user_id(request: HttpRequest) -> int:
+    return int(str(request.user.pk))
+
+
 def _iracing_redirect_uri(request: HttpRequest) -> str:
     return settings.IRACING_OAUTH_REDIRECT_URI or request.build_absolute_uri(reverse("identity:iracing_callback"))
 
@@ -54,7 +58,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "verified": verified,
         "links": links,
         "proven_links": [link for link in links if link.matches_proof],
-        "grant": selectors.role_connection_grant(user_id=request.user.pk)  # type: ignore[arg-type],
+        "grant": selectors.role_connection_grant(user_id=_user_id(request)),
         "configured": iracing_signin.configured(),
         "metadata": services.role_metadata(verified) if verified else {},
     }
@@ -159,7 +163,7 @@ def linked_roles_callback(request: HttpRequest) -> HttpResponse:
         services.role_connection_grant_store(user=request.user, grant=grant, discord_user_id=discord_user_id)  # type: ignore[arg-type]
     except (DiscordOAuthError, services.IdentityError) as exc:
         return _problem(request, "Roles not linked", exc.message, 400)
-    if services.role_connection_push(user_id=request.user.pk)  # type: ignore[arg-type]:
+    if services.role_connection_push(user_id=_user_id(request)):
         messages.success(request, "Linked Roles: Discord now knows your iRacing driver details.")
     else:
         messages.error(request, "Discord did not take your driver details; SimLane will try again at the next change.")
