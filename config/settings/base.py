@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "simlane.bench",
     "simlane.clubs",
     "simlane.web",
+    "simlane.identity",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -196,6 +197,11 @@ IRACING_PASSWORD = env("IRACING_PASSWORD")
 IRACING_API_BASE_URL = env("IRACING_API_BASE_URL", "https://members-ng.iracing.com")
 IRACING_OAUTH_BASE_URL = env("IRACING_OAUTH_BASE_URL", "https://oauth.iracing.com")
 IRACING_CONCURRENCY = env_int("IRACING_CONCURRENCY", 4)
+# "Sign in with iRacing" (simlane.identity): a separate authorization-code client registered with iRacing, with the
+# redirect URI below (empty: this site's /identity/iracing/callback/ as the browser reached it). Empty id: off.
+IRACING_OAUTH_CLIENT_ID = env("IRACING_OAUTH_CLIENT_ID")
+IRACING_OAUTH_CLIENT_SECRET = env("IRACING_OAUTH_CLIENT_SECRET")
+IRACING_OAUTH_REDIRECT_URI = env("IRACING_OAUTH_REDIRECT_URI")
 
 # --- Discord -------------------------------------------------------------------------------------------------------
 DISCORD_TOKEN = env("DISCORD_TOKEN")
@@ -215,6 +221,7 @@ LOGGING = redacting_logging_config(
     secrets=[
         IRACING_CLIENT_SECRET,
         IRACING_PASSWORD,
+        IRACING_OAUTH_CLIENT_SECRET,
         DISCORD_TOKEN,
         SECRET_KEY,
         DISCORD_CLIENT_SECRET,

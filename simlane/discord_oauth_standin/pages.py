@@ -48,6 +48,7 @@ SCOPE_WORDS = {
     "bot": "Add a bot to a server",
     "applications.commands": "Create commands",
     "email": "Access your email address",
+    "role_connections.write": "Update your connection and metadata for this app",
 }
 
 

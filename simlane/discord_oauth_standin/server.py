@@ -11,6 +11,8 @@ Routes (paths as on discord.com, so only the base URL changes):
   response carries the ``guild`` object, as Discord's does.
 - ``GET /api/users/@me`` (scope ``identify``) and ``GET /api/users/@me/guilds`` (scope ``guilds``, each server with
   the user's ``permissions`` as a string).
+- Linked Roles (``role_connections.py``): the application's role-connection metadata (bot token) and each user's
+  role connection (scope ``role_connections.write``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import discord
 from aiohttp import web
 
 from .pages import consent_page, login_page
+from .role_connections import RoleConnections
 from .world import ADMINISTRATOR, MANAGE_GUILD, World
 
 COOKIE = "standin_user"
@@ -40,6 +43,7 @@ class StandinConfig:
     client_id: str = "100000000000000001"
     client_secret: str = "standin-client-secret"  # noqa: S105 - the stand-in's own, published on purpose
     app_name: str = "SimLane"
+    bot_token: str = "standin-bot-token"  # noqa: S105 - the stand-in's own, published on purpose
     redirect_uris: tuple[str, ...] = ()  # empty: any loopback http(s) URL is accepted
 
 
@@ -92,6 +96,8 @@ class DiscordOAuthStandin:
             self.app.router.add_post(f"{prefix}/oauth2/token", self._token)
             self.app.router.add_get(f"{prefix}/users/@me", self._me)
             self.app.router.add_get(f"{prefix}/users/@me/guilds", self._my_guilds)
+        self.role_connections = RoleConnections(self)
+        self.role_connections.register(self.app)
         self.app.router.add_post("/login", self._login)
         self.app.router.add_get("/logout", self._logout)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simlane.iracing.client import ClientConfig
 
+from .routes.oauth import AuthCodeClient
 from .server import Credentials
 
 
@@ -32,4 +33,6 @@ def demo_environment(base_url: str) -> dict[str, str]:
         "IRACING_CLIENT_SECRET": c.client_secret,
         "IRACING_USERNAME": c.username,
         "IRACING_PASSWORD": c.password,
+        "IRACING_OAUTH_CLIENT_ID": AuthCodeClient.client_id,
+        "IRACING_OAUTH_CLIENT_SECRET": AuthCodeClient.client_secret,
     }

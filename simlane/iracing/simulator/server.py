@@ -24,6 +24,7 @@ from .clock import SimClock
 from .faults import FaultPlan
 from .replay import ReplayData
 from .routes import DataError, DataService, Reply
+from .routes.oauth import AuthCodeService
 from .world import World, iso
 
 HTML_504 = (
@@ -100,6 +101,7 @@ class Simulator:
         self._window = _Window()
         self._last_token_call = -math.inf
         self._links: dict[str, tuple[bytes, float, str]] = {}
+        self.authcode = AuthCodeService(self.world, self.clock, self.faults, self._log)
         self.base_url = ""
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
@@ -111,6 +113,7 @@ class Simulator:
     def _build_app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/oauth2/token", self._token)
+        self.authcode.register(app)
         app.router.add_get("/data/{endpoint:.*}", self._data)
         app.router.add_get("/_s3/{name}", self._download)
         app.router.add_get("/_weather/{season_id:\\d+}/{week:\\d+}.json", self._weather_link)
@@ -190,6 +193,8 @@ class Simulator:
                 status=400,
                 headers={"Retry-After": str(retry)},
             )
+        if form.get("grant_type") == "authorization_code":  # "Sign in with iRacing", a client of its own
+            return self.authcode.token(form)
         if form.get("client_id") != creds.client_id or form.get("client_secret") != mask(
             creds.client_secret, creds.client_id
         ):
