@@ -23,7 +23,7 @@ from simlane.clubs.crypto import decrypt, encrypt
 from simlane.clubs.discord_oauth import DiscordOAuthError, DiscordTokenExpired
 from simlane.core.errors import ApplicationError
 from simlane.racenumbers import services as racenumbers_services
-from simlane.racenumbers.models import AuditAction, MemberLink
+from simlane.racenumbers.models import MemberLink
 
 from . import discord_roles, selectors
 from .models import RoleConnectionGrant, VerificationMethod, VerifiedIRacingAccount
@@ -63,42 +63,20 @@ def role_metadata(account: VerifiedIRacingAccount) -> dict[str, str]:
     return values
 
 
-def _member_link_verify_here(*, guild_id: int, user_id: int, cust_id: int, method: str, actor_id: int | None) -> None:
-    """Verify one link, audited, while racenumbers has no ``member_link_verify`` of its own (see below)."""
-    with transaction.atomic():
-        link = (
-            MemberLink.objects.select_for_update()
-            .filter(guild_id=guild_id, discord_user_id=user_id, cust_id=cust_id)
-            .first()
-        )
-        if link is None or link.verified:
-            return
-        link.verified, link.verified_at, link.proof = True, timezone.now(), method
-        link.save(update_fields=["verified", "verified_at", "proof", "updated_at"])
-        racenumbers_services.audit(
-            guild_id=guild_id,
-            actor_id=actor_id,
-            action=AuditAction.VERIFY,
-            subject_id=user_id,
-            details=f"cust_id {cust_id} ({method})",
-        )
-
-
 def on_identity_verified(*, discord_user_id: int, cust_id: int) -> list[LinkOutcome]:
     """Make the member's car-number links to ``cust_id`` verified, on every server where they have one.
 
-    Goes through ``racenumbers.services.member_link_verify`` (the one way a link becomes verified) when racenumbers
-    has it, so its rules hold here too: one verified link per account and server, someone else's pending link to
-    the same account stays pending. Links to another account and other members' links are not touched.
+    Goes through ``racenumbers.services.member_link_verify`` (the one way a link becomes verified), so its rules
+    hold here too: one verified link per account and server, someone else's pending link to the same account stays
+    pending. Links to another account and other members' links are not touched.
     """
-    verify: Any = getattr(racenumbers_services, "member_link_verify", None) or _member_link_verify_here
     outcomes = []
     for link in MemberLink.objects.filter(discord_user_id=discord_user_id, cust_id=cust_id).order_by("guild_id"):
         if link.verified:
             outcomes.append(LinkOutcome(link.guild_id, True, "already verified"))
             continue
         try:
-            verify(
+            racenumbers_services.member_link_verify(
                 guild_id=link.guild_id,
                 user_id=discord_user_id,
                 cust_id=cust_id,

@@ -26,4 +26,4 @@ class HelpCog(commands.Cog):
         lines, count = help_lines(self.bot.tree, in_dm=in_dm)
         hint = "🔒 admins only" + (" • 🏠 works only in a server" if in_dm else "")
         view = LinePages(f"SimLane commands ({count})", lines, interaction.user.id, hint=hint)
-        await interaction.response.send_message(embed=view.embed(), view=view, ephemeral=True)
+        await view.send(interaction, ephemeral=True)
