@@ -215,6 +215,30 @@ def role_connection_refresh(
     return role_connection_push(user_id=account.user_id)
 
 
+@dataclass(frozen=True)
+class SeenRatings:
+    """A driver's ratings after a race, as the result shows them (safety rating × 100)."""
+
+    cust_id: int
+    irating: int | None
+    license_level: int | None
+    safety_rating: int | None
+
+
+def ratings_seen(*, ratings: list[SeenRatings]) -> int:
+    """Ratings SimLane saw in a race result: refresh the Linked Roles of the verified drivers among them (one query
+    finds them; everyone else costs nothing). Returns how many role connections were sent new values."""
+    by_cust = {r.cust_id: r for r in ratings}
+    verified = VerifiedIRacingAccount.objects.filter(cust_id__in=by_cust).values_list("cust_id", flat=True)
+    sent = 0
+    for cust_id in verified:
+        seen = by_cust[cust_id]
+        sent += role_connection_refresh(
+            cust_id=cust_id, irating=seen.irating, license_level=seen.license_level, safety_rating=seen.safety_rating
+        )
+    return sent
+
+
 def role_metadata_register(*, bot_token: str) -> list[dict[str, Any]]:
     """Register SimLane's Linked Roles metadata with Discord (replacing what was there)."""
     if not bot_token:

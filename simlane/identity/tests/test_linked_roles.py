@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from django.core.management import call_command
 
@@ -9,7 +11,12 @@ from simlane.clubs.crypto import decrypt
 from simlane.discord_oauth_standin import DEMO_ADMIN_ID, DEMO_MEMBER_ID
 from simlane.identity import services
 from simlane.identity.models import RoleConnectionGrant
+from simlane.iracing.client import IRacingClient
+from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.client.redaction import redact
+from simlane.iracing.models import Subsession
+from simlane.iracing.simulator.local import demo_client_config
+from simlane.results.poller.ingest import SubsessionFetcher
 from simlane.web.tests.conftest import login
 
 from .conftest import link_roles, sign_in_with_iracing
@@ -100,3 +107,36 @@ def test_authorising_another_discord_account_is_refused(client, standin, iracing
 )
 def test_license_class_from_iracing_license_level(level, klass):
     assert services.license_class(level) == klass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_race_result_refreshes_the_verified_drivers_linked_roles(client, standin, iracing):
+    """The results pipeline's first sight of a finished race updates the role connection of a verified driver in it."""
+    world, now = iracing.world, iracing.clock.time()
+    race = next(
+        (m, s.subsession_id(world.split_of(m, s)))
+        for m in world.members
+        for s in world.member_sessions(m, now - 2 * 86400, now - 3 * 3600)
+        if world.split_of(m, s) is not None
+    )
+    driver, subsession_id = race
+    iracing.authcode.logins = (driver.cust_id,)
+    call_command("discord", "register-metadata")
+    login(client)
+    sign_in_with_iracing(client, cust_id=driver.cust_id)
+    link_roles(client, user_id=DEMO_ADMIN_ID)
+    assert standin.role_connections.connections[(DEMO_ADMIN_ID, APP)]["metadata"] == {"verified_driver": "1"}
+
+    async def fetch() -> SubsessionResult | None:
+        async with IRacingClient(demo_client_config(iracing.base_url), clock=iracing.clock) as api:
+            return await SubsessionFetcher(api).get(subsession_id)
+
+    result = asyncio.run(fetch())
+    assert result is not None
+    # What iRacing's result says of this driver, read from the answer as stored (not through SimLane's parsing).
+    raw = Subsession.objects.get(subsession_id=subsession_id).payload
+    rows = [r for s in raw["session_results"] if s["simsession_number"] == 0 for r in s["results"]]
+    mine = next(r for r in rows if r["cust_id"] == driver.cust_id)
+    metadata = standin.role_connections.connections[(DEMO_ADMIN_ID, APP)]["metadata"]
+    assert metadata["irating"] == str(mine["newi_rating"])
+    assert metadata["safety_rating"] == str(mine["new_sub_level"])

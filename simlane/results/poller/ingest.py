@@ -6,6 +6,8 @@ import asyncio
 import logging
 from collections.abc import Mapping
 
+from simlane.identity import aio as identity_aio
+from simlane.identity.services import SeenRatings
 from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, NotFoundError
 from simlane.iracing.client.models import SubsessionResult
@@ -37,6 +39,26 @@ def participants(result: SubsessionResult) -> list[int]:
             out.append(row.cust_id)
         out += [d.cust_id for d in row.driver_results if d.cust_id is not None]
     return out
+
+
+def _rated(value: int | None) -> int | None:
+    return None if value is None or value < 0 else int(value)
+
+
+def ratings_after(result: SubsessionResult) -> list[SeenRatings]:
+    """Each driver's ratings after the main event (iRacing sends -1 where a race changed nothing it rates)."""
+    race = result.main_event()
+    rows = [] if race is None else [d for row in race.results for d in (row, *row.driver_results)]
+    return [
+        SeenRatings(
+            cust_id=d.cust_id,
+            irating=_rated(d.newi_rating),
+            license_level=_rated(d.new_license_level),
+            safety_rating=_rated(d.new_sub_level),
+        )
+        for d in rows
+        if d.cust_id is not None
+    ]
 
 
 def wants(sub: Subscription, result: SubsessionResult) -> bool:
@@ -91,4 +113,7 @@ class SubsessionFetcher:
             return None
         # Stored in the iRacing app (event, participants, payload): this cache, and data every feature can reuse.
         await iracing_aio.subsession_store(result)
+        # A finished race is where new ratings first show: members who verified their account get Discord's Linked
+        # Roles updated from it. A failure there is the identity app's to record; it never loses the result.
+        await identity_aio.ratings_seen(ratings=ratings_after(result))
         return result
