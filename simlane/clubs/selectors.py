@@ -24,3 +24,11 @@ def discord_user_id_of(*, user_id: int) -> int | None:
 def club_member(*, club: Club, discord_user_id: int) -> ClubMember | None:
     """The club's row for this Discord user, kept current by the bot's member sync."""
     return ClubMember.objects.filter(club=club, discord_user_id=discord_user_id).first()
+
+
+def clubs_of_member(*, user_id: int) -> list[Club]:
+    """Active clubs where the site user's Discord account has a member row, by name."""
+    discord_user_id = discord_user_id_of(user_id=user_id)
+    if discord_user_id is None:
+        return []
+    return list(Club.objects.filter(active=True, members__discord_user_id=discord_user_id).order_by("name"))
