@@ -6,9 +6,10 @@ The bounds mirror the slash commands' own (``app_commands.Range``), so the web a
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
-from simlane.discord_bot.ids import typed_id
 from simlane.racenumbers.models import OnLeave
 from simlane.results.models import ResultsMode
 from simlane.results.services import MAX_TRACKED_PER_GUILD
@@ -16,11 +17,17 @@ from simlane.results.services import MAX_TRACKED_PER_GUILD
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
+# Discord snowflakes are 64-bit (19 digits today) and stored in a BigIntegerField: at most 2**63 - 1.
+_SNOWFLAKE = re.compile(r"[0-9]{1,19}")
+MAX_SNOWFLAKE = 2**63 - 1
+
+
 def _ids_only(value: str) -> str:
-    # The one parser for typed ids (ASCII digits): "１２" or "12²" is refused, never read as a number.
-    if value and typed_id(value) is None:
+    # ASCII digits only: "１２" or "12²" is refused, never read as a number (as everywhere SimLane reads ids).
+    value = value.strip()
+    if value and (not _SNOWFLAKE.fullmatch(value) or int(value) > MAX_SNOWFLAKE):
         raise forms.ValidationError("A Discord id is made of the digits 0–9 only (right-click → Copy ID).")
-    return value.strip()
+    return value
 
 
 class ResultsForm(forms.Form):

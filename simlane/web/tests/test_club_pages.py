@@ -77,12 +77,14 @@ def client_for(user_id: int) -> Client:
 def test_results_mode_and_channel_saved_through_the_results_service(client, setup):
     login(client, user_id=DELEGATED_ID)
     response = client.post(
-        f"{C}settings/results/", {"channel_id": "1234567890", "mode": "official", "include_league": "on"}, follow=True
+        f"{C}settings/results/",
+        {"channel_id": "1456074443980800029", "mode": "official", "include_league": "on"},
+        follow=True,
     )
     assert "Results settings saved." in messages_of(response)
     config = GuildResultsConfig.objects.get(guild_id=DEMO_GUILD_ID)
     assert (config.channel_id, config.mode, config.include_hosted, config.include_league) == (
-        1234567890,
+        1456074443980800029,  # a 19-digit snowflake, as Discord's are today
         "official",
         False,
         True,
@@ -93,6 +95,7 @@ def test_results_mode_and_channel_saved_through_the_results_service(client, setu
     ("path", "data", "error"),
     [
         ("results/", {"channel_id": "１２３", "mode": "all"}, "digits 0–9 only"),
+        ("results/", {"channel_id": str(2**63), "mode": "all"}, "digits 0–9 only"),
         ("results/", {"channel_id": "", "mode": "sometimes"}, "Select a valid choice"),
         ("tracking-limit/", {"per_member": "501"}, "less than or equal to 500"),
         ("numbers/", dict(NUMBERS_FORM, min_number="50", max_number="10"), "minimum not above the maximum"),
@@ -102,7 +105,8 @@ def test_results_mode_and_channel_saved_through_the_results_service(client, setu
         ("raceguide/unfollow/", {"series_id": "4243"}, "does not follow that series"),
         ("admin-role/", {"role_id": str(DEMO_GUILD_ID)}, "@everyone can't be the SimLane admin role"),
     ],
-    ids=["lookalike-digits", "bad-mode", "limit", "min-above-max", "over-999", "26-pools", "unknown-series",
+    ids=["lookalike-digits", "over-64-bits", "bad-mode", "limit", "min-above-max", "over-999", "26-pools",
+         "unknown-series",
          "not-followed", "everyone-role"],
 )  # fmt: skip
 def test_bad_input_is_refused_clearly_and_changes_nothing(client, setup, path, data, error):
