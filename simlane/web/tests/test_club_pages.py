@@ -68,6 +68,13 @@ def test_a_member_sees_settings_but_no_form(client, setup):
     assert f'action="{C}settings/results/"' in admin_page
 
 
+def confirm_token(page: str) -> str:
+    """The signed list of effects the confirmation page asks the admin to apply."""
+    found = re.search(r'name="confirm" value="([^"]+)"', page)
+    assert found, "no confirmation on the page"
+    return found.group(1)
+
+
 def client_for(user_id: int) -> Client:
     client = Client()
     login(client, user_id=user_id)
@@ -139,7 +146,7 @@ def test_a_change_that_releases_claims_lists_them_and_needs_confirmation(client,
     assert page.status_code == 200 and "This change affects 1 claim(s)" in text
     assert f"#7 of <code>{DEMO_MEMBER_ID}</code>: <strong>released</strong> (the server now has named pools)" in text
     assert NumberConfig.objects.get(guild_id=DEMO_GUILD_ID).pools == []  # nothing applied yet
-    token = re.search(r'name="confirm" value="([^"]+)"', text).group(1)
+    token = confirm_token(text)
 
     # A confirmation someone edited is refused.
     client.post(f"{C}settings/numbers/", dict(form, confirm=token[:-2] + "xx"))
@@ -159,9 +166,9 @@ def test_claims_that_changed_after_the_list_was_shown_are_asked_again(client, se
     numbers.number_claim(guild_id=DEMO_GUILD_ID, user_id=DEMO_MEMBER_ID, user_name="Ana", number="7")
     login(client, user_id=MANAGER_ID)
     form = dict(NUMBERS_FORM, max_number="99", pools="GT3")
-    token = re.search(r'name="confirm" value="([^"]+)"', client.post(f"{C}settings/numbers/", form).content.decode())
+    token = confirm_token(client.post(f"{C}settings/numbers/", form).content.decode())
     numbers.number_claim(guild_id=DEMO_GUILD_ID, user_id=DELEGATED_ID, user_name="Bo", number="8")  # meanwhile
-    again = client.post(f"{C}settings/numbers/", dict(form, confirm=token.group(1))).content.decode()
+    again = client.post(f"{C}settings/numbers/", dict(form, confirm=token)).content.decode()
     assert "The claims changed since you looked. This change affects 2 claim(s)" in again
     assert NumberConfig.objects.get(guild_id=DEMO_GUILD_ID).pools == []
     assert NumberClaim.objects.filter(active=True).count() == 2
