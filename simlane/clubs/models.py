@@ -47,6 +47,12 @@ class ClubMember(TimeStampedModel):
     )
     discord_user_id = models.BigIntegerField(help_text="Discord user snowflake")
     role = models.CharField(max_length=10, choices=ClubRole.choices, default=ClubRole.MEMBER)
+    role_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="the member's Discord role ids, as the member sync last saw them: the web compares them with the "
+        "server's SimLane admin role by the bot's own rule (clubs.roles.club_role)",
+    )
 
     class Meta:
         constraints = (

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
-from .models import AuditEntry, MemberLink, NumberClaim, NumberConfig
+from .models import AuditEntry, MemberLink, NumberClaim, NumberConfig, NumberTrade, TradeStatus
 from .numbers import number_key
 
 
@@ -71,3 +71,12 @@ def configs_due_for_sync(*, now: datetime) -> list[NumberConfig]:
         if config.last_sync_at is None or now - config.last_sync_at >= timedelta(minutes=config.auto_sync_minutes):
             due.append(config)
     return due
+
+
+def pending_trades(*, guild_id: int, now: datetime) -> list[NumberTrade]:
+    """Swap offers still waiting for an answer (not yet expired), oldest first."""
+    return list(
+        NumberTrade.objects.filter(guild_id=guild_id, status=TradeStatus.PENDING, expires_at__gt=now).order_by(
+            "created_at", "id"
+        )
+    )

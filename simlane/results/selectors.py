@@ -140,3 +140,14 @@ def claimed_guilds(*, subsession_id: int, cust_id: int) -> set[int]:
     return set(
         PostedResult.objects.filter(subsession_id=subsession_id, cust_id=cust_id).values_list("guild_id", flat=True)
     )
+
+
+def recent_posts(*, guild_id: int, limit: int = 25) -> list[PostedResult]:
+    """The server's newest ledger rows (posted, waiting or given up), newest first."""
+    return list(PostedResult.objects.filter(guild_id=guild_id).order_by("-created_at", "-id")[:limit])
+
+
+def failed_posts(*, guild_id: int, limit: int = 25) -> list[PostedResult]:
+    """Posts SimLane gave up on, or that are waiting after an error, newest first."""
+    failing = Q(status=PostStatus.FAILED) | (Q(status=PostStatus.CLAIMED) & ~Q(last_error=""))
+    return list(PostedResult.objects.filter(failing, guild_id=guild_id).order_by("-updated_at", "-id")[:limit])

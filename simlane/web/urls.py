@@ -1,12 +1,27 @@
 from django.urls import path
 
-from . import views
+from . import club_pages, club_settings, views
 
 app_name = "web"
+CLUB = "dashboard/clubs/<int:guild_id>/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/servers/<int:guild_id>/", views.server, name="server"),
     path("dashboard/servers/<int:guild_id>/add/", views.server_add, name="server_add"),
     path("dashboard/discord/bot-added/", views.bot_callback, name="bot_callback"),
+    # A linked club's pages: members read them, admins change settings.
+    path(CLUB, club_pages.overview, name="club"),
+    path(f"{CLUB}settings/", club_pages.settings_page, name="club_settings"),
+    path(f"{CLUB}results/", club_pages.results_page, name="club_results"),
+    path(f"{CLUB}numbers/", club_pages.numbers_page, name="club_numbers"),
+    path(f"{CLUB}numbers/car-numbers.csv", club_pages.numbers_csv, name="club_numbers_csv"),
+    path(f"{CLUB}schedule/", club_pages.schedule_page, name="club_schedule"),
+    path(f"{CLUB}schedule/<int:series_id>/forecast.png", club_pages.forecast_chart, name="club_forecast"),
+    path(f"{CLUB}settings/results/", club_settings.results_settings, name="club_set_results"),
+    path(f"{CLUB}settings/tracking-limit/", club_settings.tracking_limit, name="club_set_limit"),
+    path(f"{CLUB}settings/numbers/", club_settings.numbers_settings, name="club_set_numbers"),
+    path(f"{CLUB}settings/raceguide/follow/", club_settings.follow_add, name="club_follow"),
+    path(f"{CLUB}settings/raceguide/unfollow/", club_settings.follow_remove, name="club_unfollow"),
+    path(f"{CLUB}settings/admin-role/", club_settings.admin_role, name="club_set_admin_role"),
 ]

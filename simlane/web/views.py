@@ -41,8 +41,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         error = exc.message
     clubs = selectors.clubs_by_guild(g.id for g in guilds)
     rows = [{"guild": g, "club": clubs.get(g.id)} for g in guilds]
-    template = "web/_servers.html" if getattr(request, "htmx", False) else "web/dashboard.html"
-    return render(request, template, {"rows": rows, "error": error})
+    if getattr(request, "htmx", False):
+        return render(request, "web/_servers.html", {"rows": rows, "error": error})
+    managed = {g.id for g in guilds}
+    member_clubs = [
+        c for c in selectors.clubs_of_member(user_id=int(request.user.pk or 0)) if c.guild_id not in managed
+    ]
+    return render(request, "web/dashboard.html", {"rows": rows, "error": error, "member_clubs": member_clubs})
 
 
 @require_GET

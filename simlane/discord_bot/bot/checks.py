@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
+from simlane.clubs.roles import club_role, is_admin_role
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot import aio
 from simlane.discord_bot.escaping import discord_safe
@@ -53,7 +54,8 @@ async def is_admin(interaction: discord.Interaction) -> bool:
         return True
     role_id = await aio.guild_admin_role_get(guild_id=interaction.guild_id)
     user = interaction.user
-    return role_id is not None and isinstance(user, discord.Member) and any(r.id == role_id for r in user.roles)
+    roles = [r.id for r in user.roles] if isinstance(user, discord.Member) else []
+    return is_admin_role(club_role(manage_server=False, owner=False, member_role_ids=roles, admin_role_id=role_id))
 
 
 async def may_configure(interaction: discord.Interaction) -> bool:

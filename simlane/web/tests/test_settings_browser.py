@@ -1,0 +1,92 @@
+"""An admin changes a setting in a real browser, and the bot in simcord uses it at once.
+
+Set SIMLANE_SCREENSHOT_DIR=docs/img to refresh the settings page's screenshots (desktop and phone) from this run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Page, async_playwright, expect
+
+from simlane.clubs.models import Club
+from simlane.discord_bot.bot import SimLaneBot
+from simlane.discord_bot.offline import reply_text
+from simlane.discord_oauth_standin import DEMO_ADMIN_ID, DiscordOAuthStandin, MemoryWorld
+
+from .conftest import CHROMIUM
+from .test_browser import LiveWeb
+
+pytestmark = [pytest.mark.needs_chromium, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def simcord_bot() -> SimLaneBot:
+    return SimLaneBot()
+
+
+@pytest.fixture
+def live_web(standin: DiscordOAuthStandin, settings: Any) -> Iterator[str]:
+    standin.config.redirect_uris = ()  # a real browser comes back to the live server, not the test client's host
+    web = LiveWeb()
+    yield web.start()
+    web.stop()
+
+
+@pytest.fixture
+def screens(tmp_path: Path) -> Path:
+    target = Path(os.environ.get("SIMLANE_SCREENSHOT_DIR") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+async def shoot(page: Page, path: Path) -> None:
+    assert len(await page.screenshot(path=str(path), full_page=True)) > 5000  # a rendered page, not a blank one
+
+
+async def test_an_admin_sets_results_mode_on_the_web_and_the_bot_uses_it(
+    simcord_env, world: MemoryWorld, live_web: str, screens: Path
+):
+    # One server, seen by the bot in simcord and by the admin's Discord login on the stand-in.
+    guild = simcord_env.create_guild(name="Sunday Cup")
+    chat = guild.create_text_channel("results")
+    owner = guild.add_member(simcord_env.create_user("owner"))
+    world.add_guild(guild.id, "Sunday Cup", owner_id=DEMO_ADMIN_ID)
+    await Club.objects.acreate(guild_id=guild.id, name="Sunday Cup")
+    before = reply_text(await owner.slash(chat, "results status"))
+    assert "Races: Official and unofficial races" in before and "no channel set" in before
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            context = await browser.new_context(viewport={"width": 1100, "height": 900})
+            context.set_default_timeout(15000)
+            page = await context.new_page()
+            await page.goto(live_web + "/")
+            await page.get_by_test_id("login-discord").click()
+            await page.locator('button[data-user="demo_admin"]').click()
+            await page.get_by_role("button", name="Authorize").click()
+            await expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+            await page.get_by_role("link", name="Sunday Cup").click()
+            await page.get_by_role("link", name="Settings").click()
+            await page.get_by_label("Results channel id").fill(str(chat.id))
+            await page.get_by_test_id("results-mode").select_option("official")
+            await page.get_by_label("Also post league sessions").check()
+            await page.get_by_role("button", name="Save results settings").click()
+            await expect(page.get_by_text("Results settings saved.")).to_be_visible()
+            await expect(page.get_by_test_id("results-mode")).to_have_value("official")
+            await shoot(page, screens / "dashboard-settings.png")
+            await page.set_viewport_size({"width": 390, "height": 844})
+            await shoot(page, screens / "dashboard-settings-phone.png")
+        finally:
+            await browser.close()
+
+    after = reply_text(await owner.slash(chat, "results status"))
+    assert f"Channel: <#{chat.id}>" in after
+    assert "Races: Official races only" in after
