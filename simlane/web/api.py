@@ -13,7 +13,7 @@ import hashlib
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
@@ -132,9 +132,9 @@ def bot_status(request: HttpRequest, guild_id: int) -> BotStatusOut:
 
 
 @api.post("/servers/{guild_id}/bot/check", response={202: IntentOut, **ERRORS}, summary="Check permissions now")
-def bot_check(request: HttpRequest, guild_id: int) -> tuple[int, IntentOut]:
+def bot_check(request: HttpRequest, guild_id: int) -> Status[IntentOut]:
     authorise(request, guild_id)
-    return 202, _enqueue(request, _active_club(guild_id), IntentKind.REFRESH_HEALTH)
+    return Status(202, _enqueue(request, _active_club(guild_id), IntentKind.REFRESH_HEALTH))
 
 
 @api.get("/servers/{guild_id}/channels", response={200: list[ChannelOut], **ERRORS}, summary="Text channels")
@@ -202,9 +202,9 @@ def settings_update(request: HttpRequest, guild_id: int, body: SettingsIn) -> Se
 
 
 @api.post("/servers/{guild_id}/member-sync", response={202: IntentOut, **ERRORS}, summary="Start a member sync")
-def member_sync_start(request: HttpRequest, guild_id: int) -> tuple[int, IntentOut]:
+def member_sync_start(request: HttpRequest, guild_id: int) -> Status[IntentOut]:
     authorise(request, guild_id)
-    return 202, _enqueue(request, _active_club(guild_id), IntentKind.MEMBER_SYNC)
+    return Status(202, _enqueue(request, _active_club(guild_id), IntentKind.MEMBER_SYNC))
 
 
 @api.get("/servers/{guild_id}/member-sync", response={200: MemberSyncOut, **ERRORS}, summary="Member sync status")
@@ -215,14 +215,14 @@ def member_sync_status(request: HttpRequest, guild_id: int) -> MemberSyncOut:
 
 
 @api.post("/servers/{guild_id}/test-post", response={202: IntentOut, **ERRORS}, summary="Post a test message")
-def test_post(request: HttpRequest, guild_id: int) -> tuple[int, IntentOut]:
+def test_post(request: HttpRequest, guild_id: int) -> Status[IntentOut]:
     """Ask the bot to post "SimLane can post here" in the results channel (once, whatever happens)."""
     authorise(request, guild_id)
     club = _active_club(guild_id)
     config = results_selectors.results_config_get(guild_id=guild_id)
     if config is None or config.channel_id is None:
         raise HttpError(400, "No results channel is set yet: choose one in the settings first.")
-    return 202, _enqueue(request, club, IntentKind.POST_TEST_MESSAGE, {"channel_id": str(config.channel_id)})
+    return Status(202, _enqueue(request, club, IntentKind.POST_TEST_MESSAGE, {"channel_id": str(config.channel_id)}))
 
 
 @api.get("/servers/{guild_id}/intents", response={200: list[IntentOut], **ERRORS}, summary="Recent actions")
