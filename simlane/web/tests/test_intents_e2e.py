@@ -1,5 +1,6 @@
 """End to end: the web enqueues through the API (Django test client), the real bot drains the queue in simcord,
-and the message (or the reason it could not be sent) is what the admin then reads on the page and the API."""
+and the message (or the reason it could not be sent) is what the admin then reads on the page and the API; the bot's
+health snapshot, computed by the real bot from simcord's permissions, read back in words on the dashboard partial."""
 
 from __future__ import annotations
 
@@ -184,3 +185,42 @@ async def test_a_crash_between_send_and_mark_posts_once(simcord_env, simcord_bot
     done = await DiscordIntent.objects.aget(id=queued["id"])
     assert done.status == IntentStatus.DONE and done.result["message_id"] == str(message.id)
     assert done.result["recovered"] is True
+
+
+HEALTH = f"/dashboard/servers/{DEMO_GUILD_ID}/health/"
+
+
+async def test_missing_embed_links_in_the_results_channel_is_reported_in_words(simcord_env, simcord_bot, admin):
+    channel = await server(simcord_env, simcord_bot, discord.PermissionOverwrite(embed_links=False))
+    await sync_to_async(results_channel_set)(guild_id=DEMO_GUILD_ID, channel_id=channel.id)
+    before = (await admin.get(HEALTH)).content.decode()
+    assert "Not checked yet" in before
+
+    assert (await admin.post(f"{API}/bot/check")).status_code == 202
+    assert await intents_cog(simcord_bot).drain() == 1
+
+    status = (await admin.get(f"{API}/bot")).json()
+    assert status["connected"] is True
+    assert [(p["where"], p["channel_id"], p["missing"]) for p in status["problems"]] == [
+        ("channel", str(channel.id), ["Embed Links"])
+    ]
+    page = (await admin.get(HEALTH)).content.decode()
+    assert "Connected, with 1 problem" in page
+    assert (
+        "SimLane can&#x27;t post race results in #race-results: it needs Embed Links there — give it in the "
+        "channel&#x27;s permissions" in page
+    )
+    channels = (await admin.get(f"{API}/channels")).json()
+    assert [(c["name"], c["bot_can_post"], c["missing"]) for c in channels] == [
+        ("race-results", False, ["Embed Links"])
+    ]
+
+
+async def test_a_server_where_the_bot_has_everything_reads_as_healthy(simcord_env, simcord_bot, admin):
+    channel = await server(simcord_env, simcord_bot)
+    await sync_to_async(results_channel_set)(guild_id=DEMO_GUILD_ID, channel_id=channel.id)
+    await admin.post(f"{API}/bot/check")
+    await intents_cog(simcord_bot).drain()
+    page = (await admin.get(HEALTH)).content.decode()
+    assert "Connected: SimLane has every permission it needs" in page
+    assert (await admin.get(f"{API}/bot")).json()["problems"] == []
