@@ -78,7 +78,7 @@ class Command(BaseCommand):
             async with IRacingClient(demo_client_config(url), clock=clock) as client:
                 if not await self._hello(client, clock):
                     return
-                bot = SimLaneBot(iracing=client, now=lambda: datetime.fromtimestamp(clock.time(), UTC), loops=True)
+                bot = SimLaneBot(iracing=client, now=lambda: datetime.fromtimestamp(clock.time(), UTC))
                 posted = await run_demo(bot, client, sim, policy=policy, duration=opts["duration"], say=self.say)
                 m = client.metrics
                 self.say(
