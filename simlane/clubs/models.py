@@ -75,3 +75,73 @@ class DiscordCredential(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Discord tokens of user {self.user_id}"
+
+
+class IntentKind(models.TextChoices):
+    POST_TEST_MESSAGE = "post_test_message", "Test post in the results channel"
+    MEMBER_SYNC = "member_sync", "Member sync"
+    REFRESH_HEALTH = "refresh_health", "Permission check"
+
+
+class IntentStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class DiscordIntent(TimeStampedModel):
+    """Something the web asked the bot to do on Discord: the web process never talks to Discord itself.
+
+    The bot claims a row with a conditional UPDATE (a lease), so two bot processes never run one intent; a lease
+    that runs out (the process died) makes the row claimable again, and ``attempts > 1`` then tells the handler to
+    look for what an earlier attempt may already have done before doing it again.
+    """
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="intents")
+    kind = models.CharField(max_length=32, choices=IntentKind.choices)
+    payload = models.JSONField(default=dict, blank=True, help_text="what the handler needs, e.g. the channel id")
+    status = models.CharField(max_length=10, choices=IntentStatus.choices, default=IntentStatus.QUEUED)
+    reason = models.CharField(max_length=300, blank=True, help_text="why it failed or waits, in an admin's words")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="claims so far, counted before each attempt")
+    not_before = models.DateTimeField(help_text="not run before this time (back-off after 429/5xx)")
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="while running: the claim holds until then, then another bot may retry"
+    )
+    idempotency_key = models.CharField(
+        max_length=64, unique=True, help_text="the same request enqueued twice is one intent"
+    )
+    nonce = models.CharField(max_length=25, help_text="sent with a message so Discord drops a repeated send")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    result = models.JSONField(default=dict, blank=True, help_text="what it did, e.g. the message id it posted")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("status", "not_before"), name="intent_due"),)
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.club_id} ({self.status})"
+
+
+class BotGuildHealth(TimeStampedModel):
+    """What the bot sees on one server, written by the bot (the web process has no gateway cache to ask)."""
+
+    guild_id = models.BigIntegerField(unique=True, help_text="Discord server snowflake")
+    guild_name = models.CharField(max_length=100, blank=True)
+    connected = models.BooleanField(default=False, help_text="the bot is in the server and its gateway is up")
+    last_seen = models.DateTimeField(help_text="the bot's last heartbeat for this server; stale means disconnected")
+    checked_at = models.DateTimeField(help_text="when the permissions below were last computed")
+    missing_by_feature = models.JSONField(
+        default=dict, blank=True, help_text="feature key → server-wide permissions the bot lacks for it"
+    )
+    missing_by_channel = models.JSONField(
+        default=list, blank=True, help_text="the channels SimLane uses: [{use, channel_id, name, missing, exists}]"
+    )
+    channels = models.JSONField(
+        default=list, blank=True, help_text="text channels the bot sees: [{id, name, category, missing}]"
+    )
+
+    def __str__(self) -> str:
+        return f"bot health in {self.guild_id}"

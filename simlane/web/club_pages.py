@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from simlane.clubs.health.selectors import health_view
+from simlane.clubs.intents.selectors import intent_list
 from simlane.clubs.permissions import ClubAccess, club_member_required
 from simlane.discord_bot import selectors as guild_settings
 from simlane.discord_bot.services import MAX_FOLLOWED_SERIES
@@ -47,6 +49,9 @@ def overview(request: HttpRequest, access: ClubAccess) -> HttpResponse:
         claims=numbers.active_claims(guild_id=guild_id).count(),
         followed=len(guild_settings.guild_followed_series(guild_id=guild_id)),
         members=access.club.members.count(),
+        guild=access.guild,
+        health=health_view(guild_id=guild_id, now=timezone.now()),
+        intents=intent_list(guild_id=guild_id, limit=5),
     )
 
 

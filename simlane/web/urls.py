@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import club_pages, club_settings, views
+from . import club_pages, club_settings, health_views, views
 
 app_name = "web"
 CLUB = "dashboard/clubs/<int:guild_id>/"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/servers/<int:guild_id>/", views.server, name="server"),
     path("dashboard/servers/<int:guild_id>/add/", views.server_add, name="server_add"),
+    path("dashboard/servers/<int:guild_id>/health/", health_views.health, name="health"),
     path("dashboard/discord/bot-added/", views.bot_callback, name="bot_callback"),
     # A linked club's pages: members read them, admins change settings.
     path(CLUB, club_pages.overview, name="club"),

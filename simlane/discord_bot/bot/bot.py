@@ -21,6 +21,8 @@ EXTENSIONS = (
     "simlane.discord_bot.exts.numbers",
     "simlane.discord_bot.exts.schedule",
     "simlane.discord_bot.exts.help",
+    "simlane.discord_bot.exts.health",
+    "simlane.discord_bot.exts.intents",
 )
 
 
@@ -42,6 +44,7 @@ class SimLaneBot(commands.Bot):
         extensions: tuple[str, ...] = EXTENSIONS,
         iracing: IRacingClient | None = None,
         now: Callable[[], datetime] = utc_now,
+        loops: bool = False,
     ) -> None:
         intents = discord.Intents.default()
         # Privileged (enable "Server Members Intent" in the Developer Portal): the car-number rules need to know
@@ -59,6 +62,9 @@ class SimLaneBot(commands.Bot):
         self.extension_names = extensions
         self.iracing = iracing
         self.now = now
+        # The extensions' own background loops (intents drain, health heartbeat): on in `simlane run` and the demo,
+        # off by default so a test drives them one pass at a time.
+        self.loops = loops
 
     async def setup_hook(self) -> None:
         for name in self.extension_names:

@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 self.say(f"Using iRacing at {settings.IRACING_API_BASE_URL} as {settings.IRACING_USERNAME}")
                 async with iracing_client_create() as client:
                     dev_guild = int(settings.DEV_GUILD_ID) if settings.DEV_GUILD_ID else None
-                    bot = SimLaneBot(dev_guild_id=dev_guild, iracing=client)
+                    bot = SimLaneBot(dev_guild_id=dev_guild, iracing=client, loops=True)
                     await run_live(bot, client, settings.DISCORD_TOKEN, policy=policy, say=self.say)
         finally:
             await close_async_connections()

@@ -1,0 +1,78 @@
+"""One handler per intent kind: each does the Discord work and returns what it did (stored as the intent's result).
+
+Handlers raise the outbox's outcomes (``DestinationError`` 403/404, ``RetryLaterError`` 429/5xx, ``RejectedError``
+other 4xx) or ``IntentRefused`` with a reason for the admin; the cog turns them into the intent's status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from simlane.clubs.models import DiscordIntent, IntentKind
+from simlane.core.errors import ApplicationError
+from simlane.results.poller.outbox import Publisher
+
+if TYPE_CHECKING:
+    from simlane.discord_bot.bot import SimLaneBot
+
+TEST_TITLE = "SimLane can post here"
+
+
+class IntentRefused(ApplicationError):
+    """The intent cannot be carried out; the message says why, in an admin's words."""
+
+
+@dataclass
+class HandlerContext:
+    bot: SimLaneBot
+    publisher: Publisher
+
+
+Handler = Callable[[HandlerContext, DiscordIntent], Awaitable[dict[str, Any]]]
+
+
+def test_embed(intent: DiscordIntent) -> dict[str, Any]:
+    """The test post; its footer names the intent, so the history check after a crash finds exactly this one."""
+    return {
+        "title": TEST_TITLE,
+        "description": "Race results will appear in this channel. An admin asked for this test on the dashboard.",
+        "footer": {"text": f"Test post {intent.id}"},
+    }
+
+
+async def post_test_message(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
+    """Post the test message once: an attempt after a crash first looks for the message the last one sent."""
+    channel_id = int(intent.payload["channel_id"])
+    embed = test_embed(intent)
+    if intent.attempts > 1:
+        found = await ctx.publisher.find_sent(channel_id=channel_id, embed=embed)
+        if found is not None:
+            return {"message_id": str(found), "channel_id": str(channel_id), "recovered": True}
+    message_id = await ctx.publisher.send(channel_id=channel_id, embed=embed, nonce=intent.nonce)
+    return {"message_id": str(message_id), "channel_id": str(channel_id)}
+
+
+async def member_sync_not_available(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
+    """Stand-in until member sync exists in this version: say so instead of pretending to have synced."""
+    raise IntentRefused("Member sync is not available yet in this version of SimLane.")
+
+
+async def refresh_health(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
+    """Check the bot's permissions on the server again now, instead of at the next periodic check."""
+    from simlane.discord_bot.exts.health._cog import HealthCog
+
+    guild = ctx.bot.get_guild(intent.club.guild_id)
+    cog = ctx.bot.get_cog("HealthCog")
+    if guild is None or not isinstance(cog, HealthCog):
+        raise IntentRefused("SimLane is not on this server right now, so it cannot check its permissions there.")
+    await cog.refresh_guild(guild)
+    return {"checked": True}
+
+
+HANDLERS: dict[str, Handler] = {
+    IntentKind.POST_TEST_MESSAGE: post_test_message,
+    IntentKind.MEMBER_SYNC: member_sync_not_available,
+    IntentKind.REFRESH_HEALTH: refresh_health,
+}
