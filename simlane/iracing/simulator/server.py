@@ -104,6 +104,11 @@ class Simulator:
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Requests held by the ``timeout`` fault wait on this event; releasing swaps in a fresh one, so a later
+        # ``timeout`` fault holds again.
+        self._release = asyncio.Event()
+        self._held = 0
+        self._held_changed = asyncio.Condition()
         self.app = self._build_app()
 
     # -- lifecycle -------------------------------------------------------------------------------------------------
@@ -118,6 +123,7 @@ class Simulator:
         app.router.add_post("/_sim/clock", self._set_clock)
         app.router.add_post("/_sim/faults", self._add_fault)
         app.router.add_delete("/_sim/faults", self._clear_faults)
+        app.router.add_post("/_sim/release", self._release_held)
         app.router.add_get("/_sim/calls", self._calls)
         return app
 
@@ -134,6 +140,9 @@ class Simulator:
         return self.base_url
 
     async def stop(self) -> None:
+        # Held requests are answered first: the server's shutdown waits for running handlers, and a hold that
+        # nobody released would stall it.
+        self.release_held()
         if self._runner:
             await self._runner.cleanup()
             self._runner = None
@@ -160,6 +169,26 @@ class Simulator:
         if self._loop and self._thread:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
+
+    def release_held(self) -> None:
+        """Let every request the ``timeout`` fault is holding be answered (call on the simulator's event loop)."""
+        self._release.set()
+        self._release = asyncio.Event()
+
+    async def wait_until_holding(self, count: int = 1) -> None:
+        """Return once ``count`` requests are being held by the ``timeout`` fault (tests start a call, then act)."""
+        async with self._held_changed:
+            await self._held_changed.wait_for(lambda: self._held >= count)
+
+    async def _hold(self) -> None:
+        release = self._release
+        async with self._held_changed:
+            self._held += 1
+            self._held_changed.notify_all()
+        try:
+            await release.wait()
+        finally:
+            self._held -= 1
 
     # -- bookkeeping -------------------------------------------------------------------------------------------------
 
@@ -267,30 +296,33 @@ class Simulator:
         )
         if fault is not None:
             if fault.kind == "timeout":
-                await asyncio.sleep(fault.delay)
-            elif fault.kind == "expired_token":
+                # Held until released, so the client's timeout fires first whatever the machine's speed; then
+                # the request ends as CloudFront ends one whose origin never answered.
+                await self._hold()
+                self._log("data", endpoint, 504)
+                return web.Response(status=504, text=HTML_504, content_type="text/html", headers=headers)
+            if fault.kind == "expired_token":
                 self.access_tokens.pop(token, None)
                 self._log("data", endpoint, 401)
                 return web.json_response({"error": "Unauthorized"}, status=401, headers=headers)
-            else:
-                status, body, ctype = {
-                    "500": (500, json.dumps({"error": "Internal Server Error"}), "application/json"),
-                    "502": (502, json.dumps({"error": "Bad Gateway"}), "application/json"),
-                    "504_html": (504, HTML_504, "text/html"),
-                    "ratelimit_text": (200, "Rate limit exceeded", "text/plain"),
-                    "maintenance": (
-                        503,
-                        json.dumps(
-                            {
-                                "error": "Site Maintenance",
-                                "note": "The site is currently undergoing maintenance. Please try your request later.",
-                            }
-                        ),
-                        "application/json",
+            status, body, ctype = {
+                "500": (500, json.dumps({"error": "Internal Server Error"}), "application/json"),
+                "502": (502, json.dumps({"error": "Bad Gateway"}), "application/json"),
+                "504_html": (504, HTML_504, "text/html"),
+                "ratelimit_text": (200, "Rate limit exceeded", "text/plain"),
+                "maintenance": (
+                    503,
+                    json.dumps(
+                        {
+                            "error": "Site Maintenance",
+                            "note": "The site is currently undergoing maintenance. Please try your request later.",
+                        }
                     ),
-                }[fault.kind]
-                self._log("data", endpoint, status)
-                return web.Response(status=status, text=body, content_type=ctype, headers=headers)
+                    "application/json",
+                ),
+            }[fault.kind]
+            self._log("data", endpoint, status)
+            return web.Response(status=status, text=body, content_type=ctype, headers=headers)
         try:
             reply = self.data.handle(endpoint, dict(request.query), now)
         except DataError as exc:
@@ -407,6 +439,10 @@ class Simulator:
 
     async def _clear_faults(self, request: web.Request) -> web.Response:
         self.faults.clear()
+        return await self._state(request)
+
+    async def _release_held(self, request: web.Request) -> web.Response:
+        self.release_held()
         return await self._state(request)
 
     async def _calls(self, request: web.Request) -> web.Response:
