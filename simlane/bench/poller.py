@@ -1,4 +1,4 @@
-"""Benchmark: SimLane's results poller against the seed's algorithm, on the same simulated world, in one run.
+"""Benchmark: SimLane's results poller against ir2dis's per-driver algorithm, on the same simulated world, in one run.
 
 Both run against the iRacing simulator on a stopped clock that moves by ``rate_window / rate_limit`` per /data
 request (the request cost of a client that spends its whole budget: 240 requests a minute) and jumps to the next
