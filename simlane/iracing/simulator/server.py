@@ -11,7 +11,6 @@ import hashlib
 import json
 import math
 import secrets
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+
+from simlane.core.loopback import LoopbackServer
 
 from .clock import SimClock
 from .faults import FaultPlan
@@ -79,8 +80,10 @@ class _Window:
     count: int = 0
 
 
-class Simulator:
+class Simulator(LoopbackServer):
     """A running (or runnable) iRacing simulator."""
+
+    name = "iRacing simulator"
 
     def __init__(self, config: SimulatorConfig | None = None, *, clock: SimClock | None = None) -> None:
         self.config = config or SimulatorConfig()
@@ -100,16 +103,12 @@ class Simulator:
         self._window = _Window()
         self._last_token_call = -math.inf
         self._links: dict[str, tuple[bytes, float, str]] = {}
-        self.base_url = ""
-        self._runner: web.AppRunner | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         # Requests held by the ``timeout`` fault wait on this event; releasing swaps in a fresh one, so a later
         # ``timeout`` fault holds again.
         self._release = asyncio.Event()
         self._held = 0
         self._held_changed = asyncio.Condition()
-        self.app = self._build_app()
+        super().__init__(self._build_app())
 
     # -- lifecycle -------------------------------------------------------------------------------------------------
 
@@ -128,47 +127,16 @@ class Simulator:
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._runner = web.AppRunner(self.app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        sockets = getattr(site._server, "sockets", None) or []
-        bound = sockets[0].getsockname()[1] if sockets else port
-        self.base_url = f"http://{host}:{bound}"
+        url = await super().start(host, port)
         if isinstance(self.data, DataService):
-            self.data.payloads.base_url = self.base_url
-        return self.base_url
+            self.data.payloads.base_url = url  # links and chunk URLs point back at this server
+        return url
 
     async def stop(self) -> None:
         # Held requests are answered first: the server's shutdown waits for running handlers, and a hold that
         # nobody released would stall it.
         self.release_held()
-        if self._runner:
-            await self._runner.cleanup()
-            self._runner = None
-
-    def start_in_thread(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Run the server on its own event loop in a daemon thread (for sync code and separate clients)."""
-        ready = threading.Event()
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            self._loop.run_until_complete(self.start(host, port))
-            ready.set()
-            self._loop.run_forever()
-            self._loop.run_until_complete(self.stop())
-            self._loop.close()
-
-        self._thread = threading.Thread(target=run, name="iracing-simulator", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the iRacing simulator did not start")
-        return self.base_url
-
-    def stop_thread(self) -> None:
-        if self._loop and self._thread:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
+        await super().stop()
 
     def release_held(self) -> None:
         """Let every request the ``timeout`` fault is holding be answered (call on the simulator's event loop)."""
