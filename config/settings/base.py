@@ -128,7 +128,9 @@ DATABASES = {
     "demo": database_config(f"sqlite:///{DATA_DIR / 'demo.sqlite3'}"),
 }
 DATABASE_ROUTERS = ["simlane.core.db.DemoRouter"]
-IRACING_CACHE_TTL = env_int("IRACING_CACHE_TTL", 24 * 3600)  # seconds; seed 003: 24 h in development
+# Seconds a fetched iRacing catalogue response (cars, classes, tracks, series, seasons) is reused: it changes rarely
+# (new content, a new season), so a day-old copy is current enough and re-running a sync costs no Data API calls.
+IRACING_CACHE_TTL = env_int("IRACING_CACHE_TTL", 24 * 3600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

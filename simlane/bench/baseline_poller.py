@@ -1,4 +1,4 @@
-"""The seed's poller (ir2dis), kept as the benchmark's baseline: what SimLane's poller is measured against.
+"""ir2dis's per-driver poller, kept as the benchmark's baseline: what SimLane's poller is measured against.
 
 Per tracked driver: a window from the last poll (or 48 h back), search, keep finished race sessions, and for each
 session not yet posted fetch the full result, then mark it and move the poll timestamp. Every driver every cycle;
@@ -29,7 +29,7 @@ class BaselinePoller:
     def __init__(self, client: IRacingClient, *, now: Callable[[], datetime], concurrency: int = 4) -> None:
         self.client = client
         self.now = now
-        self.semaphore = asyncio.Semaphore(concurrency)  # the seed's asyncio.Semaphore(4)
+        self.semaphore = asyncio.Semaphore(concurrency)  # ir2dis's asyncio.Semaphore(4)
 
     async def cycle(self) -> CycleReport:
         report = CycleReport()

@@ -1,4 +1,4 @@
-"""Benchmark: SimLane's results poller against the seed's algorithm, on the same simulated world, in one run.
+"""Benchmark: SimLane's results poller against ir2dis's per-driver algorithm, on the same simulated world, in one run.
 
 Both run against the iRacing simulator on a stopped clock that moves by ``rate_window / rate_limit`` per /data
 request (the request cost of a client that spends its whole budget: 240 requests a minute) and jumps to the next
@@ -19,21 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from asgiref.sync import sync_to_async
-
+from simlane.bench import aio
 from simlane.bench.baseline_poller import BaselinePoller
 from simlane.core.db import close_async_connections
 from simlane.iracing.client import IRacingClient
-from simlane.iracing.models import Subsession
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import World
-from simlane.results.models import (
-    DriverPollState,
-    GuildResultsConfig,
-    PostedResult,
-    TrackedDriver,
-)
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
@@ -93,8 +85,8 @@ class Recorder:
         self.posts: list[tuple[int, int, int, float]] = []  # guild, subsession, cust, time
 
     async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
-        row = await sync_to_async(PostedResult.objects.values("guild_id", "subsession_id", "cust_id").get)(nonce=nonce)
-        self.posts.append((row["guild_id"], row["subsession_id"], row["cust_id"], self.clock.time()))
+        guild, subsession, cust = await aio.posted_key(nonce=nonce)
+        self.posts.append((guild, subsession, cust, self.clock.time()))
         return len(self.posts)
 
     async def find_sent(self, *, channel_id: int, embed: dict[str, Any]) -> int | None:
@@ -102,18 +94,6 @@ class Recorder:
 
     async def notify_admins(self, *, guild_id: int, text: str) -> None:
         return None
-
-
-def _reset_db(scenario: Scenario, world: World) -> None:
-    for model in (PostedResult, Subsession, DriverPollState, TrackedDriver, GuildResultsConfig):
-        model.objects.all().delete()
-    GuildResultsConfig.objects.bulk_create(
-        GuildResultsConfig(guild_id=g + 1, channel_id=CHANNEL_OFFSET + g + 1) for g in range(scenario.guilds)
-    )
-    TrackedDriver.objects.bulk_create(
-        TrackedDriver(guild_id=g + 1, cust_id=c, display_name=world.by_id[c].display_name, tracked_since=T0)
-        for g, c in scenario.subscriptions(world)
-    )
 
 
 def ground_truth(scenario: Scenario, world: World) -> dict[tuple[int, int, int], tuple[float, bool]]:
@@ -151,7 +131,11 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
     sim = Simulator(config, clock=clock)
     await sim.start()
     world = sim.world
-    await sync_to_async(_reset_db)(scenario, world)
+    await aio.results_reset(
+        channels={g + 1: CHANNEL_OFFSET + g + 1 for g in range(scenario.guilds)},
+        subscriptions=[(g + 1, c, world.by_id[c].display_name) for g, c in scenario.subscriptions(world)],
+        tracked_since=T0,
+    )
     recorder = Recorder(clock)
     started = time.perf_counter()
     result = StrategyResult(name)

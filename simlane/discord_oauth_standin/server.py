@@ -17,10 +17,8 @@ Routes (paths as on discord.com, so only the base URL changes):
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +27,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import discord
 from aiohttp import web
+
+from simlane.core.loopback import LoopbackServer
 
 from .pages import consent_page, login_page
 from .role_connections import RoleConnections
@@ -75,7 +75,9 @@ def _permission_names(value: int) -> list[str]:
     return [name.replace("_", " ").title() for name, on in discord.Permissions(value) if on]
 
 
-class DiscordOAuthStandin:
+class DiscordOAuthStandin(LoopbackServer):
+    name = "Discord OAuth stand-in"
+
     def __init__(self, world: World, config: StandinConfig | None = None, *, now: Callable[[], float] = time.time):
         self.world = world
         self.config = config or StandinConfig()
@@ -84,11 +86,7 @@ class DiscordOAuthStandin:
         self._codes: dict[str, _Grant] = {}
         self._tokens: dict[str, _Token] = {}
         self._refresh: dict[str, _Token] = {}
-        self.base_url = ""
-        self._runner: web.AppRunner | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self.app = web.Application(middlewares=[self._record])
+        super().__init__(web.Application(middlewares=[self._record]))
         for prefix in ("", "/api", "/api/v10"):
             self.app.router.add_get(f"{prefix}/oauth2/authorize", self._authorize_page)
             self.app.router.add_post(f"{prefix}/oauth2/authorize", self._authorize)
@@ -102,44 +100,6 @@ class DiscordOAuthStandin:
         self.app.router.add_get("/logout", self._logout)
 
     # -- lifecycle --------------------------------------------------------------------------------------------------
-
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._runner = web.AppRunner(self.app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        sockets = getattr(site._server, "sockets", None) or []
-        bound = sockets[0].getsockname()[1] if sockets else port
-        self.base_url = f"http://{host}:{bound}"
-        return self.base_url
-
-    async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
-            self._runner = None
-
-    def start_in_thread(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve from a daemon thread with its own event loop (for sync tests and a separate web server)."""
-        ready = threading.Event()
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            self._loop.run_until_complete(self.start(host, port))
-            ready.set()
-            self._loop.run_forever()
-            self._loop.run_until_complete(self.stop())
-            self._loop.close()
-
-        self._thread = threading.Thread(target=run, name="discord-oauth-standin", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the Discord OAuth stand-in did not start")
-        return self.base_url
-
-    def stop_thread(self) -> None:
-        if self._loop and self._thread:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
 
     # -- helpers ----------------------------------------------------------------------------------------------------
 

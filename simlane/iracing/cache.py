@@ -8,12 +8,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from asgiref.sync import sync_to_async
-from django.core.cache import cache
-
+from simlane.iracing import aio
 from simlane.iracing.client import APIStatusError
-
-from .models import ApiCall
 
 T = TypeVar("T")
 
@@ -24,11 +20,10 @@ def cache_key(endpoint: str, params: dict[str, Any] | None = None) -> str:
     return "iracing:" + hashlib.sha256(blob.encode()).hexdigest()
 
 
-@sync_to_async
-def _log(endpoint: str, params: dict[str, Any], status: int, cached: bool, started: float) -> None:
-    ApiCall.objects.create(
+async def _log(endpoint: str, params: dict[str, Any], status: int, cached: bool, started: float) -> None:
+    await aio.api_call_record(
         endpoint=endpoint,
-        params={k: str(v) for k, v in params.items()},
+        params=params,
         status=status,
         cached=cached,
         duration_ms=int((time.perf_counter() - started) * 1000),
@@ -47,7 +42,7 @@ async def cache_or_fetch(
     key = cache_key(endpoint, params)
     started = time.perf_counter()
     if not refresh:
-        hit = await sync_to_async(cache.get)(key)
+        hit = await aio.cache_get(key)
         if hit is not None:
             await _log(endpoint, params, 200, True, started)
             return hit, True
@@ -56,6 +51,6 @@ async def cache_or_fetch(
     except APIStatusError as exc:
         await _log(endpoint, params, exc.status, False, started)
         raise
-    await sync_to_async(cache.set)(key, value, ttl)
+    await aio.cache_set(key, value, ttl)
     await _log(endpoint, params, 200, False, started)
     return value, False

@@ -13,6 +13,11 @@ def reference_data_exists() -> bool:
     return bool(Car.objects.exists())
 
 
+def car_names(*, car_ids: set[int]) -> dict[int, str]:
+    """car_id -> name for the cars a schedule restricts (unknown ids are left out)."""
+    return dict(Car.objects.filter(car_id__in=car_ids).values_list("car_id", "name"))
+
+
 def series_search(*, term: str, limit: int = 25) -> list[Series]:
     qs = Series.objects.filter(active=True)
     if term:

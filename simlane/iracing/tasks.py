@@ -14,10 +14,14 @@ from celery import shared_task
 from simlane.iracing.client import IRacingClient, IRacingError
 
 from .services import run_with_client
-from .sync.guide import sync_race_guide
-from .sync.reference import sync_reference
-from .sync.seasons import sync_past_seasons, sync_season_schedule, sync_seasons
-from .sync.weather import refresh_forecasts
+from .sync.jobs import (
+    refresh_forecasts,
+    sync_past_seasons,
+    sync_race_guide,
+    sync_reference,
+    sync_season_schedule,
+    sync_seasons,
+)
 
 NIGHTLY_AT = time(3, 30)  # UTC, a quiet hour; the periodic jobs table schedules nightly_sync then
 # Every iRacing task: 3 retries 60 s apart on iRacing errors (429s and 5xx the client could not ride out,

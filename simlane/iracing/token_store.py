@@ -9,13 +9,9 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from asgiref.sync import sync_to_async
-from django.db.models import Q
-
+from simlane.iracing import aio
 from simlane.iracing.client import TokenSet
 from simlane.iracing.client.errors import AuthError
-
-from .models import IRacingTokenState
 
 LEASE_SECONDS = 30.0
 
@@ -33,17 +29,8 @@ class DatabaseTokenStore:
         self._local = asyncio.Lock()
 
     async def load(self) -> TokenSet | None:
-        row = await IRacingTokenState.objects.filter(account=self.account).afirst()
-        if row is None or not row.access_token:
-            return None
-        return TokenSet.from_dict(
-            {
-                "access_token": row.access_token,
-                "access_expires_at": row.access_expires_at,
-                "refresh_token": row.refresh_token or None,
-                "refresh_expires_at": row.refresh_expires_at,
-            }
-        )
+        stored = await aio.token_state_get(account=self.account)
+        return TokenSet.from_dict(stored) if stored else None
 
     async def save(self, tokens: TokenSet | None) -> None:
         values = (
@@ -52,7 +39,7 @@ class DatabaseTokenStore:
             else {"access_token": "", "access_expires_at": 0, "refresh_token": "", "refresh_expires_at": None}
         )
         values["refresh_token"] = values["refresh_token"] or ""
-        await IRacingTokenState.objects.aupdate_or_create(account=self.account, defaults=values)
+        await aio.token_state_save(account=self.account, values=values)
 
     @asynccontextmanager
     async def lock(self) -> AsyncIterator[None]:
@@ -62,20 +49,14 @@ class DatabaseTokenStore:
             try:
                 yield
             finally:
-                await IRacingTokenState.objects.filter(account=self.account, lock_owner=owner).aupdate(
-                    lock_owner="", lock_until=0
-                )
+                await aio.token_lease_release(account=self.account, owner=owner)
 
     async def _acquire(self, owner: str) -> None:
-        await sync_to_async(IRacingTokenState.objects.get_or_create)(account=self.account)
         deadline = time.time() + self.lease_seconds * 2
         delay = 0.05
         while True:
             now = time.time()
-            taken = await IRacingTokenState.objects.filter(
-                Q(lock_owner="") | Q(lock_until__lt=now), account=self.account
-            ).aupdate(lock_owner=owner, lock_until=now + self.lease_seconds)
-            if taken:
+            if await aio.token_lease_take(account=self.account, owner=owner, now=now, lease_seconds=self.lease_seconds):
                 return
             if now > deadline:
                 raise AuthError("another process has held the iRacing token lock for too long")

@@ -10,9 +10,7 @@ import pytest
 
 from simlane.conftest import SIM_NOW
 from simlane.discord_bot.bot import SimLaneBot
-from simlane.iracing.sync.reference import sync_reference
-from simlane.iracing.sync.seasons import sync_seasons
-from simlane.iracing.sync.weather import refresh_forecasts
+from simlane.iracing.sync.jobs import refresh_forecasts, sync_reference, sync_seasons
 
 NOW = SIM_NOW
 pytestmark = pytest.mark.django_db(transaction=True)

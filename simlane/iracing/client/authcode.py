@@ -73,7 +73,7 @@ class IRacingProfile:
 
 
 def s256_challenge(verifier: str) -> str:
-    """The S256 code challenge of a verifier: base64url(SHA-256(verifier)) without padding (RFC 7636 §4.2)."""
+    """The S256 code challenge of a verifier: base64url(SHA-256(verifier)) without padding (RFC 7636, section 4.2)."""
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 

@@ -5,7 +5,8 @@ A fault is ``kind`` applied to the next ``count`` matching requests (``endpoint`
 
 ``500`` / ``502``          a JSON 5xx on /data
 ``504_html``               CloudFront's HTML "The request could not be satisfied" page
-``timeout``                hold the request for ``delay`` seconds (longer than the client's timeout)
+``timeout``                hold the request unanswered until :meth:`Simulator.release_held` (or ``stop()``), so
+                           the client's own timeout always fires first, however slow the machine
 ``expired_link``           the next download of a link answers S3's 403 "Request has expired"
 ``ratelimit_text``         200 with the plain-text body "Rate limit exceeded"
 ``429``                    a real 429 with the rate-limit headers
@@ -37,7 +38,6 @@ class Fault:
     kind: str
     count: int = 1
     endpoint: str = ""
-    delay: float = 5.0
     retry_after: int = 2
 
     def __post_init__(self) -> None:
@@ -52,8 +52,8 @@ class FaultPlan:
         self.faults: list[Fault] = []
         self.served: dict[str, int] = {}
 
-    def add(self, kind: str, count: int = 1, endpoint: str = "", **extra: float) -> None:
-        self.faults.append(Fault(kind, count, endpoint, **extra))  # type: ignore[arg-type]
+    def add(self, kind: str, count: int = 1, endpoint: str = "", **extra: int) -> None:
+        self.faults.append(Fault(kind, count, endpoint, **extra))
 
     def clear(self) -> None:
         self.faults.clear()

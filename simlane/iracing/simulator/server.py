@@ -11,7 +11,6 @@ import hashlib
 import json
 import math
 import secrets
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+
+from simlane.core.loopback import LoopbackServer
 
 from .clock import SimClock
 from .faults import FaultPlan
@@ -80,8 +81,10 @@ class _Window:
     count: int = 0
 
 
-class Simulator:
+class Simulator(LoopbackServer):
     """A running (or runnable) iRacing simulator."""
+
+    name = "iRacing simulator"
 
     def __init__(self, config: SimulatorConfig | None = None, *, clock: SimClock | None = None) -> None:
         self.config = config or SimulatorConfig()
@@ -101,12 +104,13 @@ class Simulator:
         self._window = _Window()
         self._last_token_call = -math.inf
         self._links: dict[str, tuple[bytes, float, str]] = {}
+        # Requests held by the ``timeout`` fault wait on this event; releasing swaps in a fresh one, so a later
+        # ``timeout`` fault holds again.
+        self._release = asyncio.Event()
+        self._held = 0
+        self._held_changed = asyncio.Condition()
         self.authcode = AuthCodeService(self.world, self.clock, self.faults, self._log)
-        self.base_url = ""
-        self._runner: web.AppRunner | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self.app = self._build_app()
+        super().__init__(self._build_app())
 
     # -- lifecycle -------------------------------------------------------------------------------------------------
 
@@ -121,48 +125,41 @@ class Simulator:
         app.router.add_post("/_sim/clock", self._set_clock)
         app.router.add_post("/_sim/faults", self._add_fault)
         app.router.add_delete("/_sim/faults", self._clear_faults)
+        app.router.add_post("/_sim/release", self._release_held)
         app.router.add_get("/_sim/calls", self._calls)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._runner = web.AppRunner(self.app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        sockets = getattr(site._server, "sockets", None) or []
-        bound = sockets[0].getsockname()[1] if sockets else port
-        self.base_url = f"http://{host}:{bound}"
+        url = await super().start(host, port)
         if isinstance(self.data, DataService):
-            self.data.payloads.base_url = self.base_url
-        return self.base_url
+            self.data.payloads.base_url = url  # links and chunk URLs point back at this server
+        return url
 
     async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
-            self._runner = None
+        # Held requests are answered first: the server's shutdown waits for running handlers, and a hold that
+        # nobody released would stall it.
+        self.release_held()
+        await super().stop()
 
-    def start_in_thread(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Run the server on its own event loop in a daemon thread (for sync code and separate clients)."""
-        ready = threading.Event()
+    def release_held(self) -> None:
+        """Let every request the ``timeout`` fault is holding be answered (call on the simulator's event loop)."""
+        self._release.set()
+        self._release = asyncio.Event()
 
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            self._loop.run_until_complete(self.start(host, port))
-            ready.set()
-            self._loop.run_forever()
-            self._loop.run_until_complete(self.stop())
-            self._loop.close()
+    async def wait_until_holding(self, count: int = 1) -> None:
+        """Return once ``count`` requests are being held by the ``timeout`` fault (tests start a call, then act)."""
+        async with self._held_changed:
+            await self._held_changed.wait_for(lambda: self._held >= count)
 
-        self._thread = threading.Thread(target=run, name="iracing-simulator", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the iRacing simulator did not start")
-        return self.base_url
-
-    def stop_thread(self) -> None:
-        if self._loop and self._thread:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
+    async def _hold(self) -> None:
+        release = self._release
+        async with self._held_changed:
+            self._held += 1
+            self._held_changed.notify_all()
+        try:
+            await release.wait()
+        finally:
+            self._held -= 1
 
     # -- bookkeeping -------------------------------------------------------------------------------------------------
 
@@ -272,30 +269,33 @@ class Simulator:
         )
         if fault is not None:
             if fault.kind == "timeout":
-                await asyncio.sleep(fault.delay)
-            elif fault.kind == "expired_token":
+                # Held until released, so the client's timeout fires first whatever the machine's speed; then
+                # the request ends as CloudFront ends one whose origin never answered.
+                await self._hold()
+                self._log("data", endpoint, 504)
+                return web.Response(status=504, text=HTML_504, content_type="text/html", headers=headers)
+            if fault.kind == "expired_token":
                 self.access_tokens.pop(token, None)
                 self._log("data", endpoint, 401)
                 return web.json_response({"error": "Unauthorized"}, status=401, headers=headers)
-            else:
-                status, body, ctype = {
-                    "500": (500, json.dumps({"error": "Internal Server Error"}), "application/json"),
-                    "502": (502, json.dumps({"error": "Bad Gateway"}), "application/json"),
-                    "504_html": (504, HTML_504, "text/html"),
-                    "ratelimit_text": (200, "Rate limit exceeded", "text/plain"),
-                    "maintenance": (
-                        503,
-                        json.dumps(
-                            {
-                                "error": "Site Maintenance",
-                                "note": "The site is currently undergoing maintenance. Please try your request later.",
-                            }
-                        ),
-                        "application/json",
+            status, body, ctype = {
+                "500": (500, json.dumps({"error": "Internal Server Error"}), "application/json"),
+                "502": (502, json.dumps({"error": "Bad Gateway"}), "application/json"),
+                "504_html": (504, HTML_504, "text/html"),
+                "ratelimit_text": (200, "Rate limit exceeded", "text/plain"),
+                "maintenance": (
+                    503,
+                    json.dumps(
+                        {
+                            "error": "Site Maintenance",
+                            "note": "The site is currently undergoing maintenance. Please try your request later.",
+                        }
                     ),
-                }[fault.kind]
-                self._log("data", endpoint, status)
-                return web.Response(status=status, text=body, content_type=ctype, headers=headers)
+                    "application/json",
+                ),
+            }[fault.kind]
+            self._log("data", endpoint, status)
+            return web.Response(status=status, text=body, content_type=ctype, headers=headers)
         try:
             reply = self.data.handle(endpoint, dict(request.query), now)
         except DataError as exc:
@@ -412,6 +412,10 @@ class Simulator:
 
     async def _clear_faults(self, request: web.Request) -> web.Response:
         self.faults.clear()
+        return await self._state(request)
+
+    async def _release_held(self, request: web.Request) -> web.Response:
+        self.release_held()
         return await self._state(request)
 
     async def _calls(self, request: web.Request) -> web.Response:

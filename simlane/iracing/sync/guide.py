@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db import transaction
 
-from simlane.iracing.client import IRacingClient
 from simlane.iracing.client.models import RaceGuideSession as GuideItem
 
 from ..models import RaceGuideSession, RaceWeek
@@ -45,11 +42,3 @@ def store_guide(sessions: list[GuideItem]) -> int:
         update_fields=["race_week", "end_time", "session_id", "entry_count", "super_session", "updated_at"],
     )
     return len(rows)
-
-
-async def sync_race_guide(client: IRacingClient, *, now: datetime) -> int:
-    from asgiref.sync import sync_to_async
-
-    guide = await client.race_guide(start_from=now, include_end_after_from=True)
-    written: int = await sync_to_async(store_guide)(guide.sessions)
-    return written

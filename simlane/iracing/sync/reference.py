@@ -6,15 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.db import transaction
 
-from simlane.iracing.cache import cache_or_fetch
-from simlane.iracing.client import IRacingClient
-
 from ..models import Car, CarClass, Series, Track
-from .upsert import Counts, bulk_upsert
+from .upsert import Counts
 
 
 def car_fields(i: dict[str, Any]) -> dict[str, Any]:
@@ -104,30 +99,3 @@ def link_class_cars() -> int:
             through.objects.filter(carclass_id__in=stale).delete()
         through.objects.bulk_create(rows, batch_size=500)
     return changed
-
-
-async def sync_reference(
-    client: IRacingClient,
-    *,
-    refresh: bool = False,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> SyncSummary:
-    """Fetch (through the cache) and upsert the four reference tables; idempotent."""
-    summary = SyncSummary()
-    ttl = settings.IRACING_CACHE_TTL
-    for n, (endpoint, model, key, to_fields) in enumerate(TABLES, start=1):
-        if progress:
-            progress(endpoint, n - 1, len(TABLES))
-
-        async def fetch(endpoint: str = endpoint) -> list[dict[str, Any]]:
-            data: list[dict[str, Any]] = await client.get(endpoint)  # raw items: unknown fields are kept in ``raw``
-            return data
-
-        items, cached = await cache_or_fetch(endpoint, {}, ttl, fetch, refresh=refresh)
-        summary.cache_hits += cached
-        summary.api_calls += not cached
-        summary.counts[endpoint] = await sync_to_async(bulk_upsert)(model, key, items, to_fields)
-    await sync_to_async(link_class_cars)()
-    if progress:
-        progress("done", len(TABLES), len(TABLES))
-    return summary

@@ -12,13 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
-
-from simlane.iracing.cache import cache_or_fetch
-from simlane.iracing.client import IRacingClient
 
 from ..models import RaceWeek, Season, Series, SessionTime, Track
 from .reference import track_fields
@@ -136,73 +131,23 @@ def write_seasons(seasons: list[dict[str, Any]], *, retire_missing: bool) -> Sea
     return summary
 
 
-async def _fetch(client: IRacingClient, endpoint: str, params: dict[str, Any], refresh: bool) -> tuple[Any, bool]:
-    async def fetch() -> Any:
-        return await client.get(endpoint, params)
-
-    return await cache_or_fetch(endpoint, params, settings.IRACING_CACHE_TTL, fetch, refresh=refresh)
-
-
-async def sync_seasons(
-    client: IRacingClient,
-    *,
-    refresh: bool = False,
-    year: int | None = None,
-    quarter: int | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> SeasonSyncSummary:
-    """Current and future seasons of every series (or one quarter's), with their schedules, in one API call."""
-    params: dict[str, Any] = {"include_series": True}
-    if year and quarter:
-        params |= {"season_year": year, "season_quarter": quarter}
-    if progress:
-        progress("series/seasons", 0, 3)
-    seasons, cached = await _fetch(client, "series/seasons", params, refresh)
-    fetches = [cached]  # one entry per fetch: True when the cache served it
-    tracks_synced = 0
-    if progress:
-        progress("tracks", 1, 3)
-    if await sync_to_async(missing_track_ids)(seasons):
-        tracks, track_cached = await _fetch(client, "track/get", {}, refresh=True)
-        fetches.append(track_cached)
-        counts = await sync_to_async(bulk_upsert)(Track, "track_id", tracks, track_fields, retire_missing=False)
-        tracks_synced = counts.created
-    if progress:
-        progress("schedules", 2, 3)
-    summary: SeasonSyncSummary = await sync_to_async(write_seasons)(seasons, retire_missing=not (year and quarter))
-    summary.tracks_synced = tracks_synced
-    summary.cache_hits, summary.api_calls = sum(fetches), len(fetches) - sum(fetches)
-    if progress:
-        progress("done", 3, 3)
-    return summary
+def season_raw(*, season_id: int) -> dict[str, Any] | None:
+    """The stored upstream item of a season (a past season's schedule is merged into it), or None."""
+    row = Season.objects.filter(season_id=season_id).values("raw").first()
+    return row["raw"] if row else None
 
 
-async def sync_season_schedule(client: IRacingClient, season_id: int, *, refresh: bool = False) -> SeasonSyncSummary:
-    """One (past) season's schedule: ``series/season_schedule``."""
-    schedule, cached = await _fetch(client, "series/season_schedule", {"season_id": season_id}, refresh)
-    existing = await Season.objects.filter(season_id=season_id).values("raw").afirst()
-    season = {**(existing["raw"] if existing else {"season_id": season_id}), "schedules": schedule.get("schedules")}
-    if not season.get("series_id") and schedule.get("schedules"):
-        season["series_id"] = schedule["schedules"][0].get("series_id")
-    summary: SeasonSyncSummary = await sync_to_async(write_seasons)([season], retire_missing=False)
-    summary.cache_hits, summary.api_calls = (1, 0) if cached else (0, 1)
-    return summary
+def tracks_store(tracks: list[dict[str, Any]]) -> Counts:
+    """Add the tracks a schedule names that the database lacks (never retires: the list may be partial)."""
+    return bulk_upsert(Track, "track_id", tracks, track_fields, retire_missing=False)
 
 
-async def sync_past_seasons(client: IRacingClient, series_id: int, *, refresh: bool = False) -> list[int]:
-    """Store a series' past seasons (``series/past_seasons``); return the ids whose schedule is not stored yet."""
-    data, _cached = await _fetch(client, "series/past_seasons", {"series_id": series_id}, refresh)
-    seasons = [
-        {**s, "series_id": s.get("series_id") or series_id} for s in (data.get("series") or {}).get("seasons", [])
-    ]
-
-    def store() -> list[int]:
-        bulk_upsert(Season, "season_id", seasons, season_fields, retire_missing=False)
-        Season.objects.filter(series__isnull=True).update(
-            series=Subquery(Series.objects.filter(series_id=OuterRef("iracing_series_id")).values("id")[:1])
-        )
-        ids = [s["season_id"] for s in seasons]
-        return list(Season.objects.filter(season_id__in=ids, schedule_hash="").values_list("season_id", flat=True))
-
-    result: list[int] = await sync_to_async(store)()
-    return result
+@transaction.atomic
+def past_seasons_store(seasons: list[dict[str, Any]]) -> list[int]:
+    """Store a series' past seasons; return the ids whose schedule is not stored yet."""
+    bulk_upsert(Season, "season_id", seasons, season_fields, retire_missing=False)
+    Season.objects.filter(series__isnull=True).update(
+        series=Subquery(Series.objects.filter(series_id=OuterRef("iracing_series_id")).values("id")[:1])
+    )
+    ids = [s["season_id"] for s in seasons]
+    return list(Season.objects.filter(season_id__in=ids, schedule_hash="").values_list("season_id", flat=True))

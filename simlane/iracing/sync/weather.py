@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from asgiref.sync import sync_to_async
-
-from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.client.models import ForecastPoint
 
 from ..models import RaceWeek, WeatherForecast
@@ -44,23 +41,14 @@ def weeks_needing_forecast(*, now: datetime, horizon: timedelta = timedelta(days
     return out
 
 
-async def refresh_forecasts(client: IRacingClient, *, now: datetime) -> tuple[int, int]:
-    """(refreshed, failed). One week's failure does not stop the others."""
-    refreshed = failed = 0
-    for pk, url in await sync_to_async(weeks_needing_forecast)(now=now):
-        try:
-            points = await client.weather_forecast(url)
-        except IRacingError:
-            failed += 1
-            continue
-        await WeatherForecast.objects.aupdate_or_create(
-            race_week_id=pk,
-            defaults={
-                "url": url,
-                "fetched_at": now,
-                "points": [p.model_dump(mode="json") for p in points],
-                **summarise(points),
-            },
-        )
-        refreshed += 1
-    return refreshed, failed
+def forecast_save(*, race_week_id: int, url: str, fetched_at: datetime, points: list[ForecastPoint]) -> None:
+    """Store (or replace) a race week's forecast with its summary metrics."""
+    WeatherForecast.objects.update_or_create(
+        race_week_id=race_week_id,
+        defaults={
+            "url": url,
+            "fetched_at": fetched_at,
+            "points": [p.model_dump(mode="json") for p in points],
+            **summarise(points),
+        },
+    )

@@ -9,9 +9,8 @@ import pytest
 from simlane.conftest import SIM_NOW
 from simlane.iracing.client.models import RaceGuide
 from simlane.iracing.models import RaceGuideSession
-from simlane.iracing.sync.guide import store_guide, sync_race_guide
-from simlane.iracing.sync.reference import sync_reference
-from simlane.iracing.sync.seasons import sync_seasons
+from simlane.iracing.sync.guide import store_guide
+from simlane.iracing.sync.jobs import sync_race_guide, sync_reference, sync_seasons
 
 NOW = SIM_NOW
 pytestmark = pytest.mark.django_db(transaction=True)

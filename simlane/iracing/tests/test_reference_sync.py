@@ -16,7 +16,7 @@ from simlane.iracing.client import IRacingClient
 from simlane.iracing.models import ApiCall, Car, CarClass, Series, Track
 from simlane.iracing.simulator import Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
-from simlane.iracing.sync.reference import sync_reference
+from simlane.iracing.sync.jobs import sync_reference
 
 pytestmark = pytest.mark.django_db(transaction=True)
 T = TypeVar("T")

@@ -14,8 +14,7 @@ from simlane.iracing.models import RaceWeek, Season, SessionTime, Track
 from simlane.iracing.simulator import Simulator, SimulatorConfig
 from simlane.iracing.simulator.catalog import SERIES
 from simlane.iracing.simulator.local import demo_client_config
-from simlane.iracing.sync.reference import sync_reference
-from simlane.iracing.sync.seasons import sync_season_schedule, sync_seasons
+from simlane.iracing.sync.jobs import sync_reference, sync_season_schedule, sync_seasons
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NOW = SIM_NOW

@@ -24,7 +24,8 @@ from datetime import datetime, timedelta
 
 @dataclass(frozen=True)
 class PollPolicy:
-    interval: timedelta = timedelta(seconds=120)  # one poller cycle (the seed's POLL_INTERVAL_SEC)
+    # One poller cycle: ir2dis's POLL_INTERVAL_SEC, so both pollers look equally often.
+    interval: timedelta = timedelta(seconds=120)
     publish_margin: timedelta = timedelta(seconds=60)
     overlap: timedelta = timedelta(minutes=30)
     first_window: timedelta = timedelta(hours=48)  # the first search of a driver looks this far back

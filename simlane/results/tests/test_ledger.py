@@ -1,4 +1,4 @@
-"""The seed's deduplication area: claims are unique per server, subsession and driver, whoever claims them."""
+"""Deduplication: claims are unique per server, subsession and driver, whoever claims them."""
 
 from __future__ import annotations
 

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         client.add_argument("--latency", type=float, default=0.08, help="seconds per request (default 0.08)")
         client.add_argument("--concurrency", type=int, default=4, help="SimLane's concurrency limit (default 4)")
 
-        poller = sub.add_parser("poller", help="SimLane's results poller vs the seed's algorithm (Data API calls)")
+        poller = sub.add_parser(
+            "poller", help="SimLane's results poller vs ir2dis's per-driver algorithm (Data API calls)"
+        )
         poller.add_argument("--drivers", type=int, default=1000, help="tracked drivers (default 1000)")
         poller.add_argument("--guilds", type=int, default=50, help="Discord servers tracking them (default 50)")
         poller.add_argument("--hours", type=float, default=24.0, help="simulated hours measured (default 24)")

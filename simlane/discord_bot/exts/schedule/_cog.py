@@ -17,7 +17,6 @@ from simlane.discord_bot.ids import require_id
 from simlane.discord_bot.services import MAX_FOLLOWED_SERIES
 from simlane.iracing import aio
 from simlane.iracing.charts import forecast_png
-from simlane.iracing.models import Car
 
 from ._render import guide_embed, schedule_embed
 
@@ -58,7 +57,7 @@ class ScheduleCog(commands.Cog):
         assert row is not None
         weeks = await aio.race_weeks_around(series_id=series_id, now=self.bot.now())
         car_ids = {r["car_id"] for v in weeks for r in v.week.car_restrictions}
-        names = {c: n async for c, n in Car.objects.filter(car_id__in=car_ids).values_list("car_id", "name")}
+        names = await aio.car_names(car_ids=car_ids)
         embed = schedule_embed(row, weeks, names)
         forecast = getattr(weeks[0].week, "forecast", None) if weeks else None  # reverse one-to-one: may be absent
         png = forecast_png(forecast.points, title=f"{row.name}: {weeks[0].week.track_name}") if forecast else None

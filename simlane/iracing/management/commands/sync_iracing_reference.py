@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from simlane.iracing.client import IRacingError
 from simlane.iracing.services import client_config_from_settings, run_with_client
-from simlane.iracing.sync.reference import sync_reference
+from simlane.iracing.sync.jobs import sync_reference
 
 from ..progress import progress_bar
 

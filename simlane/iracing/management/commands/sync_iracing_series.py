@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.services import client_config_from_settings, run_with_client
-from simlane.iracing.sync.seasons import SeasonSyncSummary, sync_season_schedule, sync_seasons
+from simlane.iracing.sync.jobs import sync_season_schedule, sync_seasons
+from simlane.iracing.sync.seasons import SeasonSyncSummary
 
 from ..progress import progress_bar
 

@@ -1,0 +1,10 @@
+"""The async side of the benchmarks' ORM boundary: awaitable facades over :mod:`simlane.bench.db`."""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+
+from . import db
+
+results_reset = sync_to_async(db.results_reset)
+posted_key = sync_to_async(db.posted_key)
