@@ -121,6 +121,7 @@ async def demo_numbers(server: DemoServer, sim: Simulator, say: Say) -> None:
 class DemoRun:
     """What the running demo produced so far; ``until`` callbacks read it."""
 
+    bot: SimLaneBot
     env: simcord.Env
     server: DemoServer
     dashboard: str | None = None  # the dashboard's address, once served
@@ -169,7 +170,7 @@ async def run_demo(
     """Run the demo until ``until(run)`` returns; returns what it produced."""
     async with simcord.run(bot, check_errors=False) as env:
         say("Offline Discord (simcord): creating the demo server")
-        run = DemoRun(env, await demo_server(env, sim, say))
+        run = DemoRun(bot, env, await demo_server(env, sim, say))
         shown: set[int] = set()
 
         async def show(_tick: object) -> None:
