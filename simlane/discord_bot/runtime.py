@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -65,7 +66,7 @@ async def dashboard(web: WebAddress | None, say: Say) -> AsyncIterator[str | Non
         try:
             await task
         except OSError as exc:
-            why = exc.strerror or str(exc)
+            why = os.strerror(exc.errno) if exc.errno else str(exc)
         else:
             why = "it stopped"
         say(

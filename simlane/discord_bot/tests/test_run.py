@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs, urlsplit
 
@@ -167,3 +168,16 @@ def test_the_demo_leaves_the_real_database_alone():
     assert run is not None and run.dashboard is None  # web=None: no dashboard asked for
     assert not TrackedDriver.objects.exists()
     assert TrackedDriver.objects.using("demo").count() == 6  # the demo's rows are in its own database
+
+
+def test_a_port_in_use_costs_only_the_dashboard_and_says_which_option_to_change():
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # another SimLane holding the dashboard's port
+        port = taken.getsockname()[1]
+        run, text = run_demo_until(lambda run: run.posts_at_least(2), web=WebAddress("127.0.0.1", port))
+    assert run is not None and run.dashboard is None
+    complaint = [line for line in text.splitlines() if "dashboard" in line.casefold()]
+    assert complaint == [
+        f"The dashboard is not served: cannot listen on 127.0.0.1:{port} (Address already in use); the bot keeps "
+        "running. Pick another port with --web-port (or WEB_PORT), or turn the dashboard off with --no-web."
+    ]
+    assert len(run.posts) >= 2  # the bot and the results job ran on
