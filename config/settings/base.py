@@ -214,6 +214,9 @@ DISCORD_CLIENT_ID = env("DISCORD_CLIENT_ID")
 DISCORD_CLIENT_SECRET = env("DISCORD_CLIENT_SECRET")
 DISCORD_OAUTH_BASE_URL = env("DISCORD_OAUTH_BASE_URL", "https://discord.com")
 DISCORD_API_BASE_URL = env("DISCORD_API_BASE_URL", "https://discord.com/api")
+# Where `simlane run` serves the dashboard beside the bot (`--web-host`/`--web-port` override them).
+WEB_HOST = env("WEB_HOST", "127.0.0.1")
+WEB_PORT = env_int("WEB_PORT", 8000)
 # Fernet key for OAuth tokens at rest (`Fernet.generate_key()`); empty: derived from DJANGO_SECRET_KEY.
 DISCORD_TOKEN_KEY = env("DISCORD_TOKEN_KEY")
 

@@ -115,3 +115,12 @@ def club_mark_inactive(*, guild_id: int) -> bool:
     The hook for the bot's guild-remove event; returns whether a linked club was found.
     """
     return Club.objects.filter(guild_id=guild_id, active=True).update(active=False, updated_at=timezone.now()) > 0
+
+
+def club_seen(*, guild_id: int, name: str) -> Club:
+    """The bot is in this server (it joined, or was already there): the club exists and is active."""
+    club, created = Club.objects.get_or_create(guild_id=guild_id, defaults={"name": name[:100]})
+    if not created and (not club.active or club.name != name[:100]):
+        club.active, club.name = True, name[:100]
+        club.save(update_fields=["active", "name", "updated_at"])
+    return club

@@ -1,29 +1,56 @@
-"""The demo: the same bot code against simcord (an offline Discord in memory) and the local iRacing simulator.
+"""The demo: the same bot code against simcord (an offline Discord in memory) and the local iRacing simulator,
+with the dashboard served beside it and logins through the local Discord stand-in over the same offline Discord.
 
 A demo server, channel and tracked drivers are set up through the real slash commands, so a newcomer watches real
-result posts appear with nothing configured.
+result posts appear with nothing configured, then opens the dashboard and logs in as the demo server's admin.
+``demo_main`` runs until the caller's ``until`` returns: ``simlane run`` waits for Ctrl-C or ``--duration``; tests
+stop the simulated clock and stop once they have seen what they came for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import discord
 import simcord
 
-from simlane.iracing.client import IRacingClient
-from simlane.iracing.simulator import Simulator
+from simlane.iracing.client import IRacingClient, IRacingError
+from simlane.iracing.simulator import SimClock, Simulator
+from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import Member
 from simlane.results import aio
 from simlane.results.embeds import embed_as_text
 from simlane.results.poller import PollPolicy
+from simlane.web.demo import club_seen, simcord_demo_world, standin_discord
 
 from .bot import SimLaneBot
 from .offline import reply_text
-from .runtime import Say, results_runner
+from .runtime import Say, WebAddress, dashboard, results_runner
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class Console:
+    """Where the demo writes: lines for the newcomer, errors, and how to highlight the banner and the login."""
+
+    say: Say
+    error: Say
+    warning: Callable[[str], str] = _plain
+    success: Callable[[str], str] = _plain
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    speed: float = 60.0  # the simulated clock's speed; 0 stops it (sleeping moves it: as fast as the CPU allows)
+    interval: float = 120.0  # poll interval in simulated seconds
+    web: WebAddress | None = field(default_factory=WebAddress)
 
 
 @dataclass
@@ -62,6 +89,8 @@ async def demo_server(env: simcord.Env, sim: Simulator, say: Say) -> DemoServer:
         guild.add_member(env.create_user("league-admin"), roles=[admins]),
         guild.add_member(env.create_user("driver-fan")),
     )
+    # Its admin added SimLane, so the dashboard shows the bot there.
+    await club_seen(guild_id=guild.id, name=guild.name)
     reply = await server.admin.slash(server.general, "results channel", channel=server.results)
     say(f"  league-admin: /results channel #race-results  →  {reply_text(reply)}")
     for m in demo_drivers(sim):
@@ -91,34 +120,130 @@ async def demo_numbers(server: DemoServer, sim: Simulator, say: Say) -> None:
         say(f"  league-admin: /sync  →  {summary}")
 
 
+@dataclass
+class DemoRun:
+    """What the running demo produced so far; ``until`` callbacks read it."""
+
+    bot: SimLaneBot
+    env: simcord.Env
+    server: DemoServer
+    dashboard: str | None = None  # the dashboard's address, once served
+    posts: list[str] = field(default_factory=list)  # the result posts, as printed
+    _posted: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def posts_at_least(self, count: int) -> None:
+        while len(self.posts) < count:
+            self._posted.clear()
+            await self._posted.wait()
+
+
+Until = Callable[[DemoRun], Awaitable[object]]
+
+
+@contextlib.asynccontextmanager
+async def demo_dashboard(
+    env: simcord.Env, server: DemoServer, web: WebAddress | None, say: Say
+) -> AsyncIterator[str | None]:
+    """The dashboard with the Discord stand-in over the demo's offline Discord: its users log in, and a server
+    added in the browser appears in simcord with the bot in it."""
+    if web is None:
+        yield None
+        return
+    name = server.guild.name
+    world = simcord_demo_world(env, admin_id=server.admin.id, member_id=server.member.id, server_name=name)
+    async with standin_discord(world), dashboard(web, say) as address:
+        if address:
+            say(
+                f"Open {address} and log in as league-admin (the admin of {name}) or driver-fan (a member): "
+                "the local Discord stand-in needs no account."
+            )
+        yield address
+
+
 async def run_demo(
-    bot: SimLaneBot, client: IRacingClient, sim: Simulator, *, policy: PollPolicy, duration: float, say: Say
-) -> int:
-    """Run the demo for ``duration`` real seconds (0: until interrupted); returns how many results were posted."""
+    bot: SimLaneBot,
+    client: IRacingClient,
+    sim: Simulator,
+    *,
+    policy: PollPolicy,
+    say: Say,
+    until: Until,
+    web: WebAddress | None = None,
+) -> DemoRun:
+    """Run the demo until ``until(run)`` returns; returns what it produced."""
     async with simcord.run(bot, check_errors=False) as env:
         say("Offline Discord (simcord): creating the demo server")
-        server = await demo_server(env, sim, say)
+        run = DemoRun(bot, env, await demo_server(env, sim, say))
         shown: set[int] = set()
 
         async def show(_tick: object) -> None:
-            for message in server.results.history():
+            for message in run.server.results.history():
                 if message.id not in shown and message.embeds:
                     shown.add(message.id)
                     when = datetime.fromtimestamp(sim.clock.time(), UTC)
-                    say(f"\n[{when:%H:%M} simulated] #race-results\n{embed_as_text(dict(message.embeds[0].to_dict()))}")
+                    post = f"[{when:%H:%M} simulated] #race-results\n{embed_as_text(dict(message.embeds[0].to_dict()))}"
+                    run.posts.append(post)
+                    run._posted.set()
+                    say(f"\n{post}")
 
         runner = results_runner(bot, client, policy=policy, sleep=sim.clock.sleep)
         runner.on_tick = show
-        tracked = len(await aio.tracked_driver_list(guild_id=server.guild.id))
-        say(f"\nWatching {tracked} drivers; results appear as their races finish (Ctrl-C to stop)...")
-        task = asyncio.ensure_future(runner.run_forever())
-        try:
-            if duration:
-                await asyncio.sleep(duration)
-            else:
-                await asyncio.Event().wait()
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        return len(shown)
+        tracked = len(await aio.tracked_driver_list(guild_id=run.server.guild.id))
+        async with demo_dashboard(env, run.server, web, say) as run.dashboard:
+            say(f"\nWatching {tracked} drivers; results appear as their races finish (Ctrl-C to stop)...")
+            task = asyncio.ensure_future(runner.run_forever())
+            try:
+                await until(run)
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        return run
+
+
+async def demo_main(options: DemoOptions, console: Console, until: Until) -> DemoRun | None:
+    """``simlane run`` without credentials: the simulator, a check that iRacing answers, then the demo."""
+    clock = SimClock(speed=options.speed)
+    sim = Simulator(clock=clock)
+    url = await sim.start()
+    console.say(
+        console.warning(
+            f"Demo mode: no iRacing and Discord credentials, so SimLane runs against the local iRacing simulator "
+            f"at {url} (clock ×{options.speed:g}) and an offline Discord. See README.md to use your own."
+        )
+    )
+    try:
+        async with IRacingClient(demo_client_config(url), clock=clock) as client:
+            if not await _hello(client, clock, console):
+                return None
+            bot = SimLaneBot(iracing=client, now=lambda: datetime.fromtimestamp(clock.time(), UTC))
+            policy = PollPolicy(interval=timedelta(seconds=options.interval))
+            run = await run_demo(bot, client, sim, policy=policy, say=console.say, until=until, web=options.web)
+            m = client.metrics
+            console.say(
+                f"\n{len(run.posts)} results posted. Data API requests: {m.requests_sent}, downloads: {m.downloads}, "
+                f"429s: {m.rate_limited}, retries: {m.retries}"
+            )
+            return run
+    finally:
+        await sim.stop()
+
+
+async def _hello(client: IRacingClient, clock: SimClock, console: Console) -> bool:
+    """Authenticate and show the races of the next hour: proof the iRacing side works before Discord starts."""
+    now = datetime.fromtimestamp(clock.time(), UTC)
+    try:
+        member = await client.member_info()
+        series = {s.series_id: s.series_name for s in await client.series()}
+        guide = await client.race_guide(start_from=now)
+    except IRacingError as exc:
+        console.error(f"iRacing: {exc}")
+        return False
+    console.say(console.success(f"Authenticated as {member.display_name} (cust_id {member.cust_id})"))
+    soon = [s for s in guide.sessions if s.start_time < now + timedelta(hours=1)]
+    console.say(f"Races starting in the next hour: {len(soon)}")
+    for s in soon[:6]:
+        console.say(
+            f"  {s.start_time:%H:%M} UTC  {series.get(s.series_id, s.series_id)}  {s.entry_count or 0} registered"
+        )
+    return True

@@ -1,14 +1,18 @@
-"""SimLane's main job in one process: the Discord bot, the results poller and outbox, and the periodic jobs.
+"""SimLane's main job in one process: the Discord bot, the results poller and outbox, the periodic jobs and the
+web dashboard.
 
 ``run_live`` connects to Discord with ``DISCORD_TOKEN``; ``results_runner`` builds the poller, outbox and publisher
-that the live runtime and the demo (``demo.py``) share.
+that the live runtime and the demo (``demo.py``) share; ``dashboard`` serves the web app on the same event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -19,12 +23,64 @@ from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.tasks import NIGHTLY_AT, nightly_sync
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, ResultsRunner, SubsessionFetcher
+from simlane.web.server import serve_web
 
 from .bot import SimLaneBot
 from .publisher import DiscordPublisher
 
 Say = Callable[[str], None]
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WebAddress:
+    """Where the dashboard listens (port 0: any free port; the announced address has the real one)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@contextlib.asynccontextmanager
+async def dashboard(web: WebAddress | None, say: Say) -> AsyncIterator[str | None]:
+    """Serve the web app on this event loop while the block runs; yield its address (``None``: not served).
+
+    A port already in use costs the dashboard only: the bot and the results job are the main job, and a second
+    SimLane (or ``simlane web``) holding the port must not stop this one from posting results. One line says how to
+    pick another port.
+    """
+    if web is None:
+        yield None
+        return
+    ready, address = asyncio.Event(), ""
+
+    def announce(line: str) -> None:
+        nonlocal address
+        address = line.rsplit(" ", 1)[-1].rstrip("/")
+        say(line)
+
+    task = asyncio.create_task(serve_web(web.host, web.port, ready=ready, announce=announce))
+    started = asyncio.create_task(ready.wait())
+    await asyncio.wait({task, started}, return_when=asyncio.FIRST_COMPLETED)
+    started.cancel()
+    if not ready.is_set():
+        try:
+            await task
+        except OSError as exc:
+            why = os.strerror(exc.errno) if exc.errno else str(exc)
+        else:
+            why = "it stopped"
+        say(
+            f"The dashboard is not served: cannot listen on {web.host}:{web.port} ({why}); the bot keeps running. "
+            "Pick another port with --web-port (or WEB_PORT), or turn the dashboard off with --no-web."
+        )
+        yield None
+        return
+    try:
+        yield address
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def results_runner(
@@ -47,8 +103,10 @@ def background_jobs(
     return jobs
 
 
-async def run_live(bot: SimLaneBot, client: IRacingClient, token: str, *, policy: PollPolicy, say: Say) -> None:
-    """Connect to Discord and run the results job beside the bot until interrupted."""
+async def run_live(
+    bot: SimLaneBot, client: IRacingClient, token: str, *, policy: PollPolicy, say: Say, web: WebAddress | None
+) -> None:
+    """Connect to Discord and run the results job and the dashboard beside the bot until interrupted."""
 
     async def job() -> None:
         await bot.wait_until_ready()
@@ -60,5 +118,10 @@ async def run_live(bot: SimLaneBot, client: IRacingClient, token: str, *, policy
                 logger.warning("first iRacing sync failed (tried again at %s UTC): %s", NIGHTLY_AT, exc)
         await asyncio.gather(*background_jobs(bot, client, policy=policy, broker=bool(settings.CELERY_BROKER_URL)))
 
-    async with bot:
+    async with bot, dashboard(web, say) as address:
+        if address and not (settings.DISCORD_CLIENT_ID and settings.DISCORD_CLIENT_SECRET):
+            say(
+                "Logging in to the dashboard needs the Discord application's OAuth2 credentials: set "
+                "DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET (see README.md)."
+            )
         await asyncio.gather(bot.start(token), job())

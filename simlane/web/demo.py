@@ -5,9 +5,30 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
+import simcord
+from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from simlane.discord_oauth_standin import DiscordOAuthStandin, StandinConfig, World, demo_world
+from simlane.clubs import services as club_services
+from simlane.discord_oauth_standin import DiscordOAuthStandin, MemoryWorld, StandinConfig, World, demo_world
+from simlane.discord_oauth_standin.simcord_world import SimcordWorld
+from simlane.discord_oauth_standin.world import DEMO_SECOND_GUILD_ID
+
+SECOND_SERVER_NAME = "Thursday Night Endurance"
+
+# The demo runs in one event loop with the bot, so the club it records goes through the ORM's worker thread.
+club_seen = sync_to_async(club_services.club_seen)
+
+
+def simcord_demo_world(env: simcord.Env, *, admin_id: int, member_id: int, server_name: str) -> SimcordWorld:
+    """The offline Discord of ``simlane run``'s demo as the stand-in shows it: log in as the demo server's admin or
+    as a member; the admin also owns a second server without SimLane, to try adding the bot."""
+    waiting = MemoryWorld()
+    waiting.add_user(admin_id, "league-admin", description=f"admin of {server_name}")
+    waiting.add_user(member_id, "driver-fan", description=f"a member of {server_name}")
+    waiting.add_guild(DEMO_SECOND_GUILD_ID, SECOND_SERVER_NAME, owner_id=admin_id)
+    waiting.add_member(DEMO_SECOND_GUILD_ID, member_id)
+    return SimcordWorld(env, logins=[admin_id, member_id], waiting=waiting)
 
 
 @contextlib.asynccontextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import Callable, Iterator
 
 import uvicorn
@@ -18,6 +19,13 @@ class _EmbeddedServer(uvicorn.Server):
         yield
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind and listen before uvicorn starts: a port in use is then a plain ``OSError`` here. uvicorn's own bind
+    logs and calls ``sys.exit``, and a ``SystemExit`` in a task stops the whole event loop (the bot's too)."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    return socket.create_server((host, port), family=family)
+
+
 async def serve_web(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -28,28 +36,27 @@ async def serve_web(
     """Serve the ASGI app until cancelled; once listening, ``announce`` the address and set ``ready``.
 
     ``port=0`` picks a free port (the announced address has the real one). A port already in use raises
-    ``OSError`` instead of uvicorn's ``SystemExit``, so the caller decides what happens to the rest of the process.
+    ``OSError``, so the caller decides what happens to the rest of the process.
     """
     from config.asgi import application
 
+    sock = _listen(host, port)
     config = uvicorn.Config(
         application, host=host, port=port, lifespan="off", log_level="warning", access_log=False, log_config=None
     )
     server = _EmbeddedServer(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:
             if task.done():
                 break
             await asyncio.sleep(0.02)  # startup is a bind and listen: a few ticks at most
         if task.done():
-            try:
-                await task
-            except SystemExit as exc:
-                raise OSError(f"the dashboard cannot listen on {host}:{port}") from exc
-            raise OSError(f"the dashboard cannot listen on {host}:{port}")
-        bound = server.servers[0].sockets[0].getsockname()[1] if server.servers else port
-        announce(f"SimLane dashboard: http://{host}:{bound}/")
+            await task
+            raise OSError(f"the dashboard stopped before it listened on {host}:{port}")
+        bound = sock.getsockname()[1]
+        shown = f"[{host}]" if ":" in host else host
+        announce(f"SimLane dashboard: http://{shown}:{bound}/")
         if ready is not None:
             ready.set()
         await task
@@ -58,3 +65,5 @@ async def serve_web(
         with contextlib.suppress(asyncio.CancelledError):
             await task
         raise
+    finally:
+        sock.close()
