@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import discord
 import simcord
+from django.conf import settings
 
+from simlane.clubs import aio as clubs_aio
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.simulator import SimClock, Simulator
 from simlane.iracing.simulator.local import demo_client_config
@@ -25,7 +27,7 @@ from simlane.iracing.simulator.world import Member
 from simlane.results import aio
 from simlane.results.embeds import embed_as_text
 from simlane.results.poller import PollPolicy
-from simlane.web.demo import club_seen, simcord_demo_world, standin_discord
+from simlane.web.demo import simcord_demo_world, standin_discord
 
 from .bot import SimLaneBot
 from .offline import reply_text
@@ -90,7 +92,7 @@ async def demo_server(env: simcord.Env, sim: Simulator, say: Say) -> DemoServer:
         guild.add_member(env.create_user("driver-fan")),
     )
     # Its admin added SimLane, so the dashboard shows the bot there.
-    await club_seen(guild_id=guild.id, name=guild.name)
+    await clubs_aio.club_seen(guild_id=guild.id, name=guild.name)
     reply = await server.admin.slash(server.general, "results channel", channel=server.results)
     say(f"  league-admin: /results channel #race-results  →  {reply_text(reply)}")
     for m in demo_drivers(sim):
@@ -140,9 +142,27 @@ class DemoRun:
 Until = Callable[[DemoRun], Awaitable[object]]
 
 
+@contextlib.contextmanager
+def iracing_signin_on(sim: Simulator) -> Iterator[None]:
+    """Point "Sign in with iRacing" at the simulator: its sign-in page offers the driver-fan's linked account (so
+    signing in verifies their car-number link) and a few other simulated members."""
+    names = ("IRACING_OAUTH_BASE_URL", "IRACING_OAUTH_CLIENT_ID", "IRACING_OAUTH_CLIENT_SECRET")
+    saved = {name: getattr(settings, name) for name in names}
+    settings.IRACING_OAUTH_BASE_URL = sim.base_url
+    settings.IRACING_OAUTH_CLIENT_ID = sim.authcode.client.client_id
+    settings.IRACING_OAUTH_CLIENT_SECRET = sim.authcode.client.client_secret
+    linked = [c for c, n in sim.world.leagues[0].roster if n][:1]
+    sim.authcode.logins = (*linked, *(m.cust_id for m in sim.world.members[:3] if m.cust_id not in linked))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(settings, name, value)
+
+
 @contextlib.asynccontextmanager
 async def demo_dashboard(
-    env: simcord.Env, server: DemoServer, web: WebAddress | None, say: Say
+    env: simcord.Env, server: DemoServer, sim: Simulator, web: WebAddress | None, say: Say
 ) -> AsyncIterator[str | None]:
     """The dashboard with the Discord stand-in over the demo's offline Discord: its users log in, and a server
     added in the browser appears in simcord with the bot in it."""
@@ -151,13 +171,15 @@ async def demo_dashboard(
         return
     name = server.guild.name
     world = simcord_demo_world(env, admin_id=server.admin.id, member_id=server.member.id, server_name=name)
-    async with standin_discord(world), dashboard(web, say) as address:
-        if address:
-            say(
-                f"Open {address} and log in as league-admin (the admin of {name}) or driver-fan (a member): "
-                "the local Discord stand-in needs no account."
-            )
-        yield address
+    with iracing_signin_on(sim):
+        async with standin_discord(world), dashboard(web, say) as address:
+            if address:
+                say(
+                    f"Open {address} and log in as league-admin (the admin of {name}) or driver-fan (a member): "
+                    "the local Discord stand-in needs no account. Under “Your iRacing account” a member signs in "
+                    "with the simulated iRacing to prove which driver they are."
+                )
+            yield address
 
 
 async def run_demo(
@@ -189,7 +211,7 @@ async def run_demo(
         runner = results_runner(bot, client, policy=policy, sleep=sim.clock.sleep)
         runner.on_tick = show
         tracked = len(await aio.tracked_driver_list(guild_id=run.server.guild.id))
-        async with demo_dashboard(env, run.server, web, say) as run.dashboard:
+        async with demo_dashboard(env, run.server, sim, web, say) as run.dashboard:
             say(f"\nWatching {tracked} drivers; results appear as their races finish (Ctrl-C to stop)...")
             task = asyncio.ensure_future(runner.run_forever())
             try:

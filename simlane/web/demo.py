@@ -6,18 +6,13 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import simcord
-from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from simlane.clubs import services as club_services
 from simlane.discord_oauth_standin import DiscordOAuthStandin, MemoryWorld, StandinConfig, World, demo_world
 from simlane.discord_oauth_standin.simcord_world import SimcordWorld
 from simlane.discord_oauth_standin.world import DEMO_SECOND_GUILD_ID
 
 SECOND_SERVER_NAME = "Thursday Night Endurance"
-
-# The demo runs in one event loop with the bot, so the club it records goes through the ORM's worker thread.
-club_seen = sync_to_async(club_services.club_seen)
 
 
 def simcord_demo_world(env: simcord.Env, *, admin_id: int, member_id: int, server_name: str) -> SimcordWorld:

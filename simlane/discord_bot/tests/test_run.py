@@ -110,6 +110,11 @@ def demo_with_web() -> tuple[DemoRun, str, dict[str, str]]:
             query = parse_qs(urlsplit(add.headers["location"]).query)
             back = await _authorize(browser, add.headers["location"], user_id=admin, guild_id=query["guild_id"][0])
             seen["after add"] = (await browser.get(back, follow_redirects=True)).text
+
+            # "Verify my iRacing account" leads to the demo's simulated iRacing sign-in page.
+            verify = await _post_with_csrf(browser, f"{run.dashboard}/identity/", "/identity/iracing/")
+            seen["iracing sign-in"] = verify.headers.get("location", verify.text)
+            seen["iracing page"] = (await browser.get(seen["iracing sign-in"])).text
         await run.env.settle()
         guild = run.bot.get_guild(DEMO_SECOND_GUILD_ID)
         seen["bot sees"] = guild.name if guild else ""
@@ -162,6 +167,15 @@ def test_adding_simlane_in_the_browser_puts_the_server_in_front_of_the_bot(demo_
     assert not Club.objects.using("default").exists()
     assert not get_user_model().objects.using("default").exists()
     assert not Session.objects.using("default").exists()
+
+
+def test_in_the_demo_a_member_can_sign_in_with_the_simulated_iracing(demo_with_web):
+    _run, text, seen = demo_with_web
+    simulator = re.search(r"local iRacing simulator at (http://127\.0\.0\.1:\d+)", text)
+    assert simulator, text
+    assert seen["iracing sign-in"].startswith(f"{simulator.group(1)}/oauth2/authorize?"), seen["iracing sign-in"]
+    assert "code_challenge_method=S256" in seen["iracing sign-in"]
+    assert "Sign in" in seen["iracing page"] or "Log in" in seen["iracing page"], seen["iracing page"][:500]
 
 
 def test_the_demo_leaves_the_real_database_alone():
