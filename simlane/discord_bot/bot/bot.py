@@ -19,6 +19,7 @@ EXTENSIONS = (
     "simlane.discord_bot.exts.results",
     "simlane.discord_bot.exts.numbers",
     "simlane.discord_bot.exts.schedule",
+    "simlane.discord_bot.exts.clubs",
 )
 
 
@@ -42,6 +43,9 @@ class SimLaneBot(commands.Bot):
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         intents = discord.Intents.default()
+        # Privileged (enable "Server Members Intent" in the Developer Portal): the car-number rules need to know
+        # when a member leaves a server.
+        intents.members = True
         super().__init__(command_prefix=commands.when_mentioned, intents=intents, tree_cls=SimLaneTree)
         self.dev_guild_id = dev_guild_id
         self.extension_names = extensions
