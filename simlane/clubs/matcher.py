@@ -77,9 +77,9 @@ class DriverLookup:
                 if isinstance(answer, BaseException):
                     raise answer
                 self.calls += 1
-                rows = [(d.cust_id, d.display_name) for d in answer]
-                await sync_to_async(cache.set)(_cache_key(term), rows, LOOKUP_CACHE_SECONDS)
-                self.results[term] = ([Candidate(c, n, "lookup") for c, n in rows], len(rows) >= LOOKUP_CAP)
+                pairs = [(d.cust_id, d.display_name) for d in answer]
+                await sync_to_async(cache.set)(_cache_key(term), pairs, LOOKUP_CACHE_SECONDS)
+                self.results[term] = ([Candidate(c, n, "lookup") for c, n in pairs], len(pairs) >= LOOKUP_CAP)
 
 
 async def _roster(client: IRacingClient, league_id: int) -> list[Candidate]:

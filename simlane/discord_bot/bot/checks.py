@@ -10,12 +10,13 @@ integration settings, and the check still holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
+from simlane.clubs.models import ClubRole
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot import aio
 from simlane.discord_bot.escaping import discord_safe
@@ -45,6 +46,11 @@ def guild_id_of(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
+def holds_admin(*, manages_server: bool, role_ids: Iterable[int], admin_role_id: int | None) -> bool:
+    """The rule itself: Manage Server, or the server's SimLane admin role."""
+    return manages_server or (admin_role_id is not None and admin_role_id in set(role_ids))
+
+
 async def is_admin(interaction: discord.Interaction) -> bool:
     """Manage Server, or the server's SimLane admin role (never true in a direct message)."""
     if interaction.guild_id is None:
@@ -53,7 +59,18 @@ async def is_admin(interaction: discord.Interaction) -> bool:
         return True
     role_id = await aio.guild_admin_role_get(guild_id=interaction.guild_id)
     user = interaction.user
-    return role_id is not None and isinstance(user, discord.Member) and any(r.id == role_id for r in user.roles)
+    roles = [r.id for r in user.roles] if isinstance(user, discord.Member) else []
+    return holds_admin(manages_server=False, role_ids=roles, admin_role_id=role_id)
+
+
+def club_role(member: discord.Member, *, admin_role_id: int | None) -> ClubRole:
+    """A member's role in the club, by the same rule as the commands: owner, admin, or member."""
+    if member.guild.owner_id == member.id:
+        return ClubRole.OWNER
+    manages = member.guild_permissions.manage_guild
+    if holds_admin(manages_server=manages, role_ids=(r.id for r in member.roles), admin_role_id=admin_role_id):
+        return ClubRole.ADMIN
+    return ClubRole.MEMBER
 
 
 async def may_configure(interaction: discord.Interaction) -> bool:
