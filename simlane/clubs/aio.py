@@ -7,6 +7,7 @@ from asgiref.sync import sync_to_async
 from . import membersync, proposals, selectors, services
 
 club_for_guild = sync_to_async(selectors.club_for_guild)
+linked_accounts = sync_to_async(selectors.linked_accounts)
 club_league_id = sync_to_async(selectors.club_league_id)
 members_to_match = sync_to_async(selectors.members_to_match)
 member_sync_latest = sync_to_async(selectors.member_sync_latest)

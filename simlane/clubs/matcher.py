@@ -52,13 +52,13 @@ class DriverLookup:
 
     def __init__(self, client: IRacingClient, *, budget: int) -> None:
         self.client, self.budget, self.calls = client, budget, 0
-        self.results: dict[str, tuple[list[Candidate], bool]] = {}
+        self.results: dict[str, tuple[list[Candidate], bool]] = {}  # by casefolded term
         self.error = ""
 
     async def fetch(self, terms: list[str]) -> None:
         """Look up the terms not cached yet, within budget; stop at the first iRacing failure."""
         todo: list[str] = []
-        for term in dict.fromkeys(terms):
+        for term in dict.fromkeys(t.casefold() for t in terms):  # iRacing's search ignores case
             cached = await sync_to_async(cache.get)(_cache_key(term))
             if cached is not None:
                 rows = [Candidate(c, n, "lookup") for c, n in cached]
@@ -119,7 +119,7 @@ async def outcomes_for(
         await lookup.fetch([p for parts in need_lookup.values() for p in parts])
         report.lookups, report.lookup_error = lookup.calls, lookup.error
         for key, parts in need_lookup.items():
-            answers = [lookup.results[p] for p in parts if p in lookup.results]
+            answers = [lookup.results[p.casefold()] for p in parts if p.casefold() in lookup.results]
             if len(answers) < len(parts):
                 report.unchecked += 1
                 continue
@@ -139,6 +139,9 @@ async def match_club(*, club: Club, client: IRacingClient | None, max_lookups: i
     nicknames = {m.pk: nickname_of(m.display_name, m.username) for m in members}
     league_id = await aio.club_league_id(club)
     outcomes, report = await outcomes_for(nicknames, client=client, league_id=league_id, max_lookups=max_lookups)
+    # An account another member already holds here is not proposed again (that member confirmed or proved it).
+    taken = await aio.linked_accounts(club)
+    outcomes = {k: Outcome(tuple(c for c in o.candidates if c.cust_id not in taken)) for k, o in outcomes.items()}
     await aio.proposals_store(club=club, outcomes={k: (nicknames[k], o) for k, o in outcomes.items()})
     report.proposals = len(await aio.member_proposals(club))
     report.conflicts = len(await aio.member_conflicts(club))

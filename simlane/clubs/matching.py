@@ -44,9 +44,9 @@ def name_key(display_name: str) -> str:
 
 def _clean(part: str) -> str:
     """One part of a nickname with numbers, mentions, emoji and symbols removed, accents kept (for searching)."""
-    part = _NUMBERS.sub(" ", _MENTIONS.sub(" ", part))
-    kept = "".join(c if (c.isalpha() or c in " '’-.") else " " for c in part)
-    return _AFFIXES.sub("", " ".join(kept.replace(".", " ").split())).strip(" -'’")
+    part = _NUMBERS.sub(" ", _MENTIONS.sub(" ", part)).replace("’", "'")  # iRacing names use the ASCII apostrophe
+    kept = "".join(c if (c.isalpha() or c in " '-.") else " " for c in part)
+    return _AFFIXES.sub("", " ".join(kept.replace(".", " ").split())).strip(" -'")
 
 
 def name_parts(nickname: str) -> list[str]:

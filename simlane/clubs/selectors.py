@@ -47,6 +47,11 @@ def members_to_match(club: Club) -> list[ClubMember]:
     )
 
 
+def linked_accounts(club: Club) -> set[int]:
+    """iRacing accounts already linked to a member of this server (confirmed or verified)."""
+    return set(MemberLink.objects.filter(guild_id=club.guild_id).values_list("cust_id", flat=True))
+
+
 def club_league_id(club: Club) -> int | None:
     """The iRacing league the server set for its car numbers, whose roster the matcher reads first."""
     return NumberConfig.objects.filter(guild_id=club.guild_id).values_list("league_id", flat=True).first()

@@ -171,7 +171,7 @@ class MembersCog(commands.Cog):
         driver="The customer id, when the nickname matched several drivers",
     )
     async def confirm(
-        self, interaction: discord.Interaction, member: discord.Member | None = None, driver: int | None = None
+        self, interaction: discord.Interaction, member: discord.User | None = None, driver: int | None = None
     ) -> None:
         club = await _club(interaction)
         subject = member.id if member is not None else interaction.user.id
@@ -191,7 +191,7 @@ class MembersCog(commands.Cog):
 
     @members.command(name="reject", description="Reject an iRacing proposal (yours, or any member's as an admin)")
     @app_commands.describe(member="Whose proposal (admins only; leave empty for your own)")
-    async def reject(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+    async def reject(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
         club = await _club(interaction)
         subject = member.id if member is not None else interaction.user.id
         await aio.proposal_reject(
