@@ -1,4 +1,8 @@
-"""Matching a club's members to iRacing accounts: the league roster first, then iRacing's driver lookup.
+"""Matching a club's members to iRacing accounts: the league roster and iRacing's driver lookup together.
+
+The roster is compared folded, so it finds names written without their accents (the lookup matches accents as
+written); the lookup finds everyone else of the same name, so a roster member's name shared with someone outside
+the league is a conflict, not a proposal.
 
 Lookups are cached (a day, keyed by the sha256 of the folded term) and bounded per run: a big server is matched
 over several runs rather than spending the whole iRacing budget at once; members left over are counted as
@@ -87,6 +91,21 @@ async def _roster(client: IRacingClient, league_id: int) -> list[Candidate]:
     return [Candidate(m.cust_id, m.display_name, "roster") for m in roster.roster]
 
 
+def search_term(part: str) -> str:
+    """What to ask lookup/drivers for a name: its first two words as typed.
+
+    iRacing searches a substring of the display name, so the words that follow (a middle name, "Racing" written
+    "_Racing_" in iRacing) would only hide the driver; the folded comparison afterwards wants the whole name.
+    """
+    return " ".join(part.split()[:2])
+
+
+def _only_in_roster(nickname: str, parts: list[str], roster: list[Candidate], lookup: DriverLookup) -> list[Candidate]:
+    """Roster drivers the nickname matches that its own lookups did not return."""
+    seen = {c.cust_id for p in parts for c in lookup.results.get(search_term(p).casefold(), ([], False))[0]}
+    return [c for c in match(nickname, roster).candidates if c.cust_id not in seen]
+
+
 def nickname_of(display_name: str, username: str) -> str:
     return display_name or username
 
@@ -109,21 +128,29 @@ async def outcomes_for(
         if not parts:
             outcomes[key] = NO_MATCH
             continue
-        from_roster = match(nickname, roster)
-        if from_roster.candidates or client is None:
-            outcomes[key] = from_roster
+        if client is None:
+            outcomes[key] = NO_MATCH
         else:
+            # Even a name found in the roster is looked up: someone outside the league may have it too.
             need_lookup[key] = parts
     if client is not None and need_lookup:
         lookup = DriverLookup(client, budget=max_lookups)
-        await lookup.fetch([p for parts in need_lookup.values() for p in parts])
+        await lookup.fetch([search_term(p) for parts in need_lookup.values() for p in parts])
+        # A roster driver found only by folding (the nickname left out the accents) was invisible to the lookup,
+        # and so was anyone else of that name: ask iRacing for the name as the roster writes it.
+        spelled: dict[int, list[str]] = {}
+        for key, parts in need_lookup.items():
+            for driver in _only_in_roster(nicknames[key], parts, roster, lookup):
+                spelled.setdefault(key, []).extend(search_term(p) for p in name_parts(driver.display_name)[:1])
+        await lookup.fetch([t for terms in spelled.values() for t in terms])
         report.lookups, report.lookup_error = lookup.calls, lookup.error
         for key, parts in need_lookup.items():
-            answers = [lookup.results[p.casefold()] for p in parts if p.casefold() in lookup.results]
-            if len(answers) < len(parts):
+            terms = [search_term(p).casefold() for p in parts] + [t.casefold() for t in spelled.get(key, [])]
+            answers = [lookup.results[t] for t in terms if t in lookup.results]
+            if len(answers) < len(terms):
                 report.unchecked += 1
                 continue
-            outcome = match(nicknames[key], [c for rows, _ in answers for c in rows])
+            outcome = match(nicknames[key], [*roster, *(c for rows, _ in answers for c in rows)])
             full = any(truncated for _, truncated in answers)
             if outcome.proposal is not None and full:
                 report.too_common += 1

@@ -37,9 +37,12 @@ def fold(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text).replace("_", " ").split())
 
 
+_SPOILERS = re.compile(r"\|\|.*?\|\|")
+
+
 def name_key(display_name: str) -> str:
-    """The folded form of an iRacing display name (markdown, emoji and mentions in it ignored)."""
-    return fold(_MENTIONS.sub(" ", _BRACKETED.sub(" ", display_name)))
+    """The folded form of an iRacing display name (markdown, spoilers, emoji and mentions in it ignored)."""
+    return fold(_MENTIONS.sub(" ", _BRACKETED.sub(" ", _SPOILERS.sub(" ", display_name))))
 
 
 def _clean(part: str) -> str:

@@ -57,8 +57,8 @@ TRICKY = {
     "Mika Novák": [100703],  # "Mika Novák @everyone"; "Mika Novák_Racing_" is another name
     "Lena O’Brien": [100640],  # curly apostrophe
     "José Silva (GT3) • Apex": [100206],
-    "Lukasz Costa": [100598],  # accents dropped: found in the league roster, which is compared folded
-    "noor muller": [101144],  # roster: "<@123> Noor Müller"
+    "Lukasz Costa": [100598, 102796],  # accents dropped: the roster has him, and iRacing another of that name
+    "noor muller": [101144],  # accents dropped, found in the roster ("<@123> Noor Müller"), nobody else has it
     "Olu Rossi | Apex": [100038, 100521],  # two roster members share the name: a conflict, never a guess
     "Mika Lefèvre": [100003, 104077],  # two iRacing drivers share the name
     "Max": [],  # a first name alone is no name
@@ -73,7 +73,7 @@ async def test_tricky_nicknames_give_exactly_these_accounts(client: IRacingClien
     found = {nicknames[k]: [c.cust_id for c in o.candidates] for k, o in outcomes.items()}
     assert found == TRICKY
     sources = {nicknames[k]: {c.source for c in o.candidates} for k, o in outcomes.items() if o.candidates}
-    assert sources["Lukasz Costa"] == {"roster"} and sources["[APX] Ana Chen #23"] == {"lookup"}
+    assert sources["noor muller"] == {"roster"} and sources["[APX] Ana Chen #23"] == {"lookup"}
     assert report.unchecked == 0 and report.lookups > 0
 
 
