@@ -86,7 +86,7 @@ class MatchingResult:
     unchecked: int
     simulated_seconds: float
     wall_seconds: float
-    wrong: list[tuple[str, int | None, int]] = field(default_factory=list)
+    wrong: list[tuple[str, int | None, int | None]] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -98,7 +98,7 @@ class MatchingResult:
 
 
 def _strip_accents(text: str) -> str:
-    text = text.translate(str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}))
+    text = text.translate({ord("ø"): "o", ord("Ø"): "O", ord("ł"): "l", ord("Ł"): "L"})
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
