@@ -70,7 +70,15 @@ def test_command_reference_lists_every_slash_command():
         "results adminrole": ["Manage Server"],
         **{
             name: ["Manage Server or the SimLane admin role"]
-            for name in ("setup", "forcerelease", "sync", "auditlog", "raceguide follow")
+            for name in (
+                "setup",
+                "forcerelease",
+                "sync",
+                "auditlog",
+                "raceguide follow",
+                "members sync",
+                "members review",
+            )
         },
     }
     assert all(c["description"] for c in catalog)
