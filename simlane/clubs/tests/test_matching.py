@@ -38,15 +38,20 @@ def test_the_name_read_from_a_nickname(nickname: str, parts: list[str]) -> None:
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[IRacingClient]:
+async def sim() -> AsyncIterator[Simulator]:
     sim = Simulator(SimulatorConfig(members=600, seed=3), clock=SimClock(start=1_772_539_200, speed=0))
     await sim.start()
     cache.clear()
     try:
-        async with IRacingClient(demo_client_config(sim.base_url), clock=sim.clock) as iracing:
-            yield iracing
+        yield sim
     finally:
         await sim.stop()
+
+
+@pytest.fixture
+async def client(sim: Simulator) -> AsyncIterator[IRacingClient]:
+    async with IRacingClient(demo_client_config(sim.base_url), clock=sim.clock) as iracing:
+        yield iracing
 
 
 TRICKY = {
@@ -90,3 +95,26 @@ async def test_lookups_are_cached_and_bounded(client: IRacingClient) -> None:
         3: 100108,
         4: 100087,
     }
+
+
+async def test_a_single_match_in_a_full_lookup_page_is_not_proposed() -> None:
+    # 8,000 members: "Ana Lefèvre" names more drivers than one lookup page holds (25), so the one
+    # "Ana Lefèvre_Racing_" on that page might not be the only one: the nickname is not proposed.
+    sim = Simulator(SimulatorConfig(members=8000, seed=3), clock=SimClock(start=1_772_539_200, speed=0))
+    await sim.start()
+    cache.clear()
+    try:
+        async with IRacingClient(demo_client_config(sim.base_url), clock=sim.clock) as iracing:
+            outcomes, report = await outcomes_for(
+                {1: "Ana Lefèvre_Racing_"}, client=iracing, league_id=None, max_lookups=5
+            )
+    finally:
+        await sim.stop()
+    assert outcomes[1].candidates == () and report.too_common == 1
+
+
+async def test_iracing_in_maintenance_leaves_members_unchecked_not_unmatched(sim: Simulator, client: IRacingClient):
+    sim.faults.add("maintenance", 1000, endpoint="lookup/")
+    outcomes, report = await outcomes_for({1: "Ana Chen", 2: "Max"}, client=client, league_id=None, max_lookups=5)
+    assert outcomes == {2: outcomes[2]} and not outcomes[2].candidates  # "Max" needs no lookup
+    assert report.unchecked == 1 and "maintenance" in report.lookup_error.lower()
