@@ -142,3 +142,20 @@ async def test_without_the_members_intent_simlane_says_what_to_enable(world: Wor
     assert failed and all("Server Members Intent" in e for e in failed)  # the join's sync and the command's
     assert not await ClubMember.objects.aexists()  # nothing half-synced
     assert discord.Intents.default().members is False
+
+
+async def test_changes_made_while_simlane_was_offline_are_read_at_start(world: World):
+    # A server the bot is already in when it starts, with a member who joined while SimLane was offline.
+    env = simcord.Env(world.bot)
+    owner = env.create_user("owner")
+    guild = env.create_guild(name="Sunday Cup", owner=owner)
+    newcomer = guild.add_member(env.create_user("newcomer"), nick="Ana Chen")
+    await env.start()
+    try:
+        with env.time_context():
+            await env.settle()
+    finally:
+        await env.shutdown()
+    rows = {m.discord_user_id: (m.nick, m.active) async for m in ClubMember.objects.filter(club__guild_id=guild.id)}
+    assert rows == {owner.id: ("", True), newcomer.id: ("Ana Chen", True)}
+    assert (await Club.objects.aget(guild_id=guild.id)).active
