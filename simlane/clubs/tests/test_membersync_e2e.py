@@ -8,6 +8,7 @@ import simcord
 
 from simlane.clubs.models import Club, ClubMember, ClubRole, DiscordMemberSync, SyncKind
 from simlane.discord_bot.bot import SimLaneBot
+from simlane.discord_bot.bot.bot import EXTENSIONS
 from simlane.discord_bot.offline import handled_errors, reply_text
 
 from .conftest import Server, World
@@ -144,18 +145,23 @@ async def test_without_the_members_intent_simlane_says_what_to_enable(world: Wor
     assert discord.Intents.default().members is False
 
 
-async def test_changes_made_while_simlane_was_offline_are_read_at_start(world: World):
-    # A server the bot is already in when it starts, with a member who joined while SimLane was offline.
-    env = simcord.Env(world.bot)
-    owner = env.create_user("owner")
-    guild = env.create_guild(name="Sunday Cup", owner=owner)
-    newcomer = guild.add_member(env.create_user("newcomer"), nick="Ana Chen")
-    await env.start()
-    try:
-        with env.time_context():
-            await env.settle()
-    finally:
-        await env.shutdown()
-    rows = {m.discord_user_id: (m.nick, m.active) async for m in ClubMember.objects.filter(club__guild_id=guild.id)}
-    assert rows == {owner.id: ("", True), newcomer.id: ("Ana Chen", True)}
-    assert (await Club.objects.aget(guild_id=guild.id)).active
+async def test_changes_made_while_simlane_was_offline_are_read_at_start(world: World, simcord_env):
+    s = Server(simcord_env)
+    leaver = s.join("leaver")
+    await simcord_env.settle()
+    # SimLane goes offline; meanwhile one member joins and one leaves, and no event reaches it.
+    await simcord_env.restart_bot(
+        SimLaneBot(iracing=world.bot.iracing, extensions=tuple(e for e in EXTENSIONS if not e.endswith(".clubs")))
+    )
+    newcomer = simcord_env.create_user("newcomer")
+    simcord_env.backend.add_member(s.guild.id, newcomer.id, nick="Ana Chen")
+    del simcord_env.backend.guilds[s.guild.id].members[leaver.id]
+    await simcord_env.restart_bot(SimLaneBot(iracing=world.bot.iracing))
+    await simcord_env.settle()
+    rows = {m.discord_user_id: (m.nick, m.active) async for m in ClubMember.objects.filter(club__guild_id=s.guild.id)}
+    assert rows == {
+        s.owner_user.id: ("", True),
+        s.admin.id: ("", True),
+        leaver.id: ("", False),
+        newcomer.id: ("Ana Chen", True),
+    }

@@ -60,6 +60,13 @@ class MembersCog(commands.Cog):
     # -- listeners: the bot joining and leaving, and live member changes ---------------------------------------
 
     @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Member events that happened while SimLane was offline are lost: read every server again, one at a time.
+        # (on_ready also follows a reconnect that missed events, where reading again is just as right.)
+        for guild in list(self.bot.guilds):
+            await self._joined(guild)
+
+    @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self._joined(guild)
 
