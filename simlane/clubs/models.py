@@ -53,11 +53,19 @@ class ClubMember(TimeStampedModel):
         help_text="the member's Discord role ids, as the member sync last saw them: the web compares them with the "
         "server's SimLane admin role by the bot's own rule (clubs.roles.club_role)",
     )
+    username = models.CharField(max_length=100, blank=True, default="", help_text="Discord username")
+    display_name = models.CharField(
+        max_length=100, blank=True, default="", help_text="the name the server shows: nickname, else global name"
+    )
+    nick = models.CharField(max_length=100, blank=True, default="", help_text="the server nickname, if any")
+    active = models.BooleanField(default=True, help_text="false once the member left the server; the row is kept")
+    left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = (
             models.UniqueConstraint(fields=("club", "discord_user_id"), name="club_member_once_per_discord_user"),
         )
+        indexes = (models.Index(fields=("club", "active")),)
 
     def __str__(self) -> str:
         return f"{self.discord_user_id} in {self.club_id} ({self.role})"
@@ -145,3 +153,77 @@ class BotGuildHealth(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"bot health in {self.guild_id}"
+
+
+class SyncKind(models.TextChoices):
+    FULL = "full", "Full sync"
+    LIVE = "live", "Live updates"
+
+
+class DiscordMemberSync(TimeStampedModel):
+    """One full member sync, or one day of live member updates, of a club.
+
+    Live events (join, leave, nickname and role changes) add to the club's live record of that UTC day rather than
+    writing a row each, so a busy server keeps a bounded history.
+    """
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="member_syncs")
+    kind = models.CharField(max_length=4, choices=SyncKind.choices)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="empty while running or if it failed")
+    duration_ms = models.PositiveIntegerField(default=0, help_text="wall time of a full sync")
+    seen = models.PositiveIntegerField(default=0, help_text="members Discord listed (bots excluded)")
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0, help_text="name, nickname, role or site user changed")
+    left = models.PositiveIntegerField(default=0)
+    proposals = models.PositiveIntegerField(default=0, help_text="open iRacing proposals after the sync")
+    conflicts = models.PositiveIntegerField(default=0, help_text="open conflicts after the sync")
+    error = models.CharField(max_length=500, blank=True, default="", help_text="why the sync failed, for admins")
+
+    class Meta:
+        ordering = ("-started_at", "-id")
+        indexes = (models.Index(fields=("club", "kind", "started_at")),)
+
+    def __str__(self) -> str:
+        return f"{self.kind} sync of club {self.club_id} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed (a pending car-number link was created)"
+    REJECTED = "rejected", "Rejected"
+    SUPERSEDED = "superseded", "Replaced after the nickname changed"
+
+
+class MemberProposal(TimeStampedModel):
+    """The iRacing account(s) a member's server nickname points to.
+
+    One candidate is a proposal an admin or the member confirms; several are a conflict listed for an admin (never
+    guessed). Confirmation creates an unverified car-number link: only proof verifies a link.
+    """
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="proposals")
+    member = models.ForeignKey(ClubMember, on_delete=models.CASCADE, related_name="proposals")
+    nickname = models.CharField(max_length=100, help_text="the name the proposal was read from")
+    candidates = models.JSONField(
+        default=list, help_text="[{cust_id, display_name, source}] — exactly one for a proposal"
+    )
+    cust_id = models.BigIntegerField(null=True, blank=True, help_text="the single candidate; empty if ambiguous")
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
+    decided_by = models.BigIntegerField(null=True, blank=True, help_text="Discord user who confirmed or rejected")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("member",), condition=models.Q(status="open"), name="one_open_proposal_per_member"
+            ),
+        )
+        indexes = (models.Index(fields=("club", "status")),)
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.cust_id is None
+
+    def __str__(self) -> str:
+        return f"{self.nickname} → {self.cust_id or 'several'} ({self.status})"

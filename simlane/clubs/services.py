@@ -123,4 +123,6 @@ def club_seen(*, guild_id: int, name: str) -> Club:
     if not created and (not club.active or club.name != name[:100]):
         club.active, club.name = True, name[:100]
         club.save(update_fields=["active", "name", "updated_at"])
+    if created:
+        log.info("server %s joined SimLane outside the web flow: club created", guild_id)
     return club

@@ -23,6 +23,7 @@ EXTENSIONS = (
     "simlane.discord_bot.exts.help",
     "simlane.discord_bot.exts.health",
     "simlane.discord_bot.exts.intents",
+    "simlane.discord_bot.exts.clubs",
 )
 
 
@@ -48,16 +49,12 @@ class SimLaneBot(commands.Bot):
     ) -> None:
         intents = discord.Intents.default()
         # Privileged (enable "Server Members Intent" in the Developer Portal): the car-number rules need to know
-        # when a member leaves a server.
+        # when a member leaves a server, and the club's member list follows joins, leaves, nicknames and roles.
         intents.members = True
-        # No member lists downloaded at start-up: the leave handler reads the raw event, which needs no cache, and
-        # chunking every server would only delay readiness.
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=intents,
-            tree_cls=SimLaneTree,
-            chunk_guilds_at_startup=False,
-        )
+        # Member lists are downloaded at start-up (discord.py's default): nickname and role changes reach
+        # on_member_update only for members in the cache, and the member sync (exts/clubs) keeps ClubMember current
+        # from them.
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents, tree_cls=SimLaneTree)
         self.dev_guild_id = dev_guild_id
         self.extension_names = extensions
         self.iracing = iracing

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
+from simlane.clubs.models import ClubRole
 from simlane.clubs.roles import club_role, is_admin_role
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot import aio
@@ -56,6 +57,16 @@ async def is_admin(interaction: discord.Interaction) -> bool:
     user = interaction.user
     roles = [r.id for r in user.roles] if isinstance(user, discord.Member) else []
     return is_admin_role(club_role(manage_server=False, owner=False, member_role_ids=roles, admin_role_id=role_id))
+
+
+def member_club_role(member: discord.Member, *, admin_role_id: int | None) -> ClubRole:
+    """A member's role in the club (owner, admin or member), by the same rule as the commands and the web."""
+    return club_role(
+        manage_server=member.guild_permissions.manage_guild,
+        owner=member.guild.owner_id == member.id,
+        member_role_ids=[r.id for r in member.roles],
+        admin_role_id=admin_role_id,
+    )
 
 
 async def may_configure(interaction: discord.Interaction) -> bool:

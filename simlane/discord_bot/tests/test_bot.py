@@ -20,14 +20,16 @@ class Server:
 
 
 @pytest.fixture
-def simcord_bot() -> SimLaneBot:
-    """The bot simcord's own `simcord_env` fixture runs (simcord's pytest plugin)."""
+def simcord_bot(transactional_db: None) -> SimLaneBot:
+    """The bot simcord's own `simcord_env` fixture runs (simcord's pytest plugin), with the database it records
+    members in, which outlives the bot."""
     return SimLaneBot()
 
 
 @pytest.fixture
-def server(simcord_env: simcord.Env, simcord_bot: SimLaneBot) -> Server:
-    """The real bot in a simcord server with one text channel and one member."""
+async def server(simcord_env: simcord.Env, simcord_bot: SimLaneBot) -> Server:
+    """The real bot in a simcord server with one text channel and one member (async: with the members intent,
+    the bot starts chunking a new server at once, on the running loop)."""
     guild = simcord_env.create_guild()
     channel = guild.create_text_channel("general")
     return Server(simcord_bot, channel, guild.add_member(simcord_env.create_user("alice")))
@@ -112,6 +114,8 @@ def test_command_reference_lists_every_slash_command():
                 "results untrack-by",
                 "verify",
                 "unlink",
+                "members sync",
+                "members review",
             )
         },
     }

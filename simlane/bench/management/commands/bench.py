@@ -28,12 +28,20 @@ class Command(BaseCommand):
         poller.add_argument("--hours", type=float, default=24.0, help="simulated hours measured (default 24)")
         poller.add_argument("--seed", type=int, default=1, help="simulated world (default 1)")
 
+        matching = sub.add_parser("matching", help="member matching: precision and recall on a simulated server")
+        matching.add_argument("--members", type=int, default=1000, help="Discord members (default 1000)")
+        matching.add_argument("--world", type=int, default=1200, help="iRacing members simulated (default 1200)")
+        matching.add_argument("--seed", type=int, default=1, help="world and server draw (default 1)")
+
         sync = sub.add_parser("sync", help="bulk upserts vs per-row update_or_create on the recorded catalogue")
         sync.add_argument("--fixtures", default=None, help="recorded responses (default: the ones in the package)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["bench"] == "sync":
             self._sync(opts)
+            return
+        if opts["bench"] == "matching":
+            self._matching(opts)
             return
         if opts["bench"] == "poller":
             self._poller(opts)
@@ -103,4 +111,40 @@ class Command(BaseCommand):
         bulk, naive = runs
         self.stdout.write(
             f"ratio (naive / SimLane database queries, first sync): {naive.queries_first / bulk.queries_first:.1f}x"
+        )
+
+    def _matching(self, opts: dict[str, Any]) -> None:
+        from django.db import connection
+
+        from simlane.bench.matching import run_matching_bench
+
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            r = run_matching_bench(members=opts["members"], world_members=opts["world"], seed=opts["seed"])
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(r.kinds.items()))
+        self.stdout.write(
+            f"server: {r.members} Discord members ({kinds}); iRacing: simulated world of {r.world_members} members "
+            f"(seed {opts['seed']}), league 7001 roster of {r.roster}\n"
+            f"iRacing calls: 1 league roster + {r.lookups} lookup/drivers ({r.simulated_seconds / 60:.1f} min of "
+            f"iRacing's 240/min budget), {r.unchecked} members left unchecked; wall time {r.wall_seconds:.1f} s\n"
+            f"automatic proposals (one account for one member, nobody else proposed it): {r.proposals}, "
+            f"correct {r.correct}\n"
+            f"conflicts listed: {dict(r.conflicts)}\n"
+            f"members whose nickname carries their iRacing name: {r.name_members}; of them {r.shared_names} share "
+            f"that name with another iRacing member ({r.shared_as_conflict} listed as conflicts, never proposed), "
+            f"{r.identifiable} have a name of their own\n"
+            f"strict recall (correct proposals / every name-carrying member): {r.name_found}/{r.name_members} = "
+            f"{r.name_found / max(1, r.name_members):.1%}\n"
+            f"nicknames without the name's accents: {r.no_accents_found}/{r.no_accents} proposed correctly (found "
+            "only through the league roster: iRacing's lookup matches accents as written)"
+        )
+        for nickname, truth, proposed in r.wrong[:10]:
+            self.stdout.write(f"  wrong: {nickname!r} is {truth}, proposed {proposed}")
+        self.stdout.write(
+            f"precision = correct automatic proposals / automatic proposals = {r.correct}/{r.proposals} = "
+            f"{r.precision:.2%} (goal >= 99%)\n"
+            f"recall = correct automatic proposals / members whose nickname carries their own iRacing name = "
+            f"{r.found}/{r.identifiable} = {r.recall:.2%} (goal >= 95%)"
         )

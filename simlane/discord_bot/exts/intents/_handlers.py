@@ -54,9 +54,20 @@ async def post_test_message(ctx: HandlerContext, intent: DiscordIntent) -> dict[
     return {"message_id": str(message_id), "channel_id": str(channel_id)}
 
 
-async def member_sync_not_available(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
-    """Stand-in until member sync exists in this version: say so instead of pretending to have synced."""
-    raise IntentRefused("Member sync is not available yet in this version of SimLane.")
+async def member_sync(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
+    """The full member sync an admin asked for on the dashboard: the same sync as `/members sync`."""
+    from simlane.discord_bot.exts.clubs._cog import MembersCog
+
+    guild = ctx.bot.get_guild(intent.club.guild_id)
+    cog = ctx.bot.get_cog("MembersCog")
+    if guild is None or not isinstance(cog, MembersCog):
+        raise IntentRefused("SimLane is not on this server right now, so it cannot read its members.")
+    try:
+        done = await cog.syncs.run(ctx.bot, guild, ctx.bot.iracing)
+    except ApplicationError as exc:  # no members intent, or a sync already running: the admin reads why
+        raise IntentRefused(exc.message) from exc
+    sync = done.sync
+    return {"seen": sync.seen, "added": sync.added, "updated": sync.updated, "left": sync.left}
 
 
 async def refresh_health(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
@@ -73,6 +84,6 @@ async def refresh_health(ctx: HandlerContext, intent: DiscordIntent) -> dict[str
 
 HANDLERS: dict[str, Handler] = {
     IntentKind.POST_TEST_MESSAGE: post_test_message,
-    IntentKind.MEMBER_SYNC: member_sync_not_available,
+    IntentKind.MEMBER_SYNC: member_sync,
     IntentKind.REFRESH_HEALTH: refresh_health,
 }
