@@ -14,6 +14,7 @@ FEATURES = {
     "results": "Race results",
     "numbers": "Car numbers",
     "schedule": "Schedule and race guide",
+    "clubs": "Club members",
     "help": "Help",
 }
 ADMIN, SERVER_ONLY = "🔒", "🏠"
