@@ -132,3 +132,32 @@ def member_proposal_of(club: Club, discord_user_id: int) -> MemberProposal | Non
         .select_related("member")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One member on the members page, with their car-number link to an iRacing account in this server."""
+
+    member: ClubMember
+    link: MemberLink | None
+
+    @property
+    def link_state(self) -> str:
+        """``none``, ``pending`` (confirmed or claimed, not proven) or ``verified``."""
+        if self.link is None:
+            return "none"
+        return "verified" if self.link.verified else "pending"
+
+
+def member_rows(club: Club, *, offset: int = 0, limit: int = 100) -> tuple[list[MemberRow], int]:
+    """A page of the club's active members by name, each with their link, and how many active members there are."""
+    members = ClubMember.objects.filter(club=club, active=True)
+    total = members.count()
+    page = list(members.order_by("display_name", "discord_user_id")[offset : offset + limit])
+    links = {
+        link.discord_user_id: link
+        for link in MemberLink.objects.filter(
+            guild_id=club.guild_id, discord_user_id__in=[m.discord_user_id for m in page]
+        )
+    }
+    return [MemberRow(m, links.get(m.discord_user_id)) for m in page], total

@@ -64,3 +64,11 @@ class AdminRoleForm(forms.Form):
 
     def clean_role_id(self) -> str:
         return _ids_only(self.cleaned_data["role_id"])
+
+
+class ProposalForm(forms.Form):
+    member_id = forms.CharField(max_length=20, label="Member")
+    cust_id = forms.IntegerField(required=False, min_value=1, max_value=MAX_SNOWFLAKE, label="iRacing customer id")
+
+    def clean_member_id(self) -> str:
+        return _ids_only(self.cleaned_data["member_id"])
