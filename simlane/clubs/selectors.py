@@ -8,7 +8,16 @@ from dataclasses import dataclass
 
 from simlane.racenumbers.models import MemberLink, NumberConfig
 
-from .models import Club, ClubMember, DiscordCredential, DiscordMemberSync, MemberProposal, ProposalStatus, SyncKind
+from .models import (
+    Club,
+    ClubDiscordSettings,
+    ClubMember,
+    DiscordCredential,
+    DiscordMemberSync,
+    MemberProposal,
+    ProposalStatus,
+    SyncKind,
+)
 
 
 def clubs_by_guild(guild_ids: Iterable[int]) -> dict[int, Club]:
@@ -18,6 +27,11 @@ def clubs_by_guild(guild_ids: Iterable[int]) -> dict[int, Club]:
 
 def club_for_guild(guild_id: int) -> Club | None:
     return Club.objects.filter(guild_id=guild_id).first()
+
+
+def discord_settings_get(club: Club) -> ClubDiscordSettings:
+    """The club's Discord settings; the defaults (unsaved) until an admin first changes them."""
+    return ClubDiscordSettings.objects.filter(club=club).first() or ClubDiscordSettings(club=club)
 
 
 def discord_user_id_of(*, user_id: int) -> int | None:

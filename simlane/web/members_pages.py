@@ -77,16 +77,22 @@ def _decide(request: HttpRequest, access: ClubAccess, *, confirm: bool) -> HttpR
         messages.error(request, f"{text} Nothing was changed.")
         return _back(access, "proposals")
     member_id, cust_id = int(form.cleaned_data["member_id"]), form.cleaned_data["cust_id"]
-    who = {"actor_discord_id": access.discord_user_id, "actor_is_admin": access.is_admin}
+    actor, admin = access.discord_user_id, access.is_admin
     try:
         if confirm:
-            link = proposal_confirm(club=access.club, member_discord_id=member_id, cust_id=cust_id, **who)
+            link = proposal_confirm(
+                club=access.club,
+                member_discord_id=member_id,
+                cust_id=cust_id,
+                actor_discord_id=actor,
+                actor_is_admin=admin,
+            )
             text = (
                 f"Linked to {link.iracing_name} ({link.cust_id}), not verified yet: the member verifies it by "
                 "signing in with iRacing."
             )
         else:
-            proposal_reject(club=access.club, member_discord_id=member_id, **who)
+            proposal_reject(club=access.club, member_discord_id=member_id, actor_discord_id=actor, actor_is_admin=admin)
             text = "Proposal rejected: the same nickname will not propose that account again."
     except ProposalError as exc:
         if exc.forbidden:

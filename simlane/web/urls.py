@@ -28,5 +28,6 @@ urlpatterns = [
     path(f"{CLUB}settings/numbers/", club_settings.numbers_settings, name="club_set_numbers"),
     path(f"{CLUB}settings/raceguide/follow/", club_settings.follow_add, name="club_follow"),
     path(f"{CLUB}settings/raceguide/unfollow/", club_settings.follow_remove, name="club_unfollow"),
+    path(f"{CLUB}settings/discord/", club_settings.discord_settings, name="club_set_discord"),
     path(f"{CLUB}settings/admin-role/", club_settings.admin_role, name="club_set_admin_role"),
 ]
