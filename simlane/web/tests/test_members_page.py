@@ -63,8 +63,11 @@ def test_the_page_shows_the_sync_proposals_conflicts_and_link_states(setup):
     assert "Sync members now" in page
     # Ana's and Ömer's proposals, with where each was found.
     assert page.count('data-testid="proposal"') == 2
-    assert "Ana Chen <code>100080</code></td>\n      <td>league roster" in page
-    assert "Ömer Smith <code>100094</code></td>\n      <td>iRacing driver search" in page
+    assert (
+        '(nickname “[APX] Ana Chen #23”) → Ana Chen <code>100080</code> <span class="muted">from the league roster'
+        in page
+    )
+    assert '→ Ömer Smith <code>100094</code> <span class="muted">from the iRacing driver search' in page
     # Each conflict says why and how to settle it.
     assert "Why: iRacing account 100108 is proposed for 2 members" in page
     assert "Why: the nickname matches 2 iRacing drivers" in page
