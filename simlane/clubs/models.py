@@ -7,6 +7,8 @@ from django.db import models
 
 from simlane.core.models import TimeStampedModel
 
+from .discord_settings import DEFAULT_PATTERN, DEFAULT_REMINDERS
+
 
 class Club(TimeStampedModel):
     """A Discord server that someone with Manage Server linked to SimLane by adding the bot."""
@@ -30,6 +32,52 @@ class Club(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.guild_id})"
+
+
+def _default_reminders() -> list[int]:
+    return list(DEFAULT_REMINDERS)
+
+
+class ResultsPing(models.TextChoices):
+    NONE = "none", "Nobody"
+    HERE = "here", "@here (members online)"
+    ROLE = "role", "One role"
+
+
+class ClubDiscordSettings(TimeStampedModel):
+    """How SimLane behaves on the club's Discord server: event channels, pings, reminders (made on first change).
+
+    The rules (placeholders, durations) are in ``clubs.discord_settings``; writes go through
+    ``services.discord_settings_update``.
+    """
+
+    club = models.OneToOneField(Club, on_delete=models.CASCADE, related_name="discord_settings")
+    auto_create_channels = models.BooleanField(default=True, help_text="create a text channel for each event")
+    channel_name_pattern = models.CharField(
+        max_length=100,
+        default=DEFAULT_PATTERN,
+        help_text="event channel names; placeholders {series} {track} {date} {event} {class}, normalised as Discord "
+        "names channels",
+    )
+    results_ping = models.CharField(
+        max_length=4, choices=ResultsPing.choices, default=ResultsPing.NONE, help_text="who a results post mentions"
+    )
+    results_ping_role_id = models.BigIntegerField(null=True, blank=True, help_text="the role, when results_ping=role")
+    reminder_offsets = models.JSONField(
+        default=_default_reminders, blank=True, help_text="minutes before an event to remind, longest first (≤ 5)"
+    )
+    updated_by = models.BigIntegerField(null=True, blank=True, help_text="Discord user who last changed these")
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(
+                condition=~models.Q(results_ping="role") | models.Q(results_ping_role_id__isnull=False),
+                name="results_ping_role_has_role",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Discord settings of club {self.club_id}"
 
 
 class ClubRole(models.TextChoices):

@@ -22,7 +22,15 @@ from .models import Club, ClubMember, MemberProposal, ProposalStatus
 
 
 class ProposalError(ApplicationError):
-    """A proposal could not be confirmed or rejected; nothing was changed."""
+    """A proposal could not be confirmed or rejected; nothing was changed.
+
+    ``forbidden`` marks a refusal of *who* asked (not an admin, not their own proposal), which the web answers with
+    403; other refusals are about the proposal itself.
+    """
+
+    def __init__(self, message: str, *, forbidden: bool = False) -> None:
+        super().__init__(message)
+        self.forbidden = forbidden
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,9 @@ def _authorise(proposal: MemberProposal, *, actor_discord_id: int, actor_is_admi
     if actor_is_admin:
         return
     if proposal.member.discord_user_id != actor_discord_id:
-        raise ProposalError("Only an admin can decide another member's iRacing proposal. Nothing was changed.")
+        raise ProposalError(
+            "Only an admin can decide another member's iRacing proposal. Nothing was changed.", forbidden=True
+        )
 
 
 def _shared_account(club: Club, proposal: MemberProposal, cust_id: int) -> bool:
@@ -128,7 +138,8 @@ def proposal_confirm(
     if not actor_is_admin and _shared_account(club, proposal, chosen):
         raise ProposalError(
             f"iRacing account {chosen} is also proposed for another member: an admin has to decide. "
-            "Nothing was changed."
+            "Nothing was changed.",
+            forbidden=True,
         )
     try:
         link = racenumbers.member_link(

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 
 from simlane.racenumbers.models import MemberLink, NumberConfig
 
-from .models import Club, ClubMember, DiscordCredential, DiscordMemberSync, MemberProposal, ProposalStatus, SyncKind
+from .models import (
+    Club,
+    ClubDiscordSettings,
+    ClubMember,
+    DiscordCredential,
+    DiscordMemberSync,
+    MemberProposal,
+    ProposalStatus,
+    SyncKind,
+)
 
 
 def clubs_by_guild(guild_ids: Iterable[int]) -> dict[int, Club]:
@@ -18,6 +27,11 @@ def clubs_by_guild(guild_ids: Iterable[int]) -> dict[int, Club]:
 
 def club_for_guild(guild_id: int) -> Club | None:
     return Club.objects.filter(guild_id=guild_id).first()
+
+
+def discord_settings_get(club: Club) -> ClubDiscordSettings:
+    """The club's Discord settings; the defaults (unsaved) until an admin first changes them."""
+    return ClubDiscordSettings.objects.filter(club=club).first() or ClubDiscordSettings(club=club)
 
 
 def discord_user_id_of(*, user_id: int) -> int | None:
@@ -132,3 +146,32 @@ def member_proposal_of(club: Club, discord_user_id: int) -> MemberProposal | Non
         .select_related("member")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One member on the members page, with their car-number link to an iRacing account in this server."""
+
+    member: ClubMember
+    link: MemberLink | None
+
+    @property
+    def link_state(self) -> str:
+        """``none``, ``pending`` (confirmed or claimed, not proven) or ``verified``."""
+        if self.link is None:
+            return "none"
+        return "verified" if self.link.verified else "pending"
+
+
+def member_rows(club: Club, *, offset: int = 0, limit: int = 100) -> tuple[list[MemberRow], int]:
+    """A page of the club's active members by name, each with their link, and how many active members there are."""
+    members = ClubMember.objects.filter(club=club, active=True)
+    total = members.count()
+    page = list(members.order_by("display_name", "discord_user_id")[offset : offset + limit])
+    links = {
+        link.discord_user_id: link
+        for link in MemberLink.objects.filter(
+            guild_id=club.guild_id, discord_user_id__in=[m.discord_user_id for m in page]
+        )
+    }
+    return [MemberRow(m, links.get(m.discord_user_id)) for m in page], total

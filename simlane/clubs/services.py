@@ -13,7 +13,8 @@ from django.utils import timezone
 from . import discord_oauth
 from .crypto import decrypt, encrypt
 from .discord_oauth import DiscordOAuthError, DiscordTokenExpired, UserGuild
-from .models import Club, ClubMember, ClubRole, DiscordCredential
+from .discord_settings import ClubSettingsError, channel_pattern_clean, reminder_offsets_parse
+from .models import Club, ClubDiscordSettings, ClubMember, ClubRole, DiscordCredential, ResultsPing
 
 log = logging.getLogger(__name__)
 
@@ -126,3 +127,33 @@ def club_seen(*, guild_id: int, name: str) -> Club:
     if created:
         log.info("server %s joined SimLane outside the web flow: club created", guild_id)
     return club
+
+
+@transaction.atomic
+def discord_settings_update(
+    *,
+    club: Club,
+    actor_id: int,
+    auto_create_channels: bool,
+    channel_name_pattern: str,
+    results_ping: ResultsPing,
+    results_ping_role_id: int | None,
+    reminder_offsets: str,
+) -> ClubDiscordSettings:
+    """Change the club's Discord settings (made on first change); all or nothing, and who changed them is kept."""
+    pattern = channel_pattern_clean(channel_name_pattern)
+    reminders = reminder_offsets_parse(reminder_offsets)
+    if results_ping == ResultsPing.ROLE and results_ping_role_id is None:
+        raise ClubSettingsError("Give the id of the role results should mention.")
+    if results_ping_role_id == club.guild_id:
+        # The server's @everyone role has the server's own id: every results post would ping the whole server.
+        raise ClubSettingsError("Results can't mention @everyone; choose @here or a role.")
+    found, _ = ClubDiscordSettings.objects.select_for_update().get_or_create(club=club)
+    found.auto_create_channels = auto_create_channels
+    found.channel_name_pattern = pattern
+    found.results_ping = results_ping
+    found.results_ping_role_id = results_ping_role_id if results_ping == ResultsPing.ROLE else None
+    found.reminder_offsets = reminders
+    found.updated_by = actor_id
+    found.save()
+    return found

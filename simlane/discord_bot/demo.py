@@ -20,6 +20,7 @@ import simcord
 from django.conf import settings
 
 from simlane.clubs import aio as clubs_aio
+from simlane.clubs.matching import name_key
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.simulator import SimClock, Simulator
 from simlane.iracing.simulator.local import demo_client_config
@@ -99,7 +100,35 @@ async def demo_server(env: simcord.Env, sim: Simulator, say: Say) -> DemoServer:
         reply = await server.member.slash(server.general, "track", driver=m.display_name)
         say(f"  driver-fan: /track driver:{m.display_name}  →  {reply_text(reply)}")
     await demo_numbers(server, sim, say)
+    await demo_members(env, server, sim, say)
     return server
+
+
+def demo_nicknames(sim: Simulator) -> list[tuple[str, str]]:
+    """(username, server nickname) of members whose nicknames carry league drivers' names: two with one driver of
+    that name in the whole world (proposals: one with a team tag, one with a car number), and one whose name two
+    league drivers share (a conflict the admin settles on the members page)."""
+    world, league = sim.world, sim.world.leagues[0]
+    by_id = {m.cust_id: m for m in world.members}
+    world_names = [name_key(m.display_name) for m in world.members]
+    roster = [by_id[cust] for cust, _ in league.roster[1:] if cust in by_id]  # the first is driver-fan's
+    unique = [m for m in roster if world_names.count(name_key(m.display_name)) == 1 and m.display_name.isprintable()]
+    keys = [name_key(m.display_name) for m in roster]
+    shared = next(m for m in roster if keys.count(name_key(m.display_name)) > 1)
+    plain = name_key(shared.display_name).title()  # the name without the world's markdown decorations
+    return [
+        ("tag-racer", f"[SLD] {unique[0].display_name}"),
+        ("number-racer", f"{unique[1].display_name} #23"),
+        ("namesake", plain),
+    ]
+
+
+async def demo_members(env: simcord.Env, server: DemoServer, sim: Simulator, say: Say) -> None:
+    """Members whose nicknames name their iRacing drivers; the admin's member sync proposes accounts for them."""
+    for username, nick in demo_nicknames(sim):
+        server.guild.add_member(env.create_user(username), nick=nick)
+    reply = await server.admin.slash(server.general, "members sync")
+    say(f"  league-admin: /members sync  →  {reply_text(reply)}")
 
 
 async def demo_numbers(server: DemoServer, sim: Simulator, say: Say) -> None:

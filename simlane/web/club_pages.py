@@ -11,8 +11,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from simlane.clubs import discord_settings as channel_naming
+from simlane.clubs import selectors as clubs
 from simlane.clubs.health.selectors import health_view
 from simlane.clubs.intents.selectors import intent_list
+from simlane.clubs.models import ResultsPing
 from simlane.clubs.permissions import ClubAccess, club_member_required
 from simlane.discord_bot import selectors as guild_settings
 from simlane.discord_bot.services import MAX_FOLLOWED_SERIES
@@ -62,6 +65,7 @@ def settings_page(request: HttpRequest, access: ClubAccess) -> HttpResponse:
     config = numbers.number_config_get(guild_id=guild_id)
     followed = guild_settings.guild_followed_series_named(guild_id=guild_id)
     followed_ids = {series_id for series_id, _ in followed}
+    discord = clubs.discord_settings_get(access.club)
     return _page(
         request,
         access,
@@ -76,6 +80,11 @@ def settings_page(request: HttpRequest, access: ClubAccess) -> HttpResponse:
         admin_role_id=guild_settings.guild_admin_role_get(guild_id=guild_id),
         max_tracked=MAX_TRACKED_PER_GUILD,
         default_per_member=DEFAULT_TRACKED_PER_MEMBER,
+        discord=discord,
+        channel_preview=channel_naming.channel_name_render(discord.channel_name_pattern),
+        reminders=channel_naming.reminder_offsets_format(list(discord.reminder_offsets)),
+        ping_choices=ResultsPing.choices,
+        placeholders=[f"{{{p}}}" for p in channel_naming.PLACEHOLDERS],
     )
 
 

@@ -20,6 +20,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from simlane.clubs import services as clubs_services
+from simlane.clubs.models import ResultsPing
 from simlane.clubs.permissions import ClubAccess, club_admin_required, club_manager_required
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot import services as guild_settings
@@ -31,7 +33,7 @@ from simlane.racenumbers.reconfigure import ClaimEffect
 from simlane.results import services as results
 from simlane.results.models import ResultsMode
 
-from .forms import AdminRoleForm, FollowForm, NumbersForm, ResultsForm, TrackingLimitForm
+from .forms import AdminRoleForm, DiscordSettingsForm, FollowForm, NumbersForm, ResultsForm, TrackingLimitForm
 
 CONFIRM_SALT = "simlane.web.numbers-confirm"
 CONFIRM_MAX_AGE = 600  # seconds, as long as /setup's confirmation buttons stay live
@@ -181,3 +183,27 @@ def admin_role(request: HttpRequest, access: ClubAccess) -> HttpResponse:
     guild_settings.guild_admin_role_set(guild_id=access.guild.id, role_id=role_id)
     messages.success(request, "Admin role saved." if role_id else "Only Manage Server now.")
     return _back(access, "adminrole")
+
+
+@require_POST
+@club_admin_required
+def discord_settings(request: HttpRequest, access: ClubAccess) -> HttpResponse:
+    """Event channels, results mentions and reminders: all saved or none; who changed them is kept."""
+    form = DiscordSettingsForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, access, "discord", form)
+    data = form.cleaned_data
+    try:
+        saved = clubs_services.discord_settings_update(
+            club=access.club,
+            actor_id=access.discord_user_id,
+            auto_create_channels=data["auto_create_channels"],
+            channel_name_pattern=data["channel_name_pattern"],
+            results_ping=ResultsPing(data["results_ping"]),
+            results_ping_role_id=int(data["results_ping_role_id"]) if data["results_ping_role_id"] else None,
+            reminder_offsets=data["reminder_offsets"],
+        )
+    except ApplicationError as exc:
+        return _refused(request, access, "discord", None, exc.message)
+    messages.success(request, f"Discord settings saved: event channels are named like {saved.channel_name_pattern}.")
+    return _back(access, "discord")

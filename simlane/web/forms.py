@@ -10,6 +10,7 @@ import re
 
 from django import forms
 
+from simlane.clubs.models import ResultsPing
 from simlane.racenumbers.models import OnLeave
 from simlane.results.models import ResultsMode
 from simlane.results.services import MAX_TRACKED_PER_GUILD
@@ -64,3 +65,22 @@ class AdminRoleForm(forms.Form):
 
     def clean_role_id(self) -> str:
         return _ids_only(self.cleaned_data["role_id"])
+
+
+class ProposalForm(forms.Form):
+    member_id = forms.CharField(max_length=20, label="Member")
+    cust_id = forms.IntegerField(required=False, min_value=1, max_value=MAX_SNOWFLAKE, label="iRacing customer id")
+
+    def clean_member_id(self) -> str:
+        return _ids_only(self.cleaned_data["member_id"])
+
+
+class DiscordSettingsForm(forms.Form):
+    auto_create_channels = forms.BooleanField(required=False, label="Create a channel for each event")
+    channel_name_pattern = forms.CharField(max_length=200, label="Event channel name")
+    results_ping = forms.ChoiceField(choices=ResultsPing.choices, label="Results posts mention")
+    results_ping_role_id = forms.CharField(required=False, max_length=20, label="Role id to mention")
+    reminder_offsets = forms.CharField(required=False, max_length=200, label="Reminders before an event")
+
+    def clean_results_ping_role_id(self) -> str:
+        return _ids_only(self.cleaned_data["results_ping_role_id"])

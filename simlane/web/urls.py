@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import club_pages, club_settings, health_views, views
+from . import club_pages, club_settings, health_views, members_pages, views
 
 app_name = "web"
 CLUB = "dashboard/clubs/<int:guild_id>/"
@@ -19,10 +19,15 @@ urlpatterns = [
     path(f"{CLUB}numbers/car-numbers.csv", club_pages.numbers_csv, name="club_numbers_csv"),
     path(f"{CLUB}schedule/", club_pages.schedule_page, name="club_schedule"),
     path(f"{CLUB}schedule/<int:series_id>/forecast.png", club_pages.forecast_chart, name="club_forecast"),
+    path(f"{CLUB}members/", members_pages.members_page, name="club_members"),
+    path(f"{CLUB}members/sync/", members_pages.members_sync, name="club_members_sync"),
+    path(f"{CLUB}members/confirm/", members_pages.proposal_confirm_view, name="club_proposal_confirm"),
+    path(f"{CLUB}members/reject/", members_pages.proposal_reject_view, name="club_proposal_reject"),
     path(f"{CLUB}settings/results/", club_settings.results_settings, name="club_set_results"),
     path(f"{CLUB}settings/tracking-limit/", club_settings.tracking_limit, name="club_set_limit"),
     path(f"{CLUB}settings/numbers/", club_settings.numbers_settings, name="club_set_numbers"),
     path(f"{CLUB}settings/raceguide/follow/", club_settings.follow_add, name="club_follow"),
     path(f"{CLUB}settings/raceguide/unfollow/", club_settings.follow_remove, name="club_unfollow"),
+    path(f"{CLUB}settings/discord/", club_settings.discord_settings, name="club_set_discord"),
     path(f"{CLUB}settings/admin-role/", club_settings.admin_role, name="club_set_admin_role"),
 ]

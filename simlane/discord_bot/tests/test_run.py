@@ -115,6 +115,8 @@ def demo_with_web() -> tuple[DemoRun, str, dict[str, str]]:
             verify = await _post_with_csrf(browser, f"{run.dashboard}/identity/", "/identity/iracing/")
             seen["iracing sign-in"] = verify.headers.get("location", verify.text)
             seen["iracing page"] = (await browser.get(seen["iracing sign-in"])).text
+            members = await browser.get(f"/dashboard/clubs/{run.server.guild.id}/members/")
+            seen["members status"], seen["members"] = str(members.status_code), members.text
         await run.env.settle()
         guild = run.bot.get_guild(DEMO_SECOND_GUILD_ID)
         seen["bot sees"] = guild.name if guild else ""
@@ -196,3 +198,14 @@ def test_a_port_in_use_costs_only_the_dashboard_and_says_which_option_to_change(
         "running. Pick another port with --web-port (or WEB_PORT), or turn the dashboard off with --no-web."
     ]
     assert len(run.posts) >= 2  # the bot and the results job ran on
+
+
+def test_the_demo_members_page_lists_proposals_and_a_conflict(demo_with_web):
+    _run, text, seen = demo_with_web
+    assert "league-admin: /members sync" in text and "2 proposals to confirm, 1 conflict" in text
+    assert seen["members status"] == "200"
+    page = seen["members"]
+    assert page.count('data-testid="proposal"') == 2
+    assert "[SLD] " in page and " #23</td>" in page
+    assert page.count('data-testid="conflict"') == 1  # a name several league drivers share
+    assert re.search(r"Why: the nickname matches [2-9] iRacing drivers", page)

@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from simlane.clubs.matching import Candidate, Outcome
 from simlane.clubs.models import Club, ClubMember, ClubRole
+from simlane.clubs.proposals import proposals_store
 from simlane.discord_bot.models import GuildSettings
 from simlane.discord_oauth_standin import DEMO_GUILD_ID, DEMO_MEMBER_ID, MemoryWorld
 from simlane.discord_oauth_standin.world import DEMO_OTHER_GUILD_ID, MANAGE_GUILD, MEMBER_PERMISSIONS
@@ -16,6 +18,10 @@ from simlane.iracing.models import RaceWeek, Season, Series, WeatherForecast
 MANAGER_ID = 310000000000000010  # Manage Server, not the owner
 DELEGATED_ID = 310000000000000011  # holds the SimLane admin role, no Manage Server
 OUTSIDER_ID = 310000000000000012  # a member of another club only
+OTHER_MEMBER_ID = 310000000000000013  # a plain member with a proposal of their own
+TWIN_A_ID, TWIN_B_ID = 310000000000000014, 310000000000000015  # two members, one iRacing account
+MIKA_ID = 310000000000000016  # a nickname two iRacing drivers share
+GONE_ID = 310000000000000017  # left the server after the sync proposed an account
 ADMIN_ROLE_ID = 330000000000000001
 SERIES_ID = 4242
 
@@ -61,3 +67,32 @@ def _forecast() -> None:
     )
     points = [{"time_offset": t * 60, "air_temp": 1800 + t * 20, "precip_chance": t * 500} for t in range(6)]
     WeatherForecast.objects.create(race_week=week, url="http://x/forecast", fetched_at=timezone.now(), points=points)
+
+
+def _candidate(cust_id: int, name: str, source: str = "roster") -> Candidate:
+    return Candidate(cust_id=cust_id, display_name=name, source=source)
+
+
+def populate_members(setup: ClubSetup) -> None:
+    """What a member sync and the matcher leave behind: two proposals (the demo member's and another member's) and
+    one conflict of each kind, stored through the matcher's own service."""
+    club = setup.club
+    ClubMember.objects.filter(club=club, discord_user_id=DEMO_MEMBER_ID).update(
+        display_name="Ana Chen", nick="[APX] Ana Chen #23", username="ana"
+    )
+    people = [
+        (OTHER_MEMBER_ID, "Ömer Smith 🏁", (_candidate(100094, "Ömer Smith", "lookup"),)),
+        (TWIN_A_ID, "Kenji Chen", (_candidate(100108, "Kenji Chen"),)),
+        (TWIN_B_ID, "KENJI CHEN", (_candidate(100108, "Kenji Chen"),)),
+        (MIKA_ID, "Mika Lefèvre", (_candidate(104077, "Mika Lefèvre"), _candidate(104078, "Mika Lefevre", "lookup"))),
+        (GONE_ID, "Dmitri Costa", (_candidate(100087, "Dmitri Costa"),)),
+    ]
+    rows = {DEMO_MEMBER_ID: ClubMember.objects.get(club=club, discord_user_id=DEMO_MEMBER_ID)}
+    for user_id, nick, _ in people:
+        rows[user_id] = ClubMember.objects.create(
+            club=club, discord_user_id=user_id, display_name=nick, nick=nick, username=f"u{user_id % 100}"
+        )
+    outcomes = {rows[DEMO_MEMBER_ID].pk: ("[APX] Ana Chen #23", Outcome((_candidate(100080, "Ana Chen"),)))}
+    outcomes |= {rows[user_id].pk: (nick, Outcome(candidates)) for user_id, nick, candidates in people}
+    proposals_store(club=club, outcomes=outcomes)
+    ClubMember.objects.filter(pk=rows[GONE_ID].pk).update(active=False, left_at=timezone.now())
