@@ -8,3 +8,4 @@ from . import db
 
 results_reset = sync_to_async(db.results_reset)
 posted_key = sync_to_async(db.posted_key)
+matching_club_setup = sync_to_async(db.matching_club_setup)

@@ -1,4 +1,5 @@
-"""The poller benchmark's database work: reset the results tables to a scenario, read back a posted row.
+"""The benchmarks' database work: reset the results tables to a scenario, read back a posted row, set up the
+matching benchmark's club.
 
 Synchronous; the benchmark's async code reaches these through :mod:`simlane.bench.aio`.
 """
@@ -7,7 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils import timezone
+
+from simlane.clubs.membersync import MemberSnapshot, member_sync_full
+from simlane.clubs.models import Club
 from simlane.iracing.models import Subsession
+from simlane.racenumbers.models import NumberConfig
 from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, TrackedDriver
 
 
@@ -28,3 +34,10 @@ def posted_key(*, nonce: str) -> tuple[int, int, int]:
     """(guild, subsession, cust) of the ledger row a post's nonce belongs to."""
     row = PostedResult.objects.values_list("guild_id", "subsession_id", "cust_id").get(nonce=nonce)
     return row[0], row[1], row[2]
+
+
+def matching_club_setup(*, guild_id: int, name: str, members: list[MemberSnapshot], league_id: int) -> Club:
+    """The matching benchmark's server: its members synced as the bot would, linked to the league ``league_id``."""
+    member_sync_full(guild_id=guild_id, name=name, members=members, started_at=timezone.now(), duration_ms=0)
+    NumberConfig.objects.create(guild_id=guild_id, league_id=league_id)
+    return Club.objects.get(guild_id=guild_id)

@@ -33,17 +33,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.test import override_settings
-from django.utils import timezone
 
-from simlane.clubs import selectors
+from simlane.bench import aio as bench_aio
+from simlane.clubs import aio as clubs_aio
 from simlane.clubs.matcher import match_club
-from simlane.clubs.membersync import MemberSnapshot, member_sync_full
-from simlane.clubs.models import Club, ClubRole
+from simlane.clubs.membersync import MemberSnapshot
+from simlane.clubs.models import ClubRole
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator import names as world_names
 from simlane.iracing.simulator.local import demo_client_config
-from simlane.racenumbers.models import NumberConfig
 
 RATE_LIMIT = 240  # iRacing's /data budget per minute
 T0 = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
@@ -161,8 +160,6 @@ def build_server(world_members: list[tuple[int, str]], *, size: int, seed: int) 
 
 
 async def _run(size: int, world_size: int, seed: int, league_id: int) -> MatchingResult:
-    from asgiref.sync import sync_to_async
-
     clock = SimClock(start=T0.timestamp(), speed=0)
     config = SimulatorConfig(members=world_size, seed=seed, request_cost=60.0 / RATE_LIMIT)
     sim = Simulator(config, clock=clock)
@@ -174,17 +171,15 @@ async def _run(size: int, world_size: int, seed: int, league_id: int) -> Matchin
             MemberSnapshot(p.discord_user_id, f"user{p.discord_user_id}", p.nickname, p.nickname, ClubRole.MEMBER)
             for p in people
         ]
-        await sync_to_async(member_sync_full)(
-            guild_id=GUILD_ID, name="Benchmark Cup", members=snapshots, started_at=timezone.now(), duration_ms=0
+        club = await bench_aio.matching_club_setup(
+            guild_id=GUILD_ID, name="Benchmark Cup", members=snapshots, league_id=league_id
         )
-        club = await Club.objects.aget(guild_id=GUILD_ID)
-        await NumberConfig.objects.acreate(guild_id=GUILD_ID, league_id=league_id)
         t0, sim0 = time.perf_counter(), clock.time()
         async with IRacingClient(demo_client_config(sim.base_url), clock=clock) as client:
             report = await match_club(club=club, client=client, max_lookups=10 * size)
         wall, simulated = time.perf_counter() - t0, clock.time() - sim0
-        proposals = await sync_to_async(selectors.member_proposals)(club)
-        conflicts = await sync_to_async(selectors.member_conflicts)(club)
+        proposals = await clubs_aio.member_proposals(club)
+        conflicts = await clubs_aio.member_conflicts(club)
     finally:
         await sim.stop()
 
