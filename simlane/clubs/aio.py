@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
+from django.core.cache import cache
 
 from . import membersync, proposals, selectors, services
 
@@ -26,3 +27,7 @@ member_live_leave = sync_to_async(membersync.member_live_leave)
 proposals_store = sync_to_async(proposals.proposals_store)
 proposal_confirm = sync_to_async(proposals.proposal_confirm)
 proposal_reject = sync_to_async(proposals.proposal_reject)
+
+# The driver-lookup cache the matcher shares across runs and processes (Django's cache: files or Redis).
+cache_get = sync_to_async(cache.get)
+cache_set = sync_to_async(cache.set)

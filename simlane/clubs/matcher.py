@@ -16,9 +16,6 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from asgiref.sync import sync_to_async
-from django.core.cache import cache
-
 from simlane.iracing.client import IRacingClient, IRacingError
 
 from . import aio
@@ -63,7 +60,7 @@ class DriverLookup:
         """Look up the terms not cached yet, within budget; stop at the first iRacing failure."""
         todo: list[str] = []
         for term in dict.fromkeys(t.casefold() for t in terms):  # iRacing's search ignores case
-            cached = await sync_to_async(cache.get)(_cache_key(term))
+            cached = await aio.cache_get(_cache_key(term))
             if cached is not None:
                 rows = [Candidate(c, n, "lookup") for c, n in cached]
                 self.results[term] = (rows, len(rows) >= LOOKUP_CAP)
@@ -82,7 +79,7 @@ class DriverLookup:
                     raise answer
                 self.calls += 1
                 pairs = [(d.cust_id, d.display_name) for d in answer]
-                await sync_to_async(cache.set)(_cache_key(term), pairs, LOOKUP_CACHE_SECONDS)
+                await aio.cache_set(_cache_key(term), pairs, LOOKUP_CACHE_SECONDS)
                 self.results[term] = ([Candidate(c, n, "lookup") for c, n in pairs], len(pairs) >= LOOKUP_CAP)
 
 
