@@ -206,6 +206,8 @@ def test_the_demo_members_page_lists_proposals_and_a_conflict(demo_with_web):
     assert seen["members status"] == "200"
     page = seen["members"]
     assert page.count('data-testid="proposal"') == 2
-    assert "[SLD] " in page and " #23</td>" in page
+    # Each proposal names the member and the nickname it was read from (team tag and car number kept there).
+    assert "@tag-racer</strong> (nickname “[SLD] " in page
+    assert "@number-racer</strong> (nickname “" in page and " #23”)" in page
     assert page.count('data-testid="conflict"') == 1  # a name several league drivers share
     assert re.search(r"Why: the nickname matches [2-9] iRacing drivers", page)

@@ -133,7 +133,7 @@ class MembersCog(commands.Cog):
             guild_id_of(interaction)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.syncs.run(self.bot, guild, self.bot.iracing)
+        result = await self.syncs.run(self.bot, guild, self.bot.iracing, wait=True)
         await interaction.followup.send(sync_summary(result), ephemeral=True)
 
     @configuration_command()

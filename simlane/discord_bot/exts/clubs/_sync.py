@@ -63,8 +63,12 @@ class GuildSyncs:
         lock = self._locks.get(guild_id)
         return lock is not None and lock.locked()
 
-    async def run(self, client: discord.Client, guild: discord.Guild, iracing: IRacingClient | None) -> SyncResult:
-        if self.running(guild.id):
+    async def run(
+        self, client: discord.Client, guild: discord.Guild, iracing: IRacingClient | None, *, wait: bool = False
+    ) -> SyncResult:
+        """One full sync. An automatic one (start, join) is skipped while another runs; one someone asked for
+        (``wait``) runs after it, so they get a list read after their request."""
+        if self.running(guild.id) and not wait:
             raise SyncRunning("A member sync of this server is already running; its result will show in a moment.")
         async with self._locks.setdefault(guild.id, asyncio.Lock()):
             return await full_sync(client, guild, iracing)

@@ -63,7 +63,7 @@ async def member_sync(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, A
     if guild is None or not isinstance(cog, MembersCog):
         raise IntentRefused("SimLane is not on this server right now, so it cannot read its members.")
     try:
-        done = await cog.syncs.run(ctx.bot, guild, ctx.bot.iracing)
+        done = await cog.syncs.run(ctx.bot, guild, ctx.bot.iracing, wait=True)
     except ApplicationError as exc:  # no members intent, or a sync already running: the admin reads why
         raise IntentRefused(exc.message) from exc
     sync = done.sync
