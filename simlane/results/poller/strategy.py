@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,12 +51,16 @@ class ResultsPoller:
         policy: PollPolicy | None = None,
         concurrency: int = 4,
         fetcher: SubsessionFetcher | None = None,
+        on_claims: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.client = client
         self.now = now
         self.policy = policy or PollPolicy()
         self.concurrency = concurrency
         self.fetcher = fetcher or SubsessionFetcher(client)
+        # Called after a search claimed new posts (the runner passes the outbox's drain): results go out as they
+        # are found, not after a pass that can take many minutes at thousands of drivers.
+        self.on_claims = on_claims
         self.series_ends: dict[int, list[datetime]] = {}
         self._guide_at: float | None = None
         self._handled: OrderedDict[int, None] = OrderedDict()
@@ -76,7 +80,6 @@ class ResultsPoller:
             return report
         except IRacingError as exc:  # the guide only sharpens the schedule; the caps still hold without it
             logger.warning("race guide unavailable: %s", exc)
-        touched: set[int] = set()
         due = [c for c, s in states.items() if s.next_poll_at is None or s.next_poll_at <= now]
         due.sort(key=lambda c: (not self.policy.is_active(now, states[c].last_race_at), states[c].next_poll_at or now))
         report.due = len(due)
@@ -90,7 +93,7 @@ class ResultsPoller:
                     report.skipped += 1
                     continue
                 try:
-                    await self._search(cust_id, subs, states, touched, now, report)
+                    await self._search(cust_id, subs, states, now, report)
                 except MaintenanceError:
                     report.maintenance = True
                 except IRacingError as exc:
@@ -98,8 +101,6 @@ class ResultsPoller:
                     logger.warning("searching driver %s failed (retried next cycle): %s", cust_id, exc)
 
         await asyncio.gather(*(worker() for _ in range(self.concurrency)))
-        if touched:
-            await aio.poll_states_save(states=[states[c] for c in touched])
         return report
 
     async def _refresh_guide(self, now: datetime) -> None:
@@ -118,13 +119,42 @@ class ResultsPoller:
         cust_id: int,
         subs: dict[int, list[Subscription]],
         states: dict[int, DriverPollState],
-        touched: set[int],
         now: datetime,
         report: CycleReport,
     ) -> None:
+        """Search one driver, claim what is new, save the poll states that moved, then post what was claimed."""
         st = states[cust_id]
+        touched = {cust_id}
         p = self.policy
         begin = now - p.first_window if st.last_poll_at is None else max(st.last_poll_at - p.overlap, now - MAX_WINDOW)
+        try:
+            claimed = await self._search_rows(cust_id, subs, states, touched, begin, now, report)
+        except Exception:
+            # Other drivers' states moved by races claimed before the failure are kept; this driver's window did
+            # not move, so the next search covers the same time again.
+            await aio.poll_states_save(states=[states[c] for c in touched])
+            raise
+        st.last_poll_at = now
+        st.next_poll_at = self._next(st, now)
+        # Saved as soon as this driver's search completes (claims are already in the ledger): a crash later in the
+        # pass loses neither this search nor what it found.
+        await aio.poll_states_save(states=[states[c] for c in touched])
+        if claimed and self.on_claims is not None:
+            await self._post_now()
+
+    async def _search_rows(
+        self,
+        cust_id: int,
+        subs: dict[int, list[Subscription]],
+        states: dict[int, DriverPollState],
+        touched: set[int],
+        begin: datetime,
+        now: datetime,
+        report: CycleReport,
+    ) -> int:
+        """Search one driver's window and ingest each race not handled yet; how many posts were claimed."""
+        st = states[cust_id]
+        claimed = 0
         rows: list[SearchResultRow] = await self.client.search_series(
             cust_id=cust_id, finish_range_begin=begin, finish_range_end=now, event_types=[EVENT_TYPE_RACE]
         )
@@ -140,10 +170,12 @@ class ResultsPoller:
                 continue  # already handled here, or older than the tracking: learn from the row, fetch nothing
             result = await self.fetcher.get(row.subsession_id)
             if result is not None:  # None: not visible yet; the next window overlaps this one
-                report.claims += await self._ingest(result, cust_id, subs, states, touched, now)
-        st.last_poll_at = now
-        st.next_poll_at = self._next(st, now)
-        touched.add(cust_id)
+                # Awaited before adding: ``report.claims += await ...`` reads the counter before the await and
+                # writes it back after, losing what concurrent searches added meanwhile.
+                created = await self._ingest(result, cust_id, subs, states, touched, now)
+                report.claims += created
+                claimed += created
+        return claimed
 
     async def _ingest(
         self,
@@ -179,6 +211,14 @@ class ResultsPoller:
             else:
                 st.next_poll_at = min(st.next_poll_at or now, self._next(st, now))
         return created
+
+    async def _post_now(self) -> None:
+        """Post what was just claimed. A failure here is the outbox's to retry: it never stops the searches."""
+        assert self.on_claims is not None
+        try:
+            await self.on_claims()
+        except Exception:
+            logger.exception("posting results as found failed; the outbox retries at the end of the cycle")
 
     def _note_race(self, st: DriverPollState, end: datetime | None, series_id: int | None) -> None:
         if end is None:

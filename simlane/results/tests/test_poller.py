@@ -1,0 +1,126 @@
+"""The poller on a stopped clock against the iRacing simulator: what it counts, when it posts, what a crash keeps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from simlane.iracing.simulator.world import Member
+from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, TrackedDriver
+from simlane.results.poller import Outbox, ResultsPoller, SubsessionFetcher
+
+from .conftest import T0, ResultsWorld
+
+pytestmark = pytest.mark.django_db(transaction=True)
+HOURS = 3600.0
+
+
+class Recorder:
+    """Discord for these tests: records each post with the number of driver searches made before it."""
+
+    def __init__(self, world: ResultsWorld) -> None:
+        self.world = world
+        self.sent: list[tuple[str, int]] = []  # nonce, searches so far
+
+    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
+        self.sent.append((nonce, self.world.sim.counters["data:results/search_series"]))
+        return len(self.sent)
+
+    async def find_sent(self, *, channel_id: int, embed: dict[str, Any]) -> int | None:
+        return None
+
+    async def notify_admins(self, *, guild_id: int, text: str) -> None:
+        return None
+
+
+class Crash(BaseException):
+    """The process dies (raised past every ``except Exception``)."""
+
+
+class CrashOnSend(Recorder):
+    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
+        raise Crash
+
+
+def _track(members: list[Member], since: datetime) -> None:
+    for i, m in enumerate(members):
+        GuildResultsConfig.objects.create(guild_id=i + 1, channel_id=500 + i)
+        TrackedDriver.objects.create(guild_id=i + 1, cust_id=m.cust_id, display_name=m.display_name, tracked_since=since)
+
+
+def _racers(w: ResultsWorld, count: int, begin: float, end: float) -> list[Member]:
+    """Members with at least one finished race in (begin, end], each in a different race."""
+    out: list[Member] = []
+    seen: set[int] = set()
+    for m in w.sim.world.members:
+        races = w.races(m, begin, end)
+        if races and not races & seen:
+            out.append(m)
+            seen |= races
+        if len(out) == count:
+            return out
+    raise AssertionError("not enough racers in the simulated world")
+
+
+def _poller(w: ResultsWorld, publisher: Recorder) -> tuple[ResultsPoller, Outbox]:
+    fetcher = SubsessionFetcher(w.client)
+    outbox = Outbox(publisher, fetcher, now=w.now)
+    return ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain), outbox
+
+
+async def test_every_claim_is_counted_when_searches_run_concurrently(results_world: ResultsWorld):
+    w = results_world
+    since = datetime.fromtimestamp(T0 - 6 * HOURS, UTC)
+    racers = _racers(w, 12, T0 - 6 * HOURS, T0 - 60)
+    await sync_to_async(_track)(racers, since)
+    poller, _ = _poller(w, Recorder(w))
+
+    report = await poller.cycle()
+
+    claimed = await PostedResult.objects.acount()
+    assert claimed >= 12
+    assert report.claims == claimed  # four searches at a time, every claim of each counted
+
+
+async def test_results_are_posted_as_they_are_found_not_after_the_pass(results_world: ResultsWorld):
+    w = results_world
+    since = datetime.fromtimestamp(T0 - 6 * HOURS, UTC)
+    racers = _racers(w, 12, T0 - 6 * HOURS, T0 - 60)
+    await sync_to_async(_track)(racers, since)
+    recorder = Recorder(w)
+    poller, _ = _poller(w, recorder)
+
+    await poller.cycle()
+
+    assert len(recorder.sent) == await PostedResult.objects.acount() >= 12
+    # The first result went out while most of the pass's searches were still to come.
+    assert recorder.sent[0][1] < len(racers) // 2
+
+
+async def test_a_crash_mid_pass_keeps_each_finished_search_and_its_claims(results_world: ResultsWorld):
+    w = results_world
+    since = datetime.fromtimestamp(T0 - 6 * HOURS, UTC)
+    racers = _racers(w, 12, T0 - 6 * HOURS, T0 - 60)
+    await sync_to_async(_track)(racers, since)
+    poller, _ = _poller(w, CrashOnSend(w))
+
+    with pytest.raises(Crash):
+        await poller.cycle()
+
+    # The search that found the first result is saved with its claims; a restart neither repeats it nor loses it.
+    saved = [s async for s in DriverPollState.objects.filter(last_poll_at=w.now())]
+    assert saved, "the poll state of a finished search was lost with the crash"
+    assert await PostedResult.objects.acount() >= 1
+    recorder = Recorder(w)
+    restarted, outbox = _poller(w, recorder)
+    before = w.sim.counters["data:results/search_series"]
+    w.clock.advance(1)
+    await restarted.cycle()
+    await outbox.drain()  # the runner's drain after each cycle posts what the crash left claimed
+    assert w.sim.counters["data:results/search_series"] - before <= len(racers) - len(saved)
+    posted = {n for n, _ in recorder.sent}
+    assert posted == {p.nonce async for p in PostedResult.objects.all()}
+    assert len(posted) >= 12
