@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 GUIDE_REFRESH_SECONDS = 20 * 60  # the race guide covers three hours; refreshing every 20 minutes keeps 2h40 ahead
 HANDLED_MEMORY = 20_000
 MAX_WINDOW = timedelta(days=89)  # iRacing refuses search windows over 90 days
+UNFETCHED_RETRY = timedelta(days=1)  # a listed race whose result stays missing this long is logged and let go
 
 
 @dataclass
@@ -64,6 +65,7 @@ class ResultsPoller:
         self.series_ends: dict[int, list[datetime]] = {}
         self._guide_at: float | None = None
         self._handled: OrderedDict[int, None] = OrderedDict()
+        self._unfetched: dict[int, datetime] = {}  # driver -> end of the oldest listed race results/get lacked
 
     async def cycle(self) -> CycleReport:
         report = CycleReport()
@@ -135,6 +137,9 @@ class ResultsPoller:
             await aio.poll_states_save(states=[states[c] for c in touched])
             raise
         st.last_poll_at = now
+        pending = self._unfetched.pop(cust_id, None)
+        if pending is not None and now - pending < UNFETCHED_RETRY:
+            st.last_poll_at = pending + self.policy.overlap  # the next window (30 min overlap) starts at the race's end
         st.next_poll_at = self._next(st, now)
         # Saved as soon as this driver's search completes (claims are already in the ledger): a crash later in the
         # pass loses neither this search nor what it found.
@@ -169,7 +174,11 @@ class ResultsPoller:
             if row.subsession_id in self._handled or (row.end_time is not None and row.end_time < since):
                 continue  # already handled here, or older than the tracking: learn from the row, fetch nothing
             result = await self.fetcher.get(row.subsession_id)
-            if result is not None:  # None: not visible yet; the next window overlaps this one
+            if result is None and row.end_time is not None:
+                # Listed but not fetchable (yet): the driver's next window must still reach back to it.
+                self._unfetched[cust_id] = min(self._unfetched.get(cust_id, row.end_time), row.end_time)
+                logger.warning("driver %s: subsession %s is listed but has no results yet", cust_id, row.subsession_id)
+            if result is not None:
                 # Awaited before adding: ``report.claims += await ...`` reads the counter before the await and
                 # writes it back after, losing what concurrent searches added meanwhile.
                 created = await self._ingest(result, cust_id, subs, states, touched, now)

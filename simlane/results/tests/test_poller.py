@@ -9,6 +9,11 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
+from simlane.core.db import close_async_connections
+from simlane.iracing.client import IRacingClient
+from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
+from simlane.iracing.simulator.catalog import SERIES
+from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import Member
 from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, TrackedDriver
 from simlane.results.poller import Outbox, ResultsPoller, SubsessionFetcher
@@ -22,12 +27,13 @@ HOURS = 3600.0
 class Recorder:
     """Discord for these tests: records each post with the number of driver searches made before it."""
 
-    def __init__(self, world: ResultsWorld) -> None:
+    def __init__(self, world: ResultsWorld | None) -> None:
         self.world = world
         self.sent: list[tuple[str, int]] = []  # nonce, searches so far
 
     async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
-        self.sent.append((nonce, self.world.sim.counters["data:results/search_series"]))
+        searches = self.world.sim.counters["data:results/search_series"] if self.world else 0
+        self.sent.append((nonce, searches))
         return len(self.sent)
 
     async def find_sent(self, *, channel_id: int, embed: dict[str, Any]) -> int | None:
@@ -126,3 +132,35 @@ async def test_a_crash_mid_pass_keeps_each_finished_search_and_its_claims(result
     assert len(posted) == len(first.sent) + len(recorder.sent), "a result was posted twice"
     assert posted == {p.nonce async for p in PostedResult.objects.all()}
     assert len(posted) >= 12
+
+
+async def test_a_race_in_a_fifth_split_is_found_and_posted(transactional_db: None):
+    """Thousands of members in one series fill more than four splits: each split is a race of its own."""
+    clock = SimClock(start=T0, speed=0)
+    sim = Simulator(SimulatorConfig(members=5000, seed=1, result_delay=30.0), clock=clock)
+    world = sim.world
+    found = None
+    for index in range(len(SERIES)):
+        for session in world.sessions_between(index, T0 - 6 * HOURS, T0 - 3 * HOURS):
+            if len(world.splits(session)) >= 5:
+                found = session, world.splits(session)[4][0]
+                break
+        if found:
+            break
+    assert found is not None, "no session with five splits in the simulated world"
+    session, member = found
+    await sim.start()
+    try:
+        async with IRacingClient(demo_client_config(sim.base_url), clock=clock) as client:
+            await sync_to_async(_track)([member], datetime.fromtimestamp(T0 - 6 * HOURS, UTC))
+            now = lambda: datetime.fromtimestamp(clock.time(), UTC)  # noqa: E731
+            fetcher = SubsessionFetcher(client)
+            recorder = Recorder(None)
+            outbox = Outbox(recorder, fetcher, now=now)
+            await ResultsPoller(client, now=now, fetcher=fetcher, on_claims=outbox.drain).cycle()
+    finally:
+        await sim.stop()
+        await close_async_connections()
+    claimed = {p.subsession_id async for p in PostedResult.objects.filter(cust_id=member.cust_id)}
+    assert session.subsession_id(4) in claimed
+    assert len(recorder.sent) == await PostedResult.objects.acount()
