@@ -22,8 +22,9 @@ from simlane.iracing.client.models.results import EVENT_TYPE_RACE
 from .. import aio
 from ..models import DriverPollState
 from ..selectors import Subscription
+from .detect import RatingsWatch
 from .ingest import SubsessionFetcher, claims_for_result, participants, race_kind
-from .policy import PollPolicy, next_poll_at
+from .policy import PollPolicy, fallback_at, next_poll_at
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class CycleReport:
     searched: int = 0
     skipped: int = 0  # due, but another driver's result already covered them
     claims: int = 0
+    changed: int = 0  # drivers whose ratings moved since their last search
     errors: int = 0
     maintenance: bool = False
 
@@ -66,6 +68,8 @@ class ResultsPoller:
         self._guide_at: float | None = None
         self._handled: OrderedDict[int, None] = OrderedDict()
         self._unfetched: dict[int, datetime] = {}  # driver -> end of the oldest listed race results/get lacked
+        self.watch = RatingsWatch(client, self.policy, concurrency=concurrency)
+        self._searchers: set[int] = set()  # drivers some server follows for hosted or league races
 
     async def cycle(self) -> CycleReport:
         report = CycleReport()
@@ -82,6 +86,14 @@ class ResultsPoller:
             return report
         except IRacingError as exc:  # the guide only sharpens the schedule; the caps still hold without it
             logger.warning("race guide unavailable: %s", exc)
+        self._searchers = {c for c, ss in subs.items() if any(x.include_hosted or x.include_league for x in ss)}
+        try:
+            report.changed = await self._sweep(subs, states, now)
+        except MaintenanceError:
+            report.maintenance = True
+            return report
+        # Searches cover what ended up to the moment after the sweep: a race the sweep saw is inside their window.
+        now = self.now()
         due = [c for c, s in states.items() if s.next_poll_at is None or s.next_poll_at <= now]
         due.sort(key=lambda c: (not self.policy.is_active(now, states[c].last_race_at), states[c].next_poll_at or now))
         report.due = len(due)
@@ -104,6 +116,30 @@ class ResultsPoller:
 
         await asyncio.gather(*(worker() for _ in range(self.concurrency)))
         return report
+
+    async def _sweep(
+        self, subs: dict[int, list[Subscription]], states: dict[int, DriverPollState], now: datetime
+    ) -> int:
+        """Read the ratings of the drivers due a sweep; those whose ratings moved are due a search now."""
+        due = self.watch.due(subs.keys(), now)
+        await self.watch.sweep(due, now)
+        changed = 0
+        baselines = []
+        for cust_id in due:
+            st, seen = states[cust_id], self.watch.seen.get(cust_id)
+            if seen is None or seen == st.ratings:
+                continue
+            if not st.ratings and st.last_poll_at is None and now <= min(s.tracked_since for s in subs[cust_id]):
+                # Tracked from this very moment: every race they finish from now on moves these ratings.
+                st.ratings, st.last_poll_at = seen, now
+                st.next_poll_at = self._next(st, now)
+                baselines.append(st)
+            elif st.ratings:
+                changed += 1
+                st.next_poll_at = now
+        if baselines:
+            await aio.poll_states_save(states=baselines)
+        return changed
 
     async def _refresh_guide(self, now: datetime) -> None:
         if self._guide_at is not None and now.timestamp() - self._guide_at < GUIDE_REFRESH_SECONDS:
@@ -137,6 +173,8 @@ class ResultsPoller:
             await aio.poll_states_save(states=[states[c] for c in touched])
             raise
         st.last_poll_at = now
+        # The ratings this search accounts for (read before it started): the next change is the next race.
+        st.ratings = self.watch.seen.get(cust_id, st.ratings)
         pending = self._unfetched.pop(cust_id, None)
         if pending is not None and now - pending < UNFETCHED_RETRY:
             st.last_poll_at = pending + self.policy.overlap  # the next window (30 min overlap) starts at the race's end
@@ -241,6 +279,9 @@ class ResultsPoller:
     def _next(self, st: DriverPollState, now: datetime) -> datetime:
         horizon = (now - self.policy.active_window).timestamp()
         st.recent_series = {k: v for k, v in st.recent_series.items() if v >= horizon}
+        if st.cust_id not in self._searchers:
+            # Official and unofficial series races show in the ratings sweep; searching is the rare safety net.
+            return fallback_at(now=now, cust_id=st.cust_id, last_race_at=st.last_race_at, policy=self.policy)
         return next_poll_at(
             now=now,
             cust_id=st.cust_id,
