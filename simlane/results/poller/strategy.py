@@ -68,17 +68,19 @@ class ResultsPoller:
         self._guide_at: float | None = None
         self._handled: OrderedDict[int, None] = OrderedDict()
         self._unfetched: dict[int, datetime] = {}  # driver -> end of the oldest listed race results/get lacked
+        self._subs: dict[int, list[Subscription]] = {}
+        self._subs_version: tuple[object, ...] | None = None
+        self._states: dict[int, DriverPollState] = {}
         self.watch = RatingsWatch(client, self.policy, concurrency=concurrency)
         self._searchers: set[int] = set()  # drivers some server follows for hosted or league races
 
     async def cycle(self) -> CycleReport:
         report = CycleReport()
         now = self.now()
-        subs = await aio.subscriptions_by_driver()
+        subs = await self._subscriptions()
         if not subs:
             return report
-        known = await aio.poll_states(cust_ids=subs.keys())
-        states = {c: known.get(c) or DriverPollState(cust_id=c, recent_series={}) for c in subs}
+        states = await self._states_of(subs)
         try:
             await self._refresh_guide(now)
         except MaintenanceError:
@@ -116,6 +118,23 @@ class ResultsPoller:
 
         await asyncio.gather(*(worker() for _ in range(self.concurrency)))
         return report
+
+    async def _subscriptions(self) -> dict[int, list[Subscription]]:
+        """Who is tracked where, reloaded only when tracking or settings changed (tens of thousands of rows)."""
+        version = await aio.subscriptions_version()
+        if version != self._subs_version:
+            self._subs = await aio.subscriptions_by_driver()
+            self._subs_version = version
+        return self._subs
+
+    async def _states_of(self, subs: dict[int, list[Subscription]]) -> dict[int, DriverPollState]:
+        """Poll states, kept in memory between cycles: this poller is their only writer and saves every change."""
+        missing = [c for c in subs if c not in self._states]
+        if missing:
+            known = await aio.poll_states(cust_ids=missing)
+            for c in missing:
+                self._states[c] = known.get(c) or DriverPollState(cust_id=c, recent_series={})
+        return {c: self._states[c] for c in subs}
 
     async def _sweep(
         self, subs: dict[int, list[Subscription]], states: dict[int, DriverPollState], now: datetime

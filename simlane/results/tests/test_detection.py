@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from asgiref.sync import sync_to_async
 
+from simlane.iracing.simulator.routes import DataService
 from simlane.iracing.simulator.world import Member
 from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, TrackedDriver
 from simlane.results.poller import Outbox, ResultsPoller, SubsessionFetcher
@@ -17,6 +18,12 @@ from .test_poller import Recorder
 pytestmark = pytest.mark.django_db(transaction=True)
 HOURS = 3600.0
 STEP = 120.0
+
+
+def _unrated_share(w: ResultsWorld, share: float) -> None:
+    """The share of races that move no rating in the simulator's member/get."""
+    assert isinstance(w.sim.data, DataService)
+    w.sim.data.members.ratings.unchanged_share = share
 
 
 def _track(members: list[Member], *, league: bool = False) -> None:
@@ -50,7 +57,7 @@ async def _claimed() -> set[tuple[int, int]]:
 
 async def test_only_drivers_whose_ratings_moved_are_searched(results_world: ResultsWorld):
     w = results_world
-    w.sim.data.members.ratings.unchanged_share = 0.0  # every race moves a rating
+    _unrated_share(w, 0.0)  # every race moves a rating
     members = w.sim.world.members[:200]
     await sync_to_async(_track)(members)
 
@@ -78,7 +85,7 @@ async def test_only_drivers_whose_ratings_moved_are_searched(results_world: Resu
 
 async def test_a_race_that_moves_no_rating_is_found_by_the_fallback_search(results_world: ResultsWorld):
     w = results_world
-    w.sim.data.members.ratings.unchanged_share = 1.0  # no race moves a rating: only the fallback finds them
+    _unrated_share(w, 1.0)  # no race moves a rating: only the fallback finds them
     member = next(m for m in w.sim.world.members if w.races(m, T0, T0 + 2 * HOURS))
     await sync_to_async(_track)([member])
 
