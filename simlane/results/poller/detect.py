@@ -39,6 +39,7 @@ class RatingsWatch:
         self.seen: dict[int, str] = {}  # cust_id -> ratings at the newest sweep
         self._next_sweep: dict[int, float] = {}
         self.calls = 0
+        self.stretch = 1.0  # the budget plan's factor on the sweep interval
 
     def due(self, cust_ids: Iterable[int], now: datetime) -> list[int]:
         t = now.timestamp()
@@ -57,7 +58,7 @@ class RatingsWatch:
             for member in reply.members:
                 if member.licenses:
                     self.seen[member.cust_id] = fingerprint(member)
-            nxt = now.timestamp() + self.policy.sweep_every.total_seconds()
+            nxt = now.timestamp() + self.policy.sweep_every.total_seconds() * self.stretch
             for c in batch:
                 self._next_sweep[c] = nxt
 

@@ -43,6 +43,9 @@ class PollPolicy:
     fallback_active: timedelta = timedelta(hours=2)
     fallback_recent: timedelta = timedelta(hours=6)
     fallback_dormant: timedelta = timedelta(hours=12)
+    # Data API calls a minute the poller may plan for, per account: iRacing's 240, less a fifth kept free for
+    # interactive lookups (slash-command autocomplete, /track) so they never queue behind a pass.
+    budget_per_minute: float = 240 * 0.8
 
     def is_active(self, now: datetime, last_race_at: datetime | None) -> bool:
         return last_race_at is not None and now - last_race_at <= self.active_window

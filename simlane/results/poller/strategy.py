@@ -24,6 +24,7 @@ from ..models import DriverPollState
 from ..selectors import Subscription
 from .detect import RatingsWatch
 from .ingest import SubsessionFetcher, claims_for_result, participants, race_kind
+from .plan import make_plan, warn_if_short
 from .policy import PollPolicy, fallback_at, next_poll_at
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 GUIDE_REFRESH_SECONDS = 20 * 60  # the race guide covers three hours; refreshing every 20 minutes keeps 2h40 ahead
 HANDLED_MEMORY = 20_000
 MAX_WINDOW = timedelta(days=89)  # iRacing refuses search windows over 90 days
+WARN_EVERY_SECONDS = 15 * 60  # a shortfall is logged at most this often
 UNFETCHED_RETRY = timedelta(days=1)  # a listed race whose result stays missing this long is logged and let go
 
 
@@ -41,6 +43,9 @@ class CycleReport:
     skipped: int = 0  # due, but another driver's result already covered them
     claims: int = 0
     changed: int = 0  # drivers whose ratings moved since their last search
+    need_per_minute: float = 0.0  # Data API calls a minute the schedule needs ...
+    budget_per_minute: float = 0.0  # ... what the budget allows the poller ...
+    shortfall_per_minute: float = 0.0  # ... and what is missing (0: no driver waits longer than the policy says)
     errors: int = 0
     maintenance: bool = False
 
@@ -69,6 +74,9 @@ class ResultsPoller:
         self._handled: OrderedDict[int, None] = OrderedDict()
         self._unfetched: dict[int, datetime] = {}  # driver -> end of the oldest listed race results/get lacked
         self._subs: dict[int, list[Subscription]] = {}
+        self.stretch = 1.0  # the plan's factor on every gap (1.0 when the budget covers the schedule)
+        self._changes_per_minute = 0.0
+        self._warned_at = float("-inf")
         self._subs_version: tuple[object, ...] | None = None
         self._states: dict[int, DriverPollState] = {}
         self.watch = RatingsWatch(client, self.policy, concurrency=concurrency)
@@ -89,8 +97,23 @@ class ResultsPoller:
         except IRacingError as exc:  # the guide only sharpens the schedule; the caps still hold without it
             logger.warning("race guide unavailable: %s", exc)
         self._searchers = {c for c, ss in subs.items() if any(x.include_hosted or x.include_league for x in ss)}
+        plan = make_plan(
+            now=now,
+            last_races={c: states[c].last_race_at for c in subs},
+            searchers=self._searchers,
+            changes_per_minute=self._changes_per_minute,
+            policy=self.policy,
+        )
+        report.need_per_minute, report.budget_per_minute = plan.need_per_minute, plan.budget_per_minute
+        report.shortfall_per_minute, self.stretch = plan.shortfall, plan.stretch
+        self.watch.stretch = plan.stretch
+        if plan.shortfall and now.timestamp() - self._warned_at >= WARN_EVERY_SECONDS:
+            warn_if_short(plan, len(subs))
+            self._warned_at = now.timestamp()
         try:
             report.changed = await self._sweep(subs, states, now)
+            minutes = max(self.policy.interval.total_seconds(), 1.0) / 60
+            self._changes_per_minute = 0.8 * self._changes_per_minute + 0.2 * report.changed / minutes
         except MaintenanceError:
             report.maintenance = True
             return report
@@ -300,8 +323,9 @@ class ResultsPoller:
         st.recent_series = {k: v for k, v in st.recent_series.items() if v >= horizon}
         if st.cust_id not in self._searchers:
             # Official and unofficial series races show in the ratings sweep; searching is the rare safety net.
-            return fallback_at(now=now, cust_id=st.cust_id, last_race_at=st.last_race_at, policy=self.policy)
-        return next_poll_at(
+            at = fallback_at(now=now, cust_id=st.cust_id, last_race_at=st.last_race_at, policy=self.policy)
+            return now + (at - now) * self.stretch  # a short budget spaces everyone's checks out evenly
+        at = next_poll_at(
             now=now,
             cust_id=st.cust_id,
             last_race_at=st.last_race_at,
@@ -309,3 +333,4 @@ class ResultsPoller:
             series_ends=self.series_ends,
             policy=self.policy,
         )
+        return now + (at - now) * self.stretch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +11,8 @@ from asgiref.sync import sync_to_async
 from simlane.iracing.simulator.routes import DataService
 from simlane.iracing.simulator.world import Member
 from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, TrackedDriver
-from simlane.results.poller import Outbox, ResultsPoller, SubsessionFetcher
+from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
+from simlane.results.poller.plan import make_plan
 
 from .conftest import T0, ResultsWorld
 from .test_poller import Recorder
@@ -107,3 +109,38 @@ async def test_league_followers_are_still_searched_for_races_that_move_no_rating
     league_posts = [p async for p in PostedResult.objects.filter(cust_id=member.cust_id, subsession_id__lt=90_000_000)]
     assert len(league_posts) == 1
     assert w.sim.counters["data:results/search_hosted"] > 0
+
+
+def test_the_plan_counts_sweeps_fallbacks_and_hosted_searches():
+    now = datetime.fromtimestamp(T0, UTC)
+    policy = PollPolicy()
+    quiet = make_plan(
+        now=now, last_races=dict.fromkeys(range(20_000)), searchers=set(), changes_per_minute=0, policy=policy
+    )
+    # 200 member/get every 4 minutes, and one safety-net search every 12 hours per driver.
+    assert quiet.need_per_minute == pytest.approx(50 + 20_000 / 720)
+    assert quiet.shortfall == 0 and quiet.stretch == 1.0
+    league = make_plan(now=now, last_races={1: None}, searchers={1}, changes_per_minute=3, policy=policy)
+    # a share of a sweep, a series and a hosted search every two hours, a search and a fetch per change
+    assert league.need_per_minute == pytest.approx(1 / 100 * 60 / 240 + 2 / 120 + 2 * 3)
+
+
+async def test_a_short_budget_is_reported_and_every_driver_is_slowed_alike(results_world: ResultsWorld, caplog):
+    w = results_world
+    members = w.sim.world.members[:300]
+    await sync_to_async(_track)(members)
+    policy = PollPolicy(budget_per_minute=0.5)  # 300 drivers: three sweeps of 100 every 4 min, a search every 12 h
+    poller = ResultsPoller(w.client, now=w.now, policy=policy)
+
+    with caplog.at_level(logging.WARNING, logger="simlane.results.poller.plan"):
+        report = await poller.cycle()
+
+    assert report.need_per_minute == pytest.approx(3 * 60 / 240 + 300 / 720)
+    assert report.shortfall_per_minute == pytest.approx(report.need_per_minute - 0.5)
+    assert "300 drivers need 1.2 Data API calls a minute but the budget is 0.5 (short by 0.7)" in caplog.text
+    # Evenly: every driver's next sweep and next safety-net search are the same factor further away.
+    stretch = report.need_per_minute / 0.5
+    sweeps = {round(t - T0) for t in poller.watch._next_sweep.values()}
+    assert sweeps == {round(240 * stretch)}
+    gaps = [(s.next_poll_at - w.now()).total_seconds() async for s in DriverPollState.objects.all()]
+    assert len(gaps) == 300 and min(gaps) >= 9 * HOURS * stretch
