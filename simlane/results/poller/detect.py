@@ -29,11 +29,20 @@ def fingerprint(member: Member) -> str:
     )
 
 
-class RatingsWatch:
-    """Sweeps the tracked drivers' ratings every ``sweep_every``, in batches, and remembers what it saw."""
+def account_of(cust_id: int, accounts: int) -> int:
+    """Which of the configured iRacing accounts watches and searches this driver (stable, spread evenly)."""
+    return (cust_id * 2654435761 % 2**32) * accounts // 2**32
 
-    def __init__(self, client: IRacingClient, policy: PollPolicy, *, concurrency: int = 4) -> None:
-        self.client = client
+
+class RatingsWatch:
+    """Sweeps the tracked drivers' ratings every ``sweep_every``, in batches, and remembers what it saw.
+
+    With several accounts, each driver's batch goes to their own account (``account_of``), so every account
+    spends its own rate budget on its share of the drivers.
+    """
+
+    def __init__(self, clients: Sequence[IRacingClient], policy: PollPolicy, *, concurrency: int = 4) -> None:
+        self.clients = list(clients)
         self.policy = policy
         self.concurrency = concurrency
         self.seen: dict[int, str] = {}  # cust_id -> ratings at the newest sweep
@@ -48,13 +57,20 @@ class RatingsWatch:
     async def sweep(self, cust_ids: Sequence[int], now: datetime) -> None:
         """Read the ratings of these drivers (one call per ``ratings_batch``); a failed batch is retried next cycle."""
         size = max(1, self.policy.ratings_batch)
-        batches = [list(cust_ids[i : i + size]) for i in range(0, len(cust_ids), size)]
-        gate = asyncio.Semaphore(self.concurrency)
+        per_account: list[list[int]] = [[] for _ in self.clients]
+        for c in cust_ids:
+            per_account[account_of(c, len(self.clients))].append(c)
+        batches = [
+            (client, ids[i : i + size])
+            for client, ids in zip(self.clients, per_account, strict=True)
+            for i in range(0, len(ids), size)
+        ]
+        gate = asyncio.Semaphore(self.concurrency * len(self.clients))
 
-        async def one(batch: list[int]) -> None:
+        async def one(client: IRacingClient, batch: list[int]) -> None:
             async with gate:
                 self.calls += 1
-                reply = await self.client.member_get(batch, include_licenses=True)
+                reply = await client.member_get(batch, include_licenses=True)
             for member in reply.members:
                 if member.licenses:
                     self.seen[member.cust_id] = fingerprint(member)
@@ -62,7 +78,7 @@ class RatingsWatch:
             for c in batch:
                 self._next_sweep[c] = nxt
 
-        outcomes = await asyncio.gather(*(one(b) for b in batches), return_exceptions=True)
+        outcomes = await asyncio.gather(*(one(client, b) for client, b in batches), return_exceptions=True)
         for outcome in outcomes:
             if isinstance(outcome, MaintenanceError):
                 raise outcome

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +22,7 @@ from simlane.iracing.client.models.results import EVENT_TYPE_RACE
 from .. import aio
 from ..models import DriverPollState
 from ..selectors import Subscription
-from .detect import RatingsWatch
+from .detect import RatingsWatch, account_of
 from .ingest import SubsessionFetcher, claims_for_result, participants, race_kind
 from .plan import make_plan, warn_if_short
 from .policy import PollPolicy, fallback_at, next_poll_at
@@ -60,6 +60,7 @@ class ResultsPoller:
         concurrency: int = 4,
         fetcher: SubsessionFetcher | None = None,
         on_claims: Callable[[], Awaitable[object]] | None = None,
+        accounts: Sequence[IRacingClient] = (),
     ) -> None:
         self.client = client
         self.now = now
@@ -79,7 +80,10 @@ class ResultsPoller:
         self._warned_at = float("-inf")
         self._subs_version: tuple[object, ...] | None = None
         self._states: dict[int, DriverPollState] = {}
-        self.watch = RatingsWatch(client, self.policy, concurrency=concurrency)
+        # Several iRacing accounts (up to three users per client): drivers are spread over them, each account
+        # sweeping and searching its share on its own rate budget. ``client`` is the first.
+        self.clients = [client, *accounts]
+        self.watch = RatingsWatch(self.clients, self.policy, concurrency=concurrency)
         self._searchers: set[int] = set()  # drivers some server follows for hosted or league races
 
     async def cycle(self) -> CycleReport:
@@ -103,6 +107,7 @@ class ResultsPoller:
             searchers=self._searchers,
             changes_per_minute=self._changes_per_minute,
             policy=self.policy,
+            accounts=len(self.clients),
         )
         report.need_per_minute, report.budget_per_minute = plan.need_per_minute, plan.budget_per_minute
         report.shortfall_per_minute, self.stretch = plan.shortfall, plan.stretch
@@ -139,7 +144,7 @@ class ResultsPoller:
                     report.errors += 1
                     logger.warning("searching driver %s failed (retried next cycle): %s", cust_id, exc)
 
-        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        await asyncio.gather(*(worker() for _ in range(self.concurrency * len(self.clients))))
         return report
 
     async def _subscriptions(self) -> dict[int, list[Subscription]]:
@@ -240,11 +245,12 @@ class ResultsPoller:
         """Search one driver's window and ingest each race not handled yet; how many posts were claimed."""
         st = states[cust_id]
         claimed = 0
-        rows: list[SearchResultRow] = await self.client.search_series(
+        client = self.clients[account_of(cust_id, len(self.clients))]
+        rows: list[SearchResultRow] = await client.search_series(
             cust_id=cust_id, finish_range_begin=begin, finish_range_end=now, event_types=[EVENT_TYPE_RACE]
         )
         if any(s.include_hosted or s.include_league for s in subs[cust_id]):
-            rows += await self.client.search_hosted(cust_id=cust_id, finish_range_begin=begin, finish_range_end=now)
+            rows += await client.search_hosted(cust_id=cust_id, finish_range_begin=begin, finish_range_end=now)
         report.searched += 1
         since = min(s.tracked_since for s in subs[cust_id])
         for row in rows:

@@ -8,6 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from asgiref.sync import sync_to_async
 
+from simlane.iracing.client import IRacingClient
+from simlane.iracing.simulator import Simulator, SimulatorConfig
+from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.routes import DataService
 from simlane.iracing.simulator.world import Member
 from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, TrackedDriver
@@ -144,3 +147,37 @@ async def test_a_short_budget_is_reported_and_every_driver_is_slowed_alike(resul
     assert sweeps == {round(240 * stretch)}
     gaps = [(s.next_poll_at - w.now()).total_seconds() async for s in DriverPollState.objects.all() if s.next_poll_at]
     assert len(gaps) == 300 and min(gaps) >= 9 * HOURS * stretch
+
+
+async def test_drivers_are_spread_over_several_accounts_each_on_its_own_budget(results_world: ResultsWorld):
+    """A second account: a simulator of its own (its own rate bucket) serving the same world on the same clock."""
+    w = results_world
+    _unrated_share(w, 0.0)
+    second = Simulator(SimulatorConfig(members=600, seed=3, result_delay=30.0), clock=w.clock)
+    assert isinstance(second.data, DataService)
+    second.data.members.ratings.unchanged_share = 0.0
+    await second.start()
+    members = w.sim.world.members[:400]
+    await sync_to_async(_track)(members)
+    try:
+        async with IRacingClient(demo_client_config(second.base_url), clock=w.clock) as other:
+            recorder = Recorder(w)
+            fetcher = SubsessionFetcher(w.client)
+            outbox = Outbox(recorder, fetcher, now=w.now)
+            poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain, accounts=[other])
+            while w.clock.time() < T0 + 3 * HOURS:
+                report = await poller.cycle()
+                await outbox.drain()
+                w.clock.advance(STEP)
+    finally:
+        await second.stop()
+
+    races = _races(w, members, T0, T0 + 3 * HOURS - 10 * 60)
+    assert len(races) >= 10 and races <= await _claimed()
+    one, two = (s.counters["data:member/get"] for s in (w.sim, second))
+    # 400 drivers, about 200 per account: two batches of 100 (or three, if the split is uneven) per sweep each.
+    sweeps = 3 * HOURS / 240
+    assert sweeps * 2 <= one <= sweeps * 3 + 3 and sweeps * 2 <= two <= sweeps * 3 + 3
+    searches = [s.counters["data:results/search_series"] for s in (w.sim, second)]
+    assert min(searches) > 0
+    assert report.budget_per_minute == 2 * PollPolicy().budget_per_minute
