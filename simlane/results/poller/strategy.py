@@ -224,7 +224,7 @@ class ResultsPoller:
         st.ratings = self.watch.seen.get(cust_id, st.ratings)
         pending = self._unfetched.pop(cust_id, None)
         if pending is not None and now - pending < UNFETCHED_RETRY:
-            st.last_poll_at = pending + self.policy.overlap  # the next window (30 min overlap) starts at the race's end
+            st.last_poll_at = min(now, pending + self.policy.overlap)  # the next window reaches back to that race
         st.next_poll_at = self._next(st, now)
         # Saved as soon as this driver's search completes (claims are already in the ledger): a crash later in the
         # pass loses neither this search nor what it found.
