@@ -186,13 +186,15 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
     return result
 
 
-def run_poller_bench(scenario: Scenario, progress: Callable[[str], None] = print) -> list[StrategyResult]:
+def run_poller_bench(
+    scenario: Scenario, progress: Callable[[str], None] = print, *, only: str | None = None
+) -> list[StrategyResult]:
+    """Both strategies on the same world, or ``only`` one of them (``simlane`` or ``baseline``)."""
+    names = [n for n in ("SimLane", "baseline") if only is None or n.lower() == only.lower()]
+
     async def both() -> list[StrategyResult]:
         try:
-            return [
-                await _run_strategy("SimLane", scenario, progress),
-                await _run_strategy("baseline", scenario, progress),
-            ]
+            return [await _run_strategy(name, scenario, progress) for name in names]
         finally:
             await close_async_connections()
 

@@ -111,3 +111,9 @@ class DriverPollState(TimeStampedModel):
     recent_series = models.JSONField(
         default=dict, blank=True, help_text="series id -> epoch seconds of the newest race seen in it (last day only)"
     )
+    ratings = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="iRating, safety rating and licence per category at the last search (a change means a new race)",
+    )

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 
 from simlane.iracing.models import Participant
 
@@ -115,6 +115,13 @@ def subscriptions_by_driver(*, cust_ids: Iterable[int] | None = None) -> dict[in
             )
         )
     return dict(out)
+
+
+def subscriptions_version() -> tuple[object, ...]:
+    """Changes whenever a tracked driver or a server's results settings change (the poller reloads only then)."""
+    tracked = TrackedDriver.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    configs = GuildResultsConfig.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return (tracked["n"], tracked["last"], tracked["top"], configs["n"], configs["last"])
 
 
 def poll_states(*, cust_ids: Iterable[int]) -> dict[int, DriverPollState]:

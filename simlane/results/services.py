@@ -232,5 +232,5 @@ def poll_states_save(*, states: list[DriverPollState]) -> None:
         states,
         update_conflicts=True,
         unique_fields=["cust_id"],
-        update_fields=["last_poll_at", "last_race_at", "next_poll_at", "recent_series", "updated_at"],
+        update_fields=["last_poll_at", "last_race_at", "next_poll_at", "recent_series", "ratings", "updated_at"],
     )

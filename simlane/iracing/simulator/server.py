@@ -72,6 +72,12 @@ class SimulatorConfig:
     # Simulated seconds each /data request moves the clock forward. Benchmarks set it to rate_window / budget to
     # model a client that spends its whole rate budget, so simulated time passes as the budget would allow.
     request_cost: float = 0.0
+    # member/get (undocumented limits, our assumptions; see the README): at most this many cust_ids per call (more is
+    # a 400), ratings that show a race this many seconds after its result is out, and this share of races that
+    # change no rating at all.
+    member_batch: int = 100
+    member_staleness: float = 120.0
+    unchanged_share: float = 0.01
     credentials: Credentials = field(default_factory=Credentials)
 
 
@@ -93,7 +99,14 @@ class Simulator(LoopbackServer):
         self.data: DataService | ReplayData = (
             ReplayData(self.config.replay_dir)
             if self.config.replay_dir
-            else DataService(self.world, self.world.members[0].cust_id, result_delay=self.config.result_delay)
+            else DataService(
+                self.world,
+                self.world.members[0].cust_id,
+                result_delay=self.config.result_delay,
+                member_batch=self.config.member_batch,
+                member_staleness=self.config.member_staleness,
+                unchanged_share=self.config.unchanged_share,
+            )
         )
         self.faults = FaultPlan()
         self.calls: list[dict[str, Any]] = []

@@ -22,6 +22,10 @@ from .catalog import CARS, SERIES, SeriesDef
 EPOCH_2024 = int(datetime(2024, 1, 2, tzinfo=UTC).timestamp())  # a Tuesday, when iRacing weeks begin
 MASK64 = (1 << 64) - 1
 SPLIT_SIZE = 20
+# Room for this many splits in a session's subsession ids. With room for only four, a fifth split (more than 80
+# entrants, common once thousands of members share a series) got the id of another series' session: results/get
+# answered 404 (or another race) for it and the race was lost. Entrants beyond this many splits are turned away.
+SPLITS_PER_SESSION = 64
 WEEKS_PER_SEASON = 12
 SUBSESSION_BASE = 90_000_000
 LEAGUE_SUBSESSION_BASE = 70_000_000
@@ -77,7 +81,8 @@ class Session:
         return 300_000_000 + self.minute * 16 + self.series_index
 
     def subsession_id(self, split: int) -> int:
-        return SUBSESSION_BASE + (self.minute * 16 + self.series_index) * 4 + split
+        assert 0 <= split < SPLITS_PER_SESSION
+        return SUBSESSION_BASE + (self.minute * 16 + self.series_index) * SPLITS_PER_SESSION + split
 
 
 @dataclass(frozen=True)
@@ -222,7 +227,7 @@ class World:
         x = subsession_id - SUBSESSION_BASE
         if x < 0:
             return None
-        split, y = x % 4, x // 4
+        split, y = x % SPLITS_PER_SESSION, x // SPLITS_PER_SESSION
         series_index, minute = y % 16, y // 16
         if series_index >= len(SERIES):
             return None
@@ -245,6 +250,7 @@ class World:
         )
         if session.series.team and len(entrants) % 2:
             entrants = entrants[:-1]
+        entrants = entrants[: SPLIT_SIZE * SPLITS_PER_SESSION]
         return tuple(tuple(entrants[i : i + SPLIT_SIZE]) for i in range(0, len(entrants), SPLIT_SIZE))
 
     def member_sessions(self, member: Member, begin: float, end: float) -> list[Session]:

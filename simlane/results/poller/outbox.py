@@ -9,6 +9,7 @@ a row is never dropped, so a restart never loses a result either.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,9 +93,16 @@ class Outbox:
         self.fetcher = fetcher
         self.now = now
         self.policy = policy or OutboxPolicy()
+        # The poller drains as it finds results, from several concurrent searches: one drain at a time, so two of
+        # them never pick up the same due row and send it twice.
+        self._draining = asyncio.Lock()
 
     async def drain(self) -> DrainReport:
         """Deliver every due claimed post; one server's failure never holds up another's."""
+        async with self._draining:
+            return await self._drain()
+
+    async def _drain(self) -> DrainReport:
         report = DrainReport()
         configs: dict[int, GuildResultsConfig | None] = {}
         for post in await aio.posts_due(now=self.now(), limit=self.policy.batch):

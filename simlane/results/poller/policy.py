@@ -34,9 +34,34 @@ class PollPolicy:
     recent_window: timedelta = timedelta(days=7)
     recent_max: timedelta = timedelta(minutes=60)
     dormant_max: timedelta = timedelta(minutes=120)
+    # Change detection (strategy F): member/get with many cust_ids shows each driver's ratings; a change means an
+    # official race (unofficial series races move ratings too) finished, and only then is the driver searched.
+    ratings_batch: int = 100  # cust_ids per member/get call (iRacing documents no maximum: an assumption)
+    sweep_every: timedelta = timedelta(seconds=240)
+    # Searches without a ratings change, for races that move no rating (rare: a clean race at the top safety
+    # rating with an unchanged iRating) and as a safety net; drivers followed for hosted or league races keep the
+    # schedule above, since those races never move ratings.
+    fallback_active: timedelta = timedelta(hours=2)
+    fallback_recent: timedelta = timedelta(hours=6)
+    fallback_dormant: timedelta = timedelta(hours=12)
+    # Data API calls a minute the poller may plan for, per account: iRacing's 240, less a fifth kept free for
+    # interactive lookups (slash-command autocomplete, /track) so they never queue behind a pass.
+    budget_per_minute: float = 240 * 0.8
 
     def is_active(self, now: datetime, last_race_at: datetime | None) -> bool:
         return last_race_at is not None and now - last_race_at <= self.active_window
+
+
+def fallback_at(*, now: datetime, cust_id: int, last_race_at: datetime | None, policy: PollPolicy) -> datetime:
+    """When a driver watched through their ratings is searched anyway (spread per driver, at most the gap)."""
+    if policy.is_active(now, last_race_at):
+        gap = policy.fallback_active
+    elif last_race_at is not None and now - last_race_at <= policy.recent_window:
+        gap = policy.fallback_recent
+    else:
+        gap = policy.fallback_dormant
+    spread = (cust_id * 2654435761 % 2**32) / 2**32
+    return now + gap * (0.75 + 0.25 * spread)
 
 
 def recent_series_ids(recent: Mapping[str, float], now: datetime, policy: PollPolicy) -> list[int]:

@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 
 
 class Poller(Protocol):
+    on_claims: Callable[[], Awaitable[object]] | None
+
     async def cycle(self) -> CycleReport: ...
 
 
@@ -35,6 +37,8 @@ class ResultsRunner:
         on_tick: Callable[[Tick], Awaitable[None]] | None = None,
     ) -> None:
         self.poller, self.outbox = poller, outbox
+        if poller.on_claims is None:  # post results as the poller finds them, not only after its pass
+            poller.on_claims = outbox.drain
         self.interval_seconds = interval_seconds
         self.sleep = sleep
         self.on_tick = on_tick

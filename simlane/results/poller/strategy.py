@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,14 +22,18 @@ from simlane.iracing.client.models.results import EVENT_TYPE_RACE
 from .. import aio
 from ..models import DriverPollState
 from ..selectors import Subscription
+from .detect import RatingsWatch, account_of
 from .ingest import SubsessionFetcher, claims_for_result, participants, race_kind
-from .policy import PollPolicy, next_poll_at
+from .plan import make_plan, warn_if_short
+from .policy import PollPolicy, fallback_at, next_poll_at
 
 logger = logging.getLogger(__name__)
 
 GUIDE_REFRESH_SECONDS = 20 * 60  # the race guide covers three hours; refreshing every 20 minutes keeps 2h40 ahead
 HANDLED_MEMORY = 20_000
 MAX_WINDOW = timedelta(days=89)  # iRacing refuses search windows over 90 days
+WARN_EVERY_SECONDS = 15 * 60  # a shortfall is logged at most this often
+UNFETCHED_RETRY = timedelta(days=1)  # a listed race whose result stays missing this long is logged and let go
 
 
 @dataclass
@@ -38,6 +42,10 @@ class CycleReport:
     searched: int = 0
     skipped: int = 0  # due, but another driver's result already covered them
     claims: int = 0
+    changed: int = 0  # drivers whose ratings moved since their last search
+    need_per_minute: float = 0.0  # Data API calls a minute the schedule needs ...
+    budget_per_minute: float = 0.0  # ... what the budget allows the poller ...
+    shortfall_per_minute: float = 0.0  # ... and what is missing (0: no driver waits longer than the policy says)
     errors: int = 0
     maintenance: bool = False
 
@@ -51,24 +59,40 @@ class ResultsPoller:
         policy: PollPolicy | None = None,
         concurrency: int = 4,
         fetcher: SubsessionFetcher | None = None,
+        on_claims: Callable[[], Awaitable[object]] | None = None,
+        accounts: Sequence[IRacingClient] = (),
     ) -> None:
         self.client = client
         self.now = now
         self.policy = policy or PollPolicy()
         self.concurrency = concurrency
         self.fetcher = fetcher or SubsessionFetcher(client)
+        # Called after a search claimed new posts (the runner passes the outbox's drain): results go out as they
+        # are found, not after a pass that can take many minutes at thousands of drivers.
+        self.on_claims = on_claims
         self.series_ends: dict[int, list[datetime]] = {}
         self._guide_at: float | None = None
         self._handled: OrderedDict[int, None] = OrderedDict()
+        self._unfetched: dict[int, datetime] = {}  # driver -> end of the oldest listed race results/get lacked
+        self._subs: dict[int, list[Subscription]] = {}
+        self.stretch = 1.0  # the plan's factor on every gap (1.0 when the budget covers the schedule)
+        self._changes_per_minute = 0.0
+        self._warned_at = float("-inf")
+        self._subs_version: tuple[object, ...] | None = None
+        self._states: dict[int, DriverPollState] = {}
+        # Several iRacing accounts (up to three users per client): drivers are spread over them, each account
+        # sweeping and searching its share on its own rate budget. ``client`` is the first.
+        self.clients = [client, *accounts]
+        self.watch = RatingsWatch(self.clients, self.policy, concurrency=concurrency)
+        self._searchers: set[int] = set()  # drivers some server follows for hosted or league races
 
     async def cycle(self) -> CycleReport:
         report = CycleReport()
         now = self.now()
-        subs = await aio.subscriptions_by_driver()
+        subs = await self._subscriptions()
         if not subs:
             return report
-        known = await aio.poll_states(cust_ids=subs.keys())
-        states = {c: known.get(c) or DriverPollState(cust_id=c, recent_series={}) for c in subs}
+        states = await self._states_of(subs)
         try:
             await self._refresh_guide(now)
         except MaintenanceError:
@@ -76,7 +100,30 @@ class ResultsPoller:
             return report
         except IRacingError as exc:  # the guide only sharpens the schedule; the caps still hold without it
             logger.warning("race guide unavailable: %s", exc)
-        touched: set[int] = set()
+        self._searchers = {c for c, ss in subs.items() if any(x.include_hosted or x.include_league for x in ss)}
+        plan = make_plan(
+            now=now,
+            last_races={c: states[c].last_race_at for c in subs},
+            searchers=self._searchers,
+            changes_per_minute=self._changes_per_minute,
+            policy=self.policy,
+            accounts=len(self.clients),
+        )
+        report.need_per_minute, report.budget_per_minute = plan.need_per_minute, plan.budget_per_minute
+        report.shortfall_per_minute, self.stretch = plan.shortfall, plan.stretch
+        self.watch.stretch = plan.stretch
+        if plan.shortfall and now.timestamp() - self._warned_at >= WARN_EVERY_SECONDS:
+            warn_if_short(plan, len(subs))
+            self._warned_at = now.timestamp()
+        try:
+            report.changed = await self._sweep(subs, states, now)
+            minutes = max(self.policy.interval.total_seconds(), 1.0) / 60
+            self._changes_per_minute = 0.8 * self._changes_per_minute + 0.2 * report.changed / minutes
+        except MaintenanceError:
+            report.maintenance = True
+            return report
+        # Searches cover what ended up to the moment after the sweep: a race the sweep saw is inside their window.
+        now = self.now()
         due = [c for c, s in states.items() if s.next_poll_at is None or s.next_poll_at <= now]
         due.sort(key=lambda c: (not self.policy.is_active(now, states[c].last_race_at), states[c].next_poll_at or now))
         report.due = len(due)
@@ -90,17 +137,56 @@ class ResultsPoller:
                     report.skipped += 1
                     continue
                 try:
-                    await self._search(cust_id, subs, states, touched, now, report)
+                    await self._search(cust_id, subs, states, now, report)
                 except MaintenanceError:
                     report.maintenance = True
                 except IRacingError as exc:
                     report.errors += 1
                     logger.warning("searching driver %s failed (retried next cycle): %s", cust_id, exc)
 
-        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
-        if touched:
-            await aio.poll_states_save(states=[states[c] for c in touched])
+        await asyncio.gather(*(worker() for _ in range(self.concurrency * len(self.clients))))
         return report
+
+    async def _subscriptions(self) -> dict[int, list[Subscription]]:
+        """Who is tracked where, reloaded only when tracking or settings changed (tens of thousands of rows)."""
+        version = await aio.subscriptions_version()
+        if version != self._subs_version:
+            self._subs = await aio.subscriptions_by_driver()
+            self._subs_version = version
+        return self._subs
+
+    async def _states_of(self, subs: dict[int, list[Subscription]]) -> dict[int, DriverPollState]:
+        """Poll states, kept in memory between cycles: this poller is their only writer and saves every change."""
+        missing = [c for c in subs if c not in self._states]
+        if missing:
+            known = await aio.poll_states(cust_ids=missing)
+            for c in missing:
+                self._states[c] = known.get(c) or DriverPollState(cust_id=c, recent_series={})
+        return {c: self._states[c] for c in subs}
+
+    async def _sweep(
+        self, subs: dict[int, list[Subscription]], states: dict[int, DriverPollState], now: datetime
+    ) -> int:
+        """Read the ratings of the drivers due a sweep; those whose ratings moved are due a search now."""
+        due = self.watch.due(subs.keys(), now)
+        await self.watch.sweep(due, now)
+        changed = 0
+        baselines = []
+        for cust_id in due:
+            st, seen = states[cust_id], self.watch.seen.get(cust_id)
+            if seen is None or seen == st.ratings:
+                continue
+            if not st.ratings and st.last_poll_at is None and now <= min(s.tracked_since for s in subs[cust_id]):
+                # Tracked from this very moment: every race they finish from now on moves these ratings.
+                st.ratings, st.last_poll_at = seen, now
+                st.next_poll_at = self._next(st, now)
+                baselines.append(st)
+            elif st.ratings:
+                changed += 1
+                st.next_poll_at = now
+        if baselines:
+            await aio.poll_states_save(states=baselines)
+        return changed
 
     async def _refresh_guide(self, now: datetime) -> None:
         if self._guide_at is not None and now.timestamp() - self._guide_at < GUIDE_REFRESH_SECONDS:
@@ -118,18 +204,53 @@ class ResultsPoller:
         cust_id: int,
         subs: dict[int, list[Subscription]],
         states: dict[int, DriverPollState],
-        touched: set[int],
         now: datetime,
         report: CycleReport,
     ) -> None:
+        """Search one driver, claim what is new, save the poll states that moved, then post what was claimed."""
         st = states[cust_id]
+        touched = {cust_id}
         p = self.policy
         begin = now - p.first_window if st.last_poll_at is None else max(st.last_poll_at - p.overlap, now - MAX_WINDOW)
-        rows: list[SearchResultRow] = await self.client.search_series(
+        try:
+            claimed = await self._search_rows(cust_id, subs, states, touched, begin, now, report)
+        except Exception:
+            # Other drivers' states moved by races claimed before the failure are kept; this driver's window did
+            # not move, so the next search covers the same time again.
+            await aio.poll_states_save(states=[states[c] for c in touched])
+            raise
+        st.last_poll_at = now
+        # The ratings this search accounts for (read before it started): the next change is the next race.
+        st.ratings = self.watch.seen.get(cust_id, st.ratings)
+        pending = self._unfetched.pop(cust_id, None)
+        if pending is not None and now - pending < UNFETCHED_RETRY:
+            st.last_poll_at = min(now, pending + self.policy.overlap)  # the next window reaches back to that race
+        st.next_poll_at = self._next(st, now)
+        # Saved as soon as this driver's search completes (claims are already in the ledger): a crash later in the
+        # pass loses neither this search nor what it found.
+        await aio.poll_states_save(states=[states[c] for c in touched])
+        if claimed and self.on_claims is not None:
+            await self._post_now()
+
+    async def _search_rows(
+        self,
+        cust_id: int,
+        subs: dict[int, list[Subscription]],
+        states: dict[int, DriverPollState],
+        touched: set[int],
+        begin: datetime,
+        now: datetime,
+        report: CycleReport,
+    ) -> int:
+        """Search one driver's window and ingest each race not handled yet; how many posts were claimed."""
+        st = states[cust_id]
+        claimed = 0
+        client = self.clients[account_of(cust_id, len(self.clients))]
+        rows: list[SearchResultRow] = await client.search_series(
             cust_id=cust_id, finish_range_begin=begin, finish_range_end=now, event_types=[EVENT_TYPE_RACE]
         )
         if any(s.include_hosted or s.include_league for s in subs[cust_id]):
-            rows += await self.client.search_hosted(cust_id=cust_id, finish_range_begin=begin, finish_range_end=now)
+            rows += await client.search_hosted(cust_id=cust_id, finish_range_begin=begin, finish_range_end=now)
         report.searched += 1
         since = min(s.tracked_since for s in subs[cust_id])
         for row in rows:
@@ -139,11 +260,17 @@ class ResultsPoller:
             if row.subsession_id in self._handled or (row.end_time is not None and row.end_time < since):
                 continue  # already handled here, or older than the tracking: learn from the row, fetch nothing
             result = await self.fetcher.get(row.subsession_id)
-            if result is not None:  # None: not visible yet; the next window overlaps this one
-                report.claims += await self._ingest(result, cust_id, subs, states, touched, now)
-        st.last_poll_at = now
-        st.next_poll_at = self._next(st, now)
-        touched.add(cust_id)
+            if result is None and row.end_time is not None:
+                # Listed but not fetchable (yet): the driver's next window must still reach back to it.
+                self._unfetched[cust_id] = min(self._unfetched.get(cust_id, row.end_time), row.end_time)
+                logger.warning("driver %s: subsession %s is listed but has no results yet", cust_id, row.subsession_id)
+            if result is not None:
+                # Awaited before adding: ``report.claims += await ...`` reads the counter before the await and
+                # writes it back after, losing what concurrent searches added meanwhile.
+                created = await self._ingest(result, cust_id, subs, states, touched, now)
+                report.claims += created
+                claimed += created
+        return claimed
 
     async def _ingest(
         self,
@@ -180,6 +307,14 @@ class ResultsPoller:
                 st.next_poll_at = min(st.next_poll_at or now, self._next(st, now))
         return created
 
+    async def _post_now(self) -> None:
+        """Post what was just claimed. A failure here is the outbox's to retry: it never stops the searches."""
+        assert self.on_claims is not None
+        try:
+            await self.on_claims()
+        except Exception:
+            logger.exception("posting results as found failed; the outbox retries at the end of the cycle")
+
     def _note_race(self, st: DriverPollState, end: datetime | None, series_id: int | None) -> None:
         if end is None:
             return
@@ -192,7 +327,11 @@ class ResultsPoller:
     def _next(self, st: DriverPollState, now: datetime) -> datetime:
         horizon = (now - self.policy.active_window).timestamp()
         st.recent_series = {k: v for k, v in st.recent_series.items() if v >= horizon}
-        return next_poll_at(
+        if st.cust_id not in self._searchers:
+            # Official and unofficial series races show in the ratings sweep; searching is the rare safety net.
+            at = fallback_at(now=now, cust_id=st.cust_id, last_race_at=st.last_race_at, policy=self.policy)
+            return now + (at - now) * self.stretch  # a short budget spaces everyone's checks out evenly
+        at = next_poll_at(
             now=now,
             cust_id=st.cust_id,
             last_race_at=st.last_race_at,
@@ -200,3 +339,4 @@ class ResultsPoller:
             series_ends=self.series_ends,
             policy=self.policy,
         )
+        return now + (at - now) * self.stretch

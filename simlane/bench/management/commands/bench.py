@@ -27,6 +27,9 @@ class Command(BaseCommand):
         poller.add_argument("--guilds", type=int, default=50, help="Discord servers tracking them (default 50)")
         poller.add_argument("--hours", type=float, default=24.0, help="simulated hours measured (default 24)")
         poller.add_argument("--seed", type=int, default=1, help="simulated world (default 1)")
+        poller.add_argument(
+            "--only", choices=("simlane", "baseline"), default=None, help="run one strategy (default: both)"
+        )
 
         matching = sub.add_parser("matching", help="member matching: precision and recall on a simulated server")
         matching.add_argument("--members", type=int, default=1000, help="Discord members (default 1000)")
@@ -70,7 +73,7 @@ class Command(BaseCommand):
         # A throw-away database: the benchmark never touches SimLane's own data.
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
-            results = run_poller_bench(scenario, progress=self.stdout.write)
+            results = run_poller_bench(scenario, progress=self.stdout.write, only=opts["only"])
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
         two = scenario.interval * 2
@@ -83,11 +86,16 @@ class Command(BaseCommand):
                 f"{max(r.delays, default=float('nan')):5.0f} s, duplicates {r.duplicates}, misses {r.misses}, "
                 f"wall {r.wall_seconds:.0f} s"
             )
-        simlane, baseline = results
-        self.stdout.write(
-            f"ratio (baseline / SimLane Data API calls per posted result): "
-            f"{baseline.calls_per_post / simlane.calls_per_post:.2f}x"
-        )
+        by_name = {r.name: r for r in results}
+        if len(by_name) == 2:
+            ratio = by_name["baseline"].calls_per_post / by_name["SimLane"].calls_per_post
+            self.stdout.write(f"ratio (baseline / SimLane Data API calls per posted result): {ratio:.2f}x")
+        # The last line(s): one summary per strategy, SimLane's last.
+        for r in sorted(results, key=lambda r: r.name == "SimLane"):
+            self.stdout.write(
+                f"{r.name.lower()}: calls per posted result {r.calls_per_post:.2f}; p95 delay "
+                f"{StrategyResult.pct(r.delays, 95):.0f} s; duplicates {r.duplicates}; misses {r.misses}"
+            )
 
     def _sync(self, opts: dict[str, Any]) -> None:
         from pathlib import Path

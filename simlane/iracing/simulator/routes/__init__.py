@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..leagues import LeagueRaces
 from ..payloads import Payloads
+from ..ratings import RatingsFeed
 from ..world import World
 from .base import Context, DataError, Reply, Route
 from .catalog import CatalogRoutes
@@ -19,12 +20,24 @@ __all__ = ["DataError", "DataService", "Reply"]
 class DataService:
     """Answers /data/<service>/<method> from the world, as of the simulator clock's ``now``."""
 
-    def __init__(self, world: World, owner_cust_id: int, *, result_delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        world: World,
+        owner_cust_id: int,
+        *,
+        result_delay: float = 0.0,
+        member_batch: int = 100,
+        member_staleness: float = 120.0,
+        unchanged_share: float = 0.01,
+    ) -> None:
         self.world = world
         self.result_delay = result_delay
         self.payloads = Payloads(world)
         ctx = Context(world, self.payloads, LeagueRaces(world, self.payloads), owner_cust_id)
-        self.members = MemberRoutes(ctx)
+        ratings = RatingsFeed(
+            world, result_delay=result_delay, staleness=member_staleness, unchanged_share=unchanged_share
+        )
+        self.members = MemberRoutes(ctx, ratings=ratings, batch=member_batch)
         self.results = ResultsRoutes(ctx)
         self.routes: dict[str, Route] = {
             **self.members.routes(),

@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..payloads import helmet
-from .base import DataError, Reply, Route, Routes, int_param, ints_param
+from ..ratings import RatingsFeed
+from .base import Context, DataError, Reply, Route, Routes, bool_param, int_param, ints_param
 
 
 class MemberRoutes(Routes):
     """Members, as the account that signed in sees them."""
+
+    def __init__(self, ctx: Context, *, ratings: RatingsFeed, batch: int) -> None:
+        super().__init__(ctx)
+        self.ratings = ratings
+        self.batch = batch
 
     def routes(self) -> dict[str, Route]:
         return {
@@ -54,9 +60,12 @@ class MemberRoutes(Routes):
 
     def member_get(self, p: dict[str, str], now: float) -> Reply:
         ids = ints_param(p, "cust_ids")
-        if not ids:
+        if not ids or len(ids) > self.batch:
             raise DataError(400, "Bad Request")
         members = [self._member_json(i) for i in ids if i in self.world.by_id]
+        if bool_param(p, "include_licenses"):
+            for member in members:
+                member["licenses"] = self.ratings.licenses(self.world.by_id[member["cust_id"]], now)
         return Reply("link", {"success": True, "cust_ids": ids, "members": members})
 
     def member_info(self, p: dict[str, str], now: float) -> Reply:

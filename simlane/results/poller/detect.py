@@ -1,0 +1,88 @@
+"""Change detection (strategy F): who raced, for the price of one ``member/get`` per batch of drivers.
+
+Every official race moves a driver's iRating, safety rating or licence (unofficial series races too), and
+``member/get?cust_ids=…&include_licenses=true`` shows them for many drivers in one call. A driver whose ratings
+changed since their last search has finished a race: only they are searched. Hosted, league and practice sessions
+move no rating: drivers followed for those keep their search schedule (policy.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
+from simlane.iracing.client.models.members import Member
+
+from .policy import PollPolicy
+
+logger = logging.getLogger(__name__)
+
+
+def fingerprint(member: Member) -> str:
+    """The ratings that move when a race finishes, per category, as one comparable string."""
+    return ";".join(
+        f"{lic.category_id}:{lic.license_level}:{lic.safety_rating}:{lic.irating}"
+        for lic in sorted(member.licenses, key=lambda x: x.category_id or 0)
+    )
+
+
+def account_of(cust_id: int, accounts: int) -> int:
+    """Which of the configured iRacing accounts watches and searches this driver (stable, spread evenly)."""
+    return (cust_id * 2654435761 % 2**32) * accounts // 2**32
+
+
+class RatingsWatch:
+    """Sweeps the tracked drivers' ratings every ``sweep_every``, in batches, and remembers what it saw.
+
+    With several accounts, each driver's batch goes to their own account (``account_of``), so every account
+    spends its own rate budget on its share of the drivers.
+    """
+
+    def __init__(self, clients: Sequence[IRacingClient], policy: PollPolicy, *, concurrency: int = 4) -> None:
+        self.clients = list(clients)
+        self.policy = policy
+        self.concurrency = concurrency
+        self.seen: dict[int, str] = {}  # cust_id -> ratings at the newest sweep
+        self._next_sweep: dict[int, float] = {}
+        self.calls = 0
+        self.stretch = 1.0  # the budget plan's factor on the sweep interval
+
+    def due(self, cust_ids: Iterable[int], now: datetime) -> list[int]:
+        t = now.timestamp()
+        return sorted(c for c in cust_ids if self._next_sweep.get(c, float("-inf")) <= t)
+
+    async def sweep(self, cust_ids: Sequence[int], now: datetime) -> None:
+        """Read the ratings of these drivers (one call per ``ratings_batch``); a failed batch is retried next cycle."""
+        size = max(1, self.policy.ratings_batch)
+        per_account: list[list[int]] = [[] for _ in self.clients]
+        for c in cust_ids:
+            per_account[account_of(c, len(self.clients))].append(c)
+        batches = [
+            (client, ids[i : i + size])
+            for client, ids in zip(self.clients, per_account, strict=True)
+            for i in range(0, len(ids), size)
+        ]
+        gate = asyncio.Semaphore(self.concurrency * len(self.clients))
+
+        async def one(client: IRacingClient, batch: list[int]) -> None:
+            async with gate:
+                self.calls += 1
+                reply = await client.member_get(batch, include_licenses=True)
+            for member in reply.members:
+                if member.licenses:
+                    self.seen[member.cust_id] = fingerprint(member)
+            nxt = now.timestamp() + self.policy.sweep_every.total_seconds() * self.stretch
+            for c in batch:
+                self._next_sweep[c] = nxt
+
+        outcomes = await asyncio.gather(*(one(client, b) for client, b in batches), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, MaintenanceError):
+                raise outcome
+            if isinstance(outcome, IRacingError):
+                logger.warning("ratings sweep: a batch failed (retried next cycle): %s", outcome)
+            elif isinstance(outcome, BaseException):
+                raise outcome

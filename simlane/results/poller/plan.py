@@ -1,0 +1,73 @@
+"""The poller's budget plan: what its schedule costs a minute against what the accounts allow, said out loud.
+
+When the schedule needs more Data API calls than the budget, every driver's checks (ratings sweeps, fallback and
+hosted/league searches) are stretched by the same factor: detection slows evenly for everyone, nobody is starved,
+and the shortfall is reported and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .policy import PollPolicy
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Plan:
+    need_per_minute: float
+    budget_per_minute: float
+
+    @property
+    def stretch(self) -> float:
+        """How much longer than the policy's every gap becomes (1.0: the budget covers the schedule)."""
+        return max(1.0, self.need_per_minute / max(self.budget_per_minute, 1e-9))
+
+    @property
+    def shortfall(self) -> float:
+        return max(0.0, self.need_per_minute - self.budget_per_minute)
+
+
+def _per_minute(gap: timedelta) -> float:
+    return 60.0 / max(gap.total_seconds(), 1.0)
+
+
+def make_plan(
+    *,
+    now: datetime,
+    last_races: dict[int, datetime | None],
+    searchers: set[int],
+    changes_per_minute: float,
+    policy: PollPolicy,
+    accounts: int = 1,
+) -> Plan:
+    """Calls a minute the schedule needs for these drivers (``last_races``: each one's newest race seen)."""
+    watched = len(last_races)
+    need = watched / max(1, policy.ratings_batch) * _per_minute(policy.sweep_every)
+    for cust_id, last in last_races.items():
+        active = policy.is_active(now, last)
+        recent = last is not None and now - last <= policy.recent_window
+        if cust_id in searchers:  # hosted/league followers: series and hosted searches on the capped schedule
+            gap = policy.active_max if active else policy.recent_max if recent else policy.dormant_max
+            need += 2 * _per_minute(gap)
+        else:
+            gap = policy.fallback_active if active else policy.fallback_recent if recent else policy.fallback_dormant
+            need += _per_minute(gap)
+    need += 2 * changes_per_minute  # a search and at most one results/get for each driver whose ratings moved
+    return Plan(need_per_minute=need, budget_per_minute=policy.budget_per_minute * accounts)
+
+
+def warn_if_short(plan: Plan, drivers: int) -> None:
+    if plan.shortfall > 0:
+        logger.warning(
+            "results poller: %d drivers need %.1f Data API calls a minute but the budget is %.1f (short by %.1f): "
+            "every driver's checks are %.2f times further apart; add an iRacing account or track fewer drivers",
+            drivers,
+            plan.need_per_minute,
+            plan.budget_per_minute,
+            plan.shortfall,
+            plan.stretch,
+        )

@@ -1,0 +1,183 @@
+"""Each detection path on a stopped clock: ratings sweeps, the fallback search, hosted and league followers."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from simlane.iracing.client import IRacingClient
+from simlane.iracing.simulator import Simulator, SimulatorConfig
+from simlane.iracing.simulator.local import demo_client_config
+from simlane.iracing.simulator.routes import DataService
+from simlane.iracing.simulator.world import Member
+from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, TrackedDriver
+from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
+from simlane.results.poller.plan import make_plan
+
+from .conftest import T0, ResultsWorld
+from .test_poller import Recorder
+
+pytestmark = pytest.mark.django_db(transaction=True)
+HOURS = 3600.0
+STEP = 120.0
+
+
+def _unrated_share(w: ResultsWorld, share: float) -> None:
+    """The share of races that move no rating in the simulator's member/get."""
+    assert isinstance(w.sim.data, DataService)
+    w.sim.data.members.ratings.unchanged_share = share
+
+
+def _track(members: list[Member], *, league: bool = False) -> None:
+    GuildResultsConfig.objects.create(guild_id=1, channel_id=500, include_league=league)
+    since = datetime.fromtimestamp(T0, UTC)
+    for m in members:
+        TrackedDriver.objects.create(guild_id=1, cust_id=m.cust_id, display_name=m.display_name, tracked_since=since)
+
+
+async def _run(w: ResultsWorld, hours: float) -> Recorder:
+    """Cycles every two minutes from T0 (tracking starts at T0) for ``hours``."""
+    recorder = Recorder(w)
+    fetcher = SubsessionFetcher(w.client)
+    outbox = Outbox(recorder, fetcher, now=w.now)
+    poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain)
+    end = T0 + hours * HOURS
+    while w.clock.time() < end:
+        await poller.cycle()
+        await outbox.drain()
+        w.clock.advance(STEP)
+    return recorder
+
+
+def _races(w: ResultsWorld, members: list[Member], begin: float, end: float) -> set[tuple[int, int]]:
+    return {(sub, m.cust_id) for m in members for sub in w.races(m, begin, end)}
+
+
+async def _claimed() -> set[tuple[int, int]]:
+    return {(p.subsession_id, p.cust_id) async for p in PostedResult.objects.all()}
+
+
+async def test_only_drivers_whose_ratings_moved_are_searched(results_world: ResultsWorld):
+    w = results_world
+    _unrated_share(w, 0.0)  # every race moves a rating
+    members = w.sim.world.members[:200]
+    await sync_to_async(_track)(members)
+
+    await _run(w, 3)
+
+    races = _races(w, members, T0, T0 + 3 * HOURS - 10 * 60)
+    assert len(races) >= 5
+    assert races <= await _claimed()
+    # 200 drivers for three hours: two member/get (100 drivers each) every four minutes, and one search per race at
+    # most (a driver who raced is searched once for it; one who did not race is never searched).
+    assert w.sim.counters["data:member/get"] <= 2 * (3 * HOURS / 240 + 1)
+    # (races that ended just before tracking started move ratings during the run too: searched, not posted)
+    moved = _races(w, members, T0 - 10 * 60, T0 + 3 * HOURS)
+    racers = {c for _, c in moved}
+    # ... plus one safety-net search for some who raced (they are active now, see policy.fallback_active).
+    assert w.sim.counters["data:results/search_series"] <= len(moved) + len(racers)
+    states = {s.cust_id: s async for s in DriverPollState.objects.all()}
+    idle = [m.cust_id for m in members if m.cust_id not in racers]
+    assert len(idle) > 150
+    assert all(states[c].last_poll_at == datetime.fromtimestamp(T0, UTC) for c in idle), (
+        "a driver who did not race was searched"
+    )
+    assert w.sim.counters["data:results/get"] <= len({sub for sub, _ in races}) + 2
+
+
+async def test_a_race_that_moves_no_rating_is_found_by_the_fallback_search(results_world: ResultsWorld):
+    w = results_world
+    _unrated_share(w, 1.0)  # no race moves a rating: only the fallback finds them
+    member = next(m for m in w.sim.world.members if w.races(m, T0, T0 + 2 * HOURS))
+    await sync_to_async(_track)([member])
+
+    await _run(w, 14)
+
+    races = _races(w, [member], T0, T0 + 2 * HOURS)
+    assert races and races <= await _claimed()
+
+
+async def test_league_followers_are_still_searched_for_races_that_move_no_rating(results_world: ResultsWorld):
+    w = results_world
+    league = w.sim.world.leagues[0]
+    roster = {c for c, _ in league.roster}
+    member = next(m for m in w.sim.world.members if m.cust_id in roster)
+    await sync_to_async(_track)([member], league=True)
+
+    await _run(w, 10)  # the league races daily at 19:00 UTC (T0 is noon): found within its two-hour search gap
+
+    league_posts = [p async for p in PostedResult.objects.filter(cust_id=member.cust_id, subsession_id__lt=90_000_000)]
+    assert len(league_posts) == 1
+    assert w.sim.counters["data:results/search_hosted"] > 0
+
+
+def test_the_plan_counts_sweeps_fallbacks_and_hosted_searches():
+    now = datetime.fromtimestamp(T0, UTC)
+    policy = PollPolicy()
+    quiet = make_plan(
+        now=now, last_races=dict.fromkeys(range(20_000)), searchers=set(), changes_per_minute=0, policy=policy
+    )
+    # 200 member/get every 4 minutes, and one safety-net search every 12 hours per driver.
+    assert quiet.need_per_minute == pytest.approx(50 + 20_000 / 720)
+    assert quiet.shortfall == 0 and quiet.stretch == 1.0
+    league = make_plan(now=now, last_races={1: None}, searchers={1}, changes_per_minute=3, policy=policy)
+    # a share of a sweep, a series and a hosted search every two hours, a search and a fetch per change
+    assert league.need_per_minute == pytest.approx(1 / 100 * 60 / 240 + 2 / 120 + 2 * 3)
+
+
+async def test_a_short_budget_is_reported_and_every_driver_is_slowed_alike(results_world: ResultsWorld, caplog):
+    w = results_world
+    members = w.sim.world.members[:300]
+    await sync_to_async(_track)(members)
+    policy = PollPolicy(budget_per_minute=0.5)  # 300 drivers: three sweeps of 100 every 4 min, a search every 12 h
+    poller = ResultsPoller(w.client, now=w.now, policy=policy)
+
+    with caplog.at_level(logging.WARNING, logger="simlane.results.poller.plan"):
+        report = await poller.cycle()
+
+    assert report.need_per_minute == pytest.approx(3 * 60 / 240 + 300 / 720)
+    assert report.shortfall_per_minute == pytest.approx(report.need_per_minute - 0.5)
+    assert "300 drivers need 1.2 Data API calls a minute but the budget is 0.5 (short by 0.7)" in caplog.text
+    # Evenly: every driver's next sweep and next safety-net search are the same factor further away.
+    stretch = report.need_per_minute / 0.5
+    sweeps = {round(t - T0) for t in poller.watch._next_sweep.values()}
+    assert sweeps == {round(240 * stretch)}
+    gaps = [(s.next_poll_at - w.now()).total_seconds() async for s in DriverPollState.objects.all() if s.next_poll_at]
+    assert len(gaps) == 300 and min(gaps) >= 9 * HOURS * stretch
+
+
+async def test_drivers_are_spread_over_several_accounts_each_on_its_own_budget(results_world: ResultsWorld):
+    """A second account: a simulator of its own (its own rate bucket) serving the same world on the same clock."""
+    w = results_world
+    _unrated_share(w, 0.0)
+    second = Simulator(SimulatorConfig(members=600, seed=3, result_delay=30.0), clock=w.clock)
+    assert isinstance(second.data, DataService)
+    second.data.members.ratings.unchanged_share = 0.0
+    await second.start()
+    members = w.sim.world.members[:400]
+    await sync_to_async(_track)(members)
+    try:
+        async with IRacingClient(demo_client_config(second.base_url), clock=w.clock) as other:
+            recorder = Recorder(w)
+            fetcher = SubsessionFetcher(w.client)
+            outbox = Outbox(recorder, fetcher, now=w.now)
+            poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain, accounts=[other])
+            while w.clock.time() < T0 + 3 * HOURS:
+                report = await poller.cycle()
+                await outbox.drain()
+                w.clock.advance(STEP)
+    finally:
+        await second.stop()
+
+    races = _races(w, members, T0, T0 + 3 * HOURS - 10 * 60)
+    assert len(races) >= 10 and races <= await _claimed()
+    one, two = (s.counters["data:member/get"] for s in (w.sim, second))
+    # 400 drivers, about 200 per account: two batches of 100 (or three, if the split is uneven) per sweep each.
+    sweeps = 3 * HOURS / 240
+    assert sweeps * 2 <= one <= sweeps * 3 + 3 and sweeps * 2 <= two <= sweeps * 3 + 3
+    searches = [s.counters["data:results/search_series"] for s in (w.sim, second)]
+    assert min(searches) > 0
+    assert report.budget_per_minute == 2 * PollPolicy().budget_per_minute
