@@ -17,7 +17,7 @@ from simlane.discord_oauth_standin import DEMO_ADMIN_ID, DiscordOAuthStandin
 from simlane.iracing.simulator import Simulator
 from simlane.iracing.simulator.routes.oauth import AuthCodeClient
 from simlane.racenumbers.models import MemberLink
-from simlane.web.tests.test_browser import LiveWeb, page, screenshot
+from simlane.web.tests.browser import LiveWeb, page, screenshot
 
 __all__ = ["page"]
 pytestmark = [pytest.mark.needs_chromium, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,7 +17,9 @@ from django.test import Client
 
 from simlane.discord_oauth_standin import DEMO_ADMIN_ID, DiscordOAuthStandin, MemoryWorld, StandinConfig, demo_world
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .browser import CHROMIUM, live_web, page, screens
+
+__all__ = ["live_web", "page", "screens"]  # fixtures every web test may use
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -5,95 +5,25 @@ Set SIMLANE_SCREENSHOT_DIR=docs/img to refresh the README's screenshots from thi
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
 import re
-import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from simlane.clubs.models import Club
-from simlane.discord_oauth_standin import DEMO_GUILD_ID, DiscordOAuthStandin
-from simlane.web.server import serve_web
+from simlane.discord_oauth_standin import DEMO_GUILD_ID
 
-from .conftest import CHROMIUM
+from .browser import screenshot
 
 pytestmark = [pytest.mark.needs_chromium, pytest.mark.django_db(transaction=True)]
-
-
-class LiveWeb:
-    """``serve_web`` on a free loopback port, in a thread with its own event loop."""
-
-    def __init__(self) -> None:
-        self.url = ""
-        self._started = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._thread = threading.Thread(target=self._run, name="live-web", daemon=True)
-
-    def _run(self) -> None:
-        async def main() -> None:
-            self._loop = asyncio.get_running_loop()
-            self._task = asyncio.current_task()
-
-            def announce(line: str) -> None:
-                self.url = line.rsplit(" ", 1)[-1].rstrip("/")
-                self._started.set()
-
-            with contextlib.suppress(asyncio.CancelledError):
-                await serve_web("127.0.0.1", 0, announce=announce)
-
-        asyncio.run(main())
-
-    def start(self) -> str:
-        self._thread.start()
-        assert self._started.wait(20), "the dashboard did not start"
-        return self.url
-
-    def stop(self) -> None:
-        if self._loop and self._task:
-            self._loop.call_soon_threadsafe(self._task.cancel)
-        self._thread.join(20)
-
-
-@pytest.fixture
-def live_web(standin: DiscordOAuthStandin, settings: Any) -> Iterator[str]:
-    # The stand-in's registered redirects are the test client's; a real browser comes back to the live server.
-    standin.config.redirect_uris = ()
-    web = LiveWeb()
-    yield web.start()
-    web.stop()
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1100, "height": 720})
-        context.set_default_timeout(15000)
-        try:
-            yield context.new_page()
-        finally:
-            browser.close()
 
 
 def linked_clubs() -> list[tuple[int, bool]]:
     """Read the database from another thread: Playwright's sync API runs an event loop in this one."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(lambda: list(Club.objects.values_list("guild_id", "active"))).result()
-
-
-def screenshot(page: Page, name: str, tmp_path: Path) -> None:
-    target = Path(os.environ.get("SIMLANE_SCREENSHOT_DIR") or tmp_path)
-    target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(target / name), full_page=True)
-    assert (target / name).stat().st_size > 5000  # a rendered page, not a blank one
 
 
 def test_an_admin_logs_in_with_discord_and_adds_simlane_to_their_server(page: Page, live_web: str, tmp_path: Path):

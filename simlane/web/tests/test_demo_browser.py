@@ -9,13 +9,11 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from simlane.core.db import close_async_connections, demo_database
 from simlane.discord_bot.demo import Console, DemoOptions, DemoRun, demo_main
 from simlane.discord_bot.runtime import WebAddress
-
-from .conftest import CHROMIUM
 
 pytestmark = [pytest.mark.needs_chromium, pytest.mark.django_db(transaction=True, databases=["default", "demo"])]
 
@@ -66,18 +64,6 @@ def demo() -> Iterator[DemoRun]:
     running = DemoInThread()
     yield running.start()
     running.stop()
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1100, "height": 720})
-        context.set_default_timeout(15000)
-        try:
-            yield context.new_page()
-        finally:
-            browser.close()
 
 
 def test_a_newcomer_opens_the_demo_dashboard_and_logs_in_as_the_demo_admin(demo: DemoRun, page: Page):

@@ -6,12 +6,10 @@ Set SIMLANE_SCREENSHOT_DIR=docs/img to refresh the members page's screenshots (d
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import discord
 import pytest
@@ -22,15 +20,13 @@ from simlane.clubs.models import Club
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.offline import reply_text
-from simlane.discord_oauth_standin import DEMO_ADMIN_ID, DiscordOAuthStandin, MemoryWorld
+from simlane.discord_oauth_standin import DEMO_ADMIN_ID, MemoryWorld
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.racenumbers.models import MemberLink
 
-from .conftest import CHROMIUM
-from .test_browser import LiveWeb
-from .test_settings_browser import shoot
+from .browser import CHROMIUM, shoot
 
 pytestmark = [pytest.mark.needs_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -50,21 +46,6 @@ async def simcord_bot(transactional_db: None) -> AsyncIterator[SimLaneBot]:
     finally:
         await sim.stop()
         await close_async_connections()
-
-
-@pytest.fixture
-def screens(tmp_path: Path) -> Path:
-    target = Path(os.environ.get("SIMLANE_SCREENSHOT_DIR") or tmp_path)
-    target.mkdir(parents=True, exist_ok=True)
-    return target
-
-
-@pytest.fixture
-def live_web(standin: DiscordOAuthStandin, settings: Any) -> Iterator[str]:
-    standin.config.redirect_uris = ()  # a real browser comes back to the live server, not the test client's host
-    web = LiveWeb()
-    yield web.start()
-    web.stop()
 
 
 async def test_an_admin_confirms_one_candidate_of_a_conflict_and_the_member_is_linked(

@@ -5,22 +5,18 @@ Set SIMLANE_SCREENSHOT_DIR=docs/img to refresh the settings page's screenshots (
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import async_playwright, expect
 
 from simlane.clubs.models import Club
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.offline import reply_text
-from simlane.discord_oauth_standin import DEMO_ADMIN_ID, DiscordOAuthStandin, MemoryWorld
+from simlane.discord_oauth_standin import DEMO_ADMIN_ID, MemoryWorld
 
-from .conftest import CHROMIUM
-from .test_browser import LiveWeb
+from .browser import CHROMIUM, shoot
 
 pytestmark = [pytest.mark.needs_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -28,25 +24,6 @@ pytestmark = [pytest.mark.needs_chromium, pytest.mark.django_db(transaction=True
 @pytest.fixture
 def simcord_bot() -> SimLaneBot:
     return SimLaneBot()
-
-
-@pytest.fixture
-def live_web(standin: DiscordOAuthStandin, settings: Any) -> Iterator[str]:
-    standin.config.redirect_uris = ()  # a real browser comes back to the live server, not the test client's host
-    web = LiveWeb()
-    yield web.start()
-    web.stop()
-
-
-@pytest.fixture
-def screens(tmp_path: Path) -> Path:
-    target = Path(os.environ.get("SIMLANE_SCREENSHOT_DIR") or tmp_path)
-    target.mkdir(parents=True, exist_ok=True)
-    return target
-
-
-async def shoot(page: Page, path: Path) -> None:
-    assert len(await page.screenshot(path=str(path), full_page=True)) > 5000  # a rendered page, not a blank one
 
 
 async def test_an_admin_sets_results_mode_on_the_web_and_the_bot_uses_it(
