@@ -31,6 +31,8 @@ from simlane.results.poller import PollPolicy
 from simlane.web.demo import simcord_demo_world, standin_discord
 
 from .bot import SimLaneBot
+from .exts.health._cog import HealthCog
+from .exts.intents._cog import IntentsCog
 from .offline import reply_text
 from .runtime import Say, WebAddress, dashboard, results_runner
 
@@ -160,12 +162,19 @@ class DemoRun:
     server: DemoServer
     dashboard: str | None = None  # the dashboard's address, once served
     posts: list[str] = field(default_factory=list)  # the result posts, as printed
+    ticks: int = 0  # results cycles run (each also carries out the dashboard's queued Discord actions)
     _posted: asyncio.Event = field(default_factory=asyncio.Event)
+    _ticked: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def posts_at_least(self, count: int) -> None:
         while len(self.posts) < count:
             self._posted.clear()
             await self._posted.wait()
+
+    async def ticks_at_least(self, count: int) -> None:
+        while self.ticks < count:
+            self._ticked.clear()
+            await self._ticked.wait()
 
 
 Until = Callable[[DemoRun], Awaitable[object]]
@@ -226,8 +235,19 @@ async def run_demo(
         say("Offline Discord (simcord): creating the demo server")
         run = DemoRun(bot, env, await demo_server(env, sim, say))
         shown: set[int] = set()
+        # The live bot's background loops (intents drain, health heartbeat) poll on real time, which the offline
+        # Discord's virtual clock never lets settle: the demo takes a health snapshot now and carries out the
+        # dashboard's queued actions at every results cycle instead.
+        health, intents = bot.get_cog("HealthCog"), bot.get_cog("IntentsCog")
+        guild = bot.get_guild(run.server.guild.id)
+        if isinstance(health, HealthCog) and guild is not None:
+            await health.refresh_guild(guild)
 
         async def show(_tick: object) -> None:
+            if isinstance(intents, IntentsCog):
+                await intents.drain()
+            run.ticks += 1
+            run._ticked.set()
             for message in run.server.results.history():
                 if message.id not in shown and message.embeds:
                     shown.add(message.id)

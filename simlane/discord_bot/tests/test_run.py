@@ -117,6 +117,14 @@ def demo_with_web() -> tuple[DemoRun, str, dict[str, str]]:
             seen["iracing page"] = (await browser.get(seen["iracing sign-in"])).text
             members = await browser.get(f"/dashboard/clubs/{run.server.guild.id}/members/")
             seen["members status"], seen["members"] = str(members.status_code), members.text
+            seen["overview"] = (await browser.get(f"/dashboard/clubs/{run.server.guild.id}/")).text
+
+            # "Sync members now" is queued by the web and carried out by the bot at its next cycle.
+            page = f"{run.dashboard}/dashboard/clubs/{run.server.guild.id}/members/"
+            asked = await _post_with_csrf(browser, page, f"/dashboard/clubs/{run.server.guild.id}/members/sync/")
+            seen["sync asked"] = str(asked.status_code)
+            await run.ticks_at_least(run.ticks + 2)
+            seen["after sync"] = (await browser.get(f"/dashboard/clubs/{run.server.guild.id}/")).text
         await run.env.settle()
         guild = run.bot.get_guild(DEMO_SECOND_GUILD_ID)
         seen["bot sees"] = guild.name if guild else ""
@@ -178,6 +186,13 @@ def test_in_the_demo_a_member_can_sign_in_with_the_simulated_iracing(demo_with_w
     assert seen["iracing sign-in"].startswith(f"{simulator.group(1)}/oauth2/authorize?"), seen["iracing sign-in"]
     assert "code_challenge_method=S256" in seen["iracing sign-in"]
     assert "Sign in" in seen["iracing page"] or "Log in" in seen["iracing page"], seen["iracing page"][:500]
+
+
+def test_the_demo_dashboard_shows_the_bots_health_and_carries_out_queued_actions(demo_with_web):
+    _run, _text, seen = demo_with_web
+    assert "Connected: SimLane has every permission it needs" in seen["overview"]
+    assert seen["sync asked"] == "302"
+    assert re.search(r"Member sync[^<]*: <strong>Done</strong>", seen["after sync"]), seen["after sync"][-3000:]
 
 
 def test_the_demo_leaves_the_real_database_alone():
