@@ -8,13 +8,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import Page as AsyncPage
+from playwright.async_api import async_playwright, expect
 from playwright.sync_api import Page, sync_playwright
 
 from simlane.discord_oauth_standin import DiscordOAuthStandin
@@ -96,3 +98,23 @@ def screenshot(page: Page, name: str, tmp_path: Path) -> None:
 
 async def shoot(page: AsyncPage, path: Path) -> None:
     assert len(await page.screenshot(path=str(path), full_page=True)) > 5000  # a rendered page, not a blank one
+
+
+@contextlib.asynccontextmanager
+async def logged_in_admin(live_web: str) -> AsyncIterator[AsyncPage]:
+    """Chromium on the dashboard's home page, logged in through the Discord stand-in as the demo admin (for tests
+    that run the bot in simcord on the same event loop, so Playwright's async API)."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            context = await browser.new_context(viewport={"width": 1100, "height": 900})
+            context.set_default_timeout(15000)
+            page = await context.new_page()
+            await page.goto(live_web + "/")
+            await page.get_by_test_id("login-discord").click()
+            await page.locator('button[data-user="demo_admin"]').click()
+            await page.get_by_role("button", name="Authorize").click()
+            await expect(page).to_have_url(re.compile(r"/dashboard/$"))
+            yield page
+        finally:
+            await browser.close()

@@ -6,7 +6,6 @@ Set SIMLANE_SCREENSHOT_DIR=docs/img to refresh the members page's screenshots (d
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import discord
 import pytest
 from django.core.cache import cache
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from simlane.clubs.models import Club
 from simlane.core.db import close_async_connections
@@ -26,7 +25,7 @@ from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.racenumbers.models import MemberLink
 
-from .browser import CHROMIUM, shoot
+from .browser import logged_in_admin, shoot
 
 pytestmark = [pytest.mark.needs_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -63,37 +62,24 @@ async def test_an_admin_confirms_one_candidate_of_a_conflict_and_the_member_is_l
     synced = reply_text(await admin.slash(chat, "members sync"))
     assert "2 proposals to confirm, 1 conflict" in synced
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            context = await browser.new_context(viewport={"width": 1100, "height": 900})
-            context.set_default_timeout(15000)
-            page = await context.new_page()
-            await page.goto(live_web + "/")
-            await page.get_by_test_id("login-discord").click()
-            await page.locator('button[data-user="demo_admin"]').click()
-            await page.get_by_role("button", name="Authorize").click()
-            await expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    async with logged_in_admin(live_web) as page:
+        await page.get_by_role("link", name="Sunday Cup").click()
+        await page.get_by_role("link", name="Members").click()
+        await expect(page.get_by_test_id("proposal")).to_have_count(2)
+        conflict = page.get_by_test_id("conflict")
+        await expect(conflict).to_contain_text("the nickname matches 2 iRacing drivers")
+        await shoot(page, screens / "dashboard-members.png")
+        await page.set_viewport_size({"width": 390, "height": 844})
+        await shoot(page, screens / "dashboard-members-phone.png")
+        await page.set_viewport_size({"width": 1100, "height": 900})
 
-            await page.get_by_role("link", name="Sunday Cup").click()
-            await page.get_by_role("link", name="Members").click()
-            await expect(page.get_by_test_id("proposal")).to_have_count(2)
-            conflict = page.get_by_test_id("conflict")
-            await expect(conflict).to_contain_text("the nickname matches 2 iRacing drivers")
-            await shoot(page, screens / "dashboard-members.png")
-            await page.set_viewport_size({"width": 390, "height": 844})
-            await shoot(page, screens / "dashboard-members-phone.png")
-            await page.set_viewport_size({"width": 1100, "height": 900})
-
-            await conflict.get_by_role("button", name="Confirm Mika Lefèvre (104077)").click()
-            await expect(page.get_by_text("Linked to Mika Lefèvre (104077), not verified yet")).to_be_visible()
-            await expect(page.get_by_test_id("conflict")).to_have_count(0)
-            await expect(page.get_by_text("No conflicts.")).to_be_visible()
-            row = page.get_by_test_id("member").filter(has_text="Mika Lefèvre")
-            await expect(row).to_contain_text("104077")
-            await expect(row).to_contain_text("pending")
-        finally:
-            await browser.close()
+        await conflict.get_by_role("button", name="Confirm Mika Lefèvre (104077)").click()
+        await expect(page.get_by_text("Linked to Mika Lefèvre (104077), not verified yet")).to_be_visible()
+        await expect(page.get_by_test_id("conflict")).to_have_count(0)
+        await expect(page.get_by_text("No conflicts.")).to_be_visible()
+        row = page.get_by_test_id("member").filter(has_text="Mika Lefèvre")
+        await expect(row).to_contain_text("104077")
+        await expect(row).to_contain_text("pending")
 
     link = await MemberLink.objects.aget(discord_user_id=mika.id)
     assert (link.guild_id, link.cust_id, link.verified) == (guild.id, 104077, False)

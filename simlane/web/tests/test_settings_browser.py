@@ -5,18 +5,17 @@ Set SIMLANE_SCREENSHOT_DIR=docs/img to refresh the settings page's screenshots (
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from simlane.clubs.models import Club
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.offline import reply_text
 from simlane.discord_oauth_standin import DEMO_ADMIN_ID, MemoryWorld
 
-from .browser import CHROMIUM, shoot
+from .browser import logged_in_admin, shoot
 
 pytestmark = [pytest.mark.needs_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -38,31 +37,18 @@ async def test_an_admin_sets_results_mode_on_the_web_and_the_bot_uses_it(
     before = reply_text(await owner.slash(chat, "results status"))
     assert "Races: Official and unofficial races" in before and "no channel set" in before
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            context = await browser.new_context(viewport={"width": 1100, "height": 900})
-            context.set_default_timeout(15000)
-            page = await context.new_page()
-            await page.goto(live_web + "/")
-            await page.get_by_test_id("login-discord").click()
-            await page.locator('button[data-user="demo_admin"]').click()
-            await page.get_by_role("button", name="Authorize").click()
-            await expect(page).to_have_url(re.compile(r"/dashboard/$"))
-
-            await page.get_by_role("link", name="Sunday Cup").click()
-            await page.get_by_role("link", name="Settings").click()
-            await page.get_by_label("Results channel id").fill(str(chat.id))
-            await page.get_by_test_id("results-mode").select_option("official")
-            await page.get_by_label("Also post league sessions").check()
-            await page.get_by_role("button", name="Save results settings").click()
-            await expect(page.get_by_text("Results settings saved.")).to_be_visible()
-            await expect(page.get_by_test_id("results-mode")).to_have_value("official")
-            await shoot(page, screens / "dashboard-settings.png")
-            await page.set_viewport_size({"width": 390, "height": 844})
-            await shoot(page, screens / "dashboard-settings-phone.png")
-        finally:
-            await browser.close()
+    async with logged_in_admin(live_web) as page:
+        await page.get_by_role("link", name="Sunday Cup").click()
+        await page.get_by_role("link", name="Settings").click()
+        await page.get_by_label("Results channel id").fill(str(chat.id))
+        await page.get_by_test_id("results-mode").select_option("official")
+        await page.get_by_label("Also post league sessions").check()
+        await page.get_by_role("button", name="Save results settings").click()
+        await expect(page.get_by_text("Results settings saved.")).to_be_visible()
+        await expect(page.get_by_test_id("results-mode")).to_have_value("official")
+        await shoot(page, screens / "dashboard-settings.png")
+        await page.set_viewport_size({"width": 390, "height": 844})
+        await shoot(page, screens / "dashboard-settings-phone.png")
 
     after = reply_text(await owner.slash(chat, "results status"))
     assert f"Channel: <#{chat.id}>" in after
