@@ -58,21 +58,35 @@ def token_url() -> str:
     return api_url("oauth2/token")
 
 
-def _client() -> httpx.Client:
-    return httpx.Client(timeout=TIMEOUT, headers={"User-Agent": "SimLane (https://github.com/simlane)"})
+def discord_request(
+    method: str, url: str, *, refused: str, expired: str | None = None, **kwargs: Any
+) -> httpx.Response:
+    """One request to Discord's OAuth2 service or API: its 200 answer, or an error the user can act on.
+
+    ``refused`` is the message for any other status (``{status}`` and ``{text}`` are filled in); ``expired``, when
+    given, the one for a 401 (a token Discord no longer accepts), raised as :class:`DiscordTokenExpired`.
+    """
+    try:
+        with httpx.Client(timeout=TIMEOUT, headers={"User-Agent": "SimLane (https://github.com/simlane)"}) as client:
+            response = client.request(method, url, **kwargs)
+    except httpx.HTTPError as exc:
+        raise DiscordOAuthError("Discord could not be reached; try again in a moment.") from exc
+    if expired is not None and response.status_code == 401:
+        raise DiscordTokenExpired(expired)
+    if response.status_code != 200:
+        raise DiscordOAuthError(refused.format(status=response.status_code, text=response.text[:200]))
+    return response
 
 
 def fetch_user_guilds(access_token: str) -> list[UserGuild]:
     """The servers of the token's user (``GET /users/@me/guilds``, up to 200: Discord's cap, so one page)."""
-    try:
-        with _client() as client:
-            response = client.get(api_url("users/@me/guilds"), headers={"Authorization": f"Bearer {access_token}"})
-    except httpx.HTTPError as exc:
-        raise DiscordOAuthError("Discord could not be reached; try again in a moment.") from exc
-    if response.status_code == 401:
-        raise DiscordTokenExpired("Your Discord login has expired; log in again.")
-    if response.status_code != 200:
-        raise DiscordOAuthError(f"Discord refused the server list (HTTP {response.status_code}); try again.")
+    response = discord_request(
+        "GET",
+        api_url("users/@me/guilds"),
+        headers={"Authorization": f"Bearer {access_token}"},
+        refused="Discord refused the server list (HTTP {status}); try again.",
+        expired="Your Discord login has expired; log in again.",
+    )
     return [
         UserGuild(
             id=int(g["id"]), name=str(g.get("name", "")), owner=bool(g.get("owner")), permissions=int(g["permissions"])
@@ -98,13 +112,13 @@ def _grant(payload: dict[str, Any]) -> TokenGrant:
 
 def _token_request(form: dict[str, str]) -> TokenGrant:
     auth = (settings.DISCORD_CLIENT_ID, settings.DISCORD_CLIENT_SECRET)
-    try:
-        with _client() as client:
-            response = client.post(token_url(), data=form, auth=auth)
-    except httpx.HTTPError as exc:
-        raise DiscordOAuthError("Discord could not be reached; try again in a moment.") from exc
-    if response.status_code != 200:
-        raise DiscordOAuthError(f"Discord refused the authorization (HTTP {response.status_code}); try again.")
+    response = discord_request(
+        "POST",
+        token_url(),
+        data=form,
+        auth=auth,
+        refused="Discord refused the authorization (HTTP {status}); try again.",
+    )
     return _grant(response.json())
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from django.conf import settings
 
-from simlane.clubs.discord_oauth import TIMEOUT, DiscordOAuthError, DiscordTokenExpired, api_url
+from simlane.clubs.discord_oauth import api_url, discord_request
 
 PLATFORM_NAME = "iRacing"
 
@@ -51,10 +50,6 @@ METADATA: tuple[MetadataRecord, ...] = (
 )
 
 
-def _client() -> httpx.Client:
-    return httpx.Client(timeout=TIMEOUT, headers={"User-Agent": "SimLane (https://github.com/simlane)"})
-
-
 def _application_id() -> str:
     return str(settings.DISCORD_CLIENT_ID)
 
@@ -63,26 +58,25 @@ def metadata_register(bot_token: str) -> list[dict[str, Any]]:
     """Replace the application's role-connection metadata with ``METADATA``; Discord's answer."""
     url = api_url(f"applications/{_application_id()}/role-connections/metadata")
     body = [record.as_json() for record in METADATA]
-    try:
-        with _client() as client:
-            response = client.put(url, json=body, headers={"Authorization": f"Bot {bot_token}"})
-    except httpx.HTTPError as exc:
-        raise DiscordOAuthError("Discord could not be reached; try again in a moment.") from exc
-    if response.status_code != 200:
-        raise DiscordOAuthError(f"Discord refused the metadata (HTTP {response.status_code}): {response.text[:200]}")
+    response = discord_request(
+        "PUT",
+        url,
+        json=body,
+        headers={"Authorization": f"Bot {bot_token}"},
+        refused="Discord refused the metadata (HTTP {status}): {text}",
+    )
     answer: list[dict[str, Any]] = response.json()
     return answer
 
 
 def fetch_me(access_token: str) -> int:
     """The Discord user id of a token (``GET /users/@me``, scope ``identify``)."""
-    try:
-        with _client() as client:
-            response = client.get(api_url("users/@me"), headers={"Authorization": f"Bearer {access_token}"})
-    except httpx.HTTPError as exc:
-        raise DiscordOAuthError("Discord could not be reached; try again in a moment.") from exc
-    if response.status_code != 200:
-        raise DiscordOAuthError(f"Discord refused to say who you are (HTTP {response.status_code}); try again.")
+    response = discord_request(
+        "GET",
+        api_url("users/@me"),
+        headers={"Authorization": f"Bearer {access_token}"},
+        refused="Discord refused to say who you are (HTTP {status}); try again.",
+    )
     return int(response.json()["id"])
 
 
@@ -90,14 +84,13 @@ def connection_put(access_token: str, *, username: str, metadata: dict[str, str]
     """Set the user's role connection for SimLane (``PUT /users/@me/applications/{id}/role-connection``)."""
     url = api_url(f"users/@me/applications/{_application_id()}/role-connection")
     body = {"platform_name": PLATFORM_NAME, "platform_username": username[:100], "metadata": metadata}
-    try:
-        with _client() as client:
-            response = client.put(url, json=body, headers={"Authorization": f"Bearer {access_token}"})
-    except httpx.HTTPError as exc:
-        raise DiscordOAuthError("Discord could not be reached; try again in a moment.") from exc
-    if response.status_code == 401:
-        raise DiscordTokenExpired("Your Discord authorization for roles has expired; link roles again.")
-    if response.status_code != 200:
-        raise DiscordOAuthError(f"Discord refused the role connection (HTTP {response.status_code}).")
+    response = discord_request(
+        "PUT",
+        url,
+        json=body,
+        headers={"Authorization": f"Bearer {access_token}"},
+        refused="Discord refused the role connection (HTTP {status}).",
+        expired="Your Discord authorization for roles has expired; link roles again.",
+    )
     answer: dict[str, Any] = response.json()
     return answer
