@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from simlane.clubs.discord_settings import DEFAULT_REMINDERS
+from simlane.clubs.discord_settings import DEFAULT_REMINDERS, DEFAULT_STINT_ALERTS
 from simlane.discord_bot.escaping import discord_safe
 
-DEFAULT_STINT_ALERTS = (15,)  # minutes before a stint starts
 NUDGE_BEFORE = timedelta(hours=24)  # the nudge goes this long before the signup cut-off (or at once when later)
 NUDGE_MIN_OPEN = timedelta(hours=1)  # a sheet that closes sooner than this after the nudge would be due: no nudge
 MESSAGE_MAX = 2000  # Discord's limit for a message's text
@@ -45,6 +44,11 @@ def due_offset(*, starts_at: datetime, offsets: Iterable[int], now: datetime) ->
 def club_offsets(configured: Sequence[int] | None) -> list[int]:
     """The club's reminder offsets, or the defaults (24 h and 1 h) for a club that never changed them."""
     return sorted(configured if configured is not None else DEFAULT_REMINDERS, reverse=True)
+
+
+def club_stint_offsets(configured: Sequence[int] | None) -> list[int]:
+    """The club's stint alert offsets, or the default (15 minutes)."""
+    return sorted(configured if configured is not None else DEFAULT_STINT_ALERTS, reverse=True)
 
 
 def nudge_due(*, closes_at: datetime | None, opens_at: datetime | None, now: datetime) -> bool:
