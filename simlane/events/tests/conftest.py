@@ -79,7 +79,9 @@ ROSTER: dict[str, tuple[str | None, bool, bool]] = {
 
 
 @sync_to_async
-def _event_rows(guild_id: int, channel_id: int, ids: dict[str, int], title: str) -> tuple[Club, Event, dict]:
+def _event_rows(
+    guild_id: int, channel_id: int, ids: dict[str, int], title: str
+) -> tuple[Club, Event, dict[str, ClubMember]]:
     club, _ = Club.objects.get_or_create(guild_id=guild_id, defaults={"name": "Demo League"})
     event = Event.objects.create(
         club=club, title=title, race_at=RACE, duration_minutes=60, status=EventStatus.OPEN, created_by=1
