@@ -12,7 +12,9 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError
+from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.client.models.leagues import LeagueSession
 from simlane.results.poller import SubsessionFetcher
 
@@ -53,15 +55,22 @@ class ResultsFinder:
         for event in events:
             try:
                 subsession_id = await self._subsession(event, sessions)
-                if subsession_id is None or self.fetcher is None:
+                if subsession_id is None:
                     continue
-                result = await self.fetcher.get(subsession_id)
+                result = await self._result(subsession_id)
             except IRacingError as exc:
                 logger.info("event %s: results not reachable now: %s", event.id, exc)
                 continue
             if result is not None and await aio.results_claim(event_id=event.id, result=result):
                 claimed += 1
         return claimed
+
+    async def _result(self, subsession_id: int) -> SubsessionResult | None:
+        """Through the results pipeline's fetcher (stored, else iRacing); only what is stored without a client."""
+        if self.fetcher is not None:
+            return await self.fetcher.get(subsession_id)
+        payload = await iracing_aio.subsession_payload(subsession_id=subsession_id)
+        return SubsessionResult.model_validate(payload) if payload is not None else None
 
     async def _subsession(self, event: Event, sessions: dict[tuple[int, int], list[LeagueSession]]) -> int | None:
         if event.source == EventSource.OFFICIAL:
