@@ -30,6 +30,8 @@ SAMPLE = {
 }
 
 _TOKEN = re.compile(r"\{([^{}]*)\}")
+_PUNCTUATION = re.compile(r"[!-,./:-@\[-^`{-~]")  # ASCII punctuation except "-" and "_"
+_DASHES = re.compile(r"-{2,}")
 _UNITS = {"m": 1, "h": 60, "d": 24 * 60}
 _OFFSET = re.compile(r"([0-9]{1,4})([mhd])")
 
@@ -64,10 +66,22 @@ def channel_pattern_clean(pattern: str) -> str:
     return channel_name_normalise(pattern)
 
 
+def text_channel_name(text: str, *, fallback: str = "event") -> str:
+    """The name Discord gives a text channel created as ``text``.
+
+    Discord lowercases it, turns whitespace into dashes, drops ASCII punctuation other than ``-`` and ``_`` (letters
+    of any script, digits and emoji stay), collapses runs of dashes and trims them at both ends. It refuses a name
+    past 100 characters instead of cutting it, so SimLane cuts first. ``fallback`` when nothing is left.
+    """
+    name = _PUNCTUATION.sub("", text.lower())
+    name = _DASHES.sub("-", re.sub(r"\s+", "-", name)).strip("-")
+    return name[:CHANNEL_NAME_MAX] or fallback
+
+
 def channel_name_render(pattern: str, values: dict[str, str] | None = None) -> str:
     """The channel name an event gets from ``pattern`` (the sample event when no values are given)."""
     given = values or SAMPLE
-    return channel_name_normalise(_TOKEN.sub(lambda m: given.get(m.group(1), ""), pattern))
+    return text_channel_name(_TOKEN.sub(lambda m: given.get(m.group(1), ""), pattern))
 
 
 def reminder_offsets_parse(text: str) -> list[int]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -25,19 +25,28 @@ from django.db import IntegrityError, transaction
 from simlane.clubs.models import ClubDiscordSettings, ClubMember
 
 from .. import reminders as text
-from ..models import Event, EventDiscordChannel, EventNotice, EventStatus, NoticeKind, Signup, SignupStatus, Stint
+from ..models import (
+    Event,
+    EventDiscordChannel,
+    EventNotice,
+    EventStatus,
+    NoticeKind,
+    Signup,
+    SignupStatus,
+    Stint,
+    TeamDiscord,
+)
 
 logger = logging.getLogger(__name__)
 
 LIVE = (EventStatus.OPEN, EventStatus.TEAMS_FINAL)
 HORIZON = timedelta(days=15)  # reminders are at most 14 days ahead (the settings' limit)
 
-# Where a team's thread is, by team id; the Discord side records it (set by the app that creates threads).
-ThreadLookup = Callable[[Event], dict[int, int]]
 
-
-def no_threads(_event: Event) -> dict[int, int]:
-    return {}
+def team_threads(event: Event) -> dict[int, int]:
+    """Team id → its private thread, as the event's Discord side recorded it."""
+    rows = TeamDiscord.objects.filter(team__event=event, thread_id__isnull=False)
+    return {team_id: thread_id for team_id, thread_id in rows.values_list("team_id", "thread_id") if thread_id}
 
 
 def _nonce() -> str:
@@ -141,7 +150,7 @@ def plan_nudge(event: Event, settings: ClubDiscordSettings, now: datetime) -> in
     return _claim_parts(event, NoticeKind.NUDGE, "nudge", parts, channel)
 
 
-def plan_stint_alerts(event: Event, settings: ClubDiscordSettings, now: datetime, threads: ThreadLookup) -> int:
+def plan_stint_alerts(event: Event, settings: ClubDiscordSettings, now: datetime) -> int:
     if event.status != EventStatus.TEAMS_FINAL:
         return 0
     offsets = text.club_stint_offsets(settings.stint_alert_offsets)
@@ -153,7 +162,7 @@ def plan_stint_alerts(event: Event, settings: ClubDiscordSettings, now: datetime
         if offset is None:
             continue
         if thread_of is None:
-            thread_of = threads(event)
+            thread_of = team_threads(event)
         thread = thread_of.get(stint.team_id)
         if thread is None:
             continue
@@ -166,12 +175,12 @@ def plan_stint_alerts(event: Event, settings: ClubDiscordSettings, now: datetime
     return claimed
 
 
-def notices_plan(*, now: datetime, threads: ThreadLookup = no_threads) -> int:
+def notices_plan(*, now: datetime) -> int:
     """Claim every notice due at ``now`` across all clubs; returns how many were claimed."""
     claimed = 0
     for event in events_to_plan(now):
         settings = _settings(event)
         claimed += plan_reminders(event, settings, now)
         claimed += plan_nudge(event, settings, now)
-        claimed += plan_stint_alerts(event, settings, now, threads)
+        claimed += plan_stint_alerts(event, settings, now)
     return claimed

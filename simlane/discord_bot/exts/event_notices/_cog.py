@@ -16,7 +16,6 @@ from simlane.discord_bot.bot.checks import guild_id_of
 from simlane.events.notices import aio
 from simlane.events.notices.finder import ResultsFinder
 from simlane.events.notices.outbox import NoticeOutbox, NoticeReport, NoticeSender
-from simlane.events.notices.planner import ThreadLookup, no_threads
 
 from ._sender import DiscordNoticeSender
 
@@ -40,11 +39,10 @@ def _on(value: bool) -> str:
 
 
 class EventNoticesCog(commands.Cog):
-    def __init__(self, bot: SimLaneBot, sender: NoticeSender | None = None, threads: ThreadLookup = no_threads) -> None:
+    def __init__(self, bot: SimLaneBot, sender: NoticeSender | None = None) -> None:
         self.bot = bot
         self.outbox = NoticeOutbox(sender or DiscordNoticeSender(bot), now=bot.now)
         self.finder = ResultsFinder(bot.iracing, now=bot.now)
-        self.threads = threads
         self._task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
@@ -66,7 +64,7 @@ class EventNoticesCog(commands.Cog):
 
     async def tick(self) -> NoticeTick:
         """Claim what is due now, claim results found, then send every claimed notice."""
-        claimed = await aio.notices_plan(now=self.bot.now(), threads=self.threads)
+        claimed = await aio.notices_plan(now=self.bot.now())
         results = await self.finder.run()
         return NoticeTick(claimed, results, await self.outbox.drain())
 

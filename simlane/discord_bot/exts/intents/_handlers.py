@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from simlane.clubs.models import DiscordIntent, IntentKind
 from simlane.core.errors import ApplicationError
-from simlane.results.poller.outbox import Publisher
+from simlane.results.poller.outbox import Publisher, RetryLaterError
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
@@ -82,8 +82,24 @@ async def refresh_health(ctx: HandlerContext, intent: DiscordIntent) -> dict[str
     return {"checked": True}
 
 
+async def event_sync(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
+    """Bring an event's Discord side up to date (the event reconciler; see exts.event_discord)."""
+    from simlane.discord_bot.exts.event_discord._cog import EventDiscordCog
+
+    cog = ctx.bot.get_cog("EventDiscordCog")
+    if not isinstance(cog, EventDiscordCog):
+        raise IntentRefused("This SimLane runs without its events extension, so it cannot set up event channels.")
+    outcome = await cog.sync(int(intent.payload["event_id"]))
+    if outcome is None:
+        raise IntentRefused("The event is gone, or SimLane is not on its server right now.")
+    if outcome.busy:  # Discord said not now: the queue's bounded back-off, never sooner than its Retry-After
+        raise RetryLaterError(outcome.detail, outcome.retry_after)
+    return outcome.as_result()
+
+
 HANDLERS: dict[str, Handler] = {
     IntentKind.POST_TEST_MESSAGE: post_test_message,
     IntentKind.MEMBER_SYNC: member_sync,
     IntentKind.REFRESH_HEALTH: refresh_health,
+    IntentKind.EVENT_SYNC: event_sync,
 }

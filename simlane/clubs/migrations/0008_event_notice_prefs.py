@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clubs', '0006_event_sync_intent'),
+        ('clubs', '0007_event_discord_settings'),
     ]
 
     operations = [

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import discord
 import pytest
+import simcord
 from asgiref.sync import sync_to_async
 
 from simlane.clubs.models import ClubDiscordSettings
-from simlane.events.models import Event, EventStatus, Signup, SignupStatus, Stint, Team, TeamMember
+from simlane.discord_bot.bot import SimLaneBot
+from simlane.events.models import Event, EventStatus, Signup, SignupStatus, Stint, Team, TeamDiscord, TeamMember
 
 from .conftest import RACE, Clock, ClubWorld, notices_cog
 
@@ -29,11 +32,20 @@ def plan_stints(world: ClubWorld) -> Team:
     return team
 
 
+async def team_thread(world: ClubWorld, bot: SimLaneBot) -> simcord.ChannelHandle:
+    """A private thread in the event channel, made by the bot as the event's Discord side makes a team's."""
+    channel = bot.get_channel(world.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    made = await channel.create_thread(name="blue", type=discord.ChannelType.private_thread, invitable=False)
+    await world.env.settle()
+    return next(t for t in world.channel.threads if t.id == made.id)
+
+
 async def test_each_stints_driver_is_alerted_in_the_team_thread_once(world, simcord_bot, clock: Clock):
     team = await plan_stints(world)
-    thread = world.guild.create_text_channel("blue-team")  # stands in for the team's private thread
+    thread = await team_thread(world, simcord_bot)
     cog = notices_cog(simcord_bot)
-    cog.threads = lambda _event: {team.id: thread.id}
+    await TeamDiscord.objects.acreate(team=team, thread_id=thread.id)
 
     def alerts() -> list[tuple[int, ...]]:
         return [tuple(u.id for u in m.mentions) for m in thread.history() if m.content.startswith("🔔")]
@@ -57,7 +69,7 @@ async def test_the_clubs_own_offsets_are_used(world, simcord_bot, clock: Clock):
     await ClubDiscordSettings.objects.acreate(club=world.club, stint_alert_offsets=[30, 5])
     thread = world.guild.create_text_channel("blue-team")
     cog = notices_cog(simcord_bot)
-    cog.threads = lambda _event: {team.id: thread.id}
+    await TeamDiscord.objects.acreate(team=team, thread_id=thread.id)
     for minutes in (31, 30, 20, 5, 1):
         clock.at = RACE - timedelta(minutes=minutes)
         await cog.tick()
