@@ -59,10 +59,16 @@ async def test_help_lists_every_command_by_feature_and_marks_admin_ones(simcord_
     assert len(listed) > 20
     for admin in ("results channel", "results limit", "results untrack-by", "raceguide follow", "forcerelease"):
         assert listed[admin] == "🔒", admin
-    for anyone in ("track", "untrack", "claim", "schedule", "help", "raceguide next"):
+    for anyone in ("track", "untrack", "claim", "schedule", "help", "raceguide next", "reminders"):
         assert listed[anyone] == "", anyone
     headings = [line for line in lines if line.startswith("**")]
-    assert headings[:4] == ["**Car numbers**", "**Club members**", "**Race results**", "**Schedule and race guide**"]
+    assert headings[:5] == [
+        "**Car numbers**",
+        "**Club members**",
+        "**Event reminders**",
+        "**Race results**",
+        "**Schedule and race guide**",
+    ]
     assert lines.index("**Race results**") < lines.index("`/track` — Post this driver's finished races in this server")
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simlane.clubs.models import Club, ClubMember
+from django.db import transaction
+
+from simlane.clubs.discord_settings import reminder_offsets_parse
+from simlane.clubs.models import Club, ClubDiscordSettings, ClubMember
 
 
 @dataclass(frozen=True)
@@ -40,3 +43,18 @@ def notice_prefs_update(
     if changed:
         member.save(update_fields=[*changed, "updated_at"])
     return NoticePrefs(dms=member.event_dms, nudges=member.event_nudges)
+
+
+@transaction.atomic
+def club_notice_settings_update(
+    *, club: Club, actor_id: int, stint_alert_offsets: str, nudge_unanswered: bool
+) -> ClubDiscordSettings:
+    """An admin's choice of stint alert offsets (``15m``, ``30m, 5m``; empty: none) and whether to nudge; refused
+    whole (``ClubSettingsError``) when an offset is not understood."""
+    offsets = reminder_offsets_parse(stint_alert_offsets)
+    found, _ = ClubDiscordSettings.objects.select_for_update().get_or_create(club=club)
+    found.stint_alert_offsets = offsets
+    found.nudge_unanswered = nudge_unanswered
+    found.updated_by = actor_id
+    found.save(update_fields=["stint_alert_offsets", "nudge_unanswered", "updated_by", "updated_at"])
+    return found

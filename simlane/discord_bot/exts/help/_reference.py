@@ -15,6 +15,7 @@ FEATURES = {
     "numbers": "Car numbers",
     "schedule": "Schedule and race guide",
     "clubs": "Club members",
+    "event_notices": "Event reminders",
     "help": "Help",
 }
 ADMIN, SERVER_ONLY = "🔒", "🏠"
