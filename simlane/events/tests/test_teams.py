@@ -4,15 +4,17 @@ from the pools, and stint plans are ordered (real database, stopped clock)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from simlane.events.models import EventStatus, Stint, Team
+from simlane.clubs.models import Club, ClubMember
+from simlane.events.models import Event, EventStatus, Stint, Team
 from simlane.events.permissions import EventPermissionDenied
 from simlane.events.services import EventError
 from simlane.events.services.signups import signup_save
-from simlane.events.services.teams import TeamInput, stint_plan_set, team_draft, teams_finalise, teams_save
+from simlane.events.services.teams import DraftTeam, TeamInput, stint_plan_set, team_draft, teams_finalise, teams_save
 from simlane.identity.models import VerifiedIRacingAccount
 from simlane.racenumbers.models import MemberLink, NumberClaim, NumberConfig
 
@@ -23,7 +25,7 @@ NOW = f.NOW
 H = timedelta(hours=1)
 
 
-def rated(club, uid: int, name: str, irating: int, *, verified: bool = True):
+def rated(club: Club, uid: int, name: str, irating: int, *, verified: bool = True) -> ClubMember:
     row = f.member(club, uid, name)
     MemberLink.objects.create(
         guild_id=club.guild_id, discord_user_id=uid, cust_id=uid * 10, iracing_name=name, verified=verified
@@ -41,11 +43,11 @@ def rated(club, uid: int, name: str, irating: int, *, verified: bool = True):
     return row
 
 
-def team_event(club, **kw):
+def team_event(club: Club, **kw: Any) -> Event:
     return f.event(club, kind="team", team_min_drivers=2, team_max_drivers=2, duration_minutes=240, **kw)
 
 
-def names(draft) -> list[set[str]]:
+def names(draft: list[DraftTeam]) -> list[set[str]]:
     return [{d.name for d in t.drivers} for t in draft]
 
 
