@@ -31,6 +31,7 @@ from simlane.results.poller import PollPolicy
 from simlane.web.demo import simcord_demo_world, standin_discord
 
 from .bot import SimLaneBot
+from .demo_event import DemoEvent, demo_event_start, demo_event_tick
 from .exts.health._cog import HealthCog
 from .exts.intents._cog import IntentsCog
 from .offline import reply_text
@@ -163,6 +164,7 @@ class DemoRun:
     dashboard: str | None = None  # the dashboard's address, once served
     posts: list[str] = field(default_factory=list)  # the result posts, as printed
     ticks: int = 0  # results cycles run (each also carries out the dashboard's queued Discord actions)
+    event: DemoEvent | None = None  # the club event walked through its lifecycle
     _posted: asyncio.Event = field(default_factory=asyncio.Event)
     _ticked: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -170,6 +172,12 @@ class DemoRun:
         while len(self.posts) < count:
             self._posted.clear()
             await self._posted.wait()
+
+    async def event_done(self) -> None:
+        """Until the demo event's results are posted and its Discord side archived."""
+        while self.event is None or not self.event.done:
+            self._ticked.clear()
+            await self._ticked.wait()
 
     async def ticks_at_least(self, count: int) -> None:
         while self.ticks < count:
@@ -243,9 +251,23 @@ async def run_demo(
         if isinstance(health, HealthCog) and guild is not None:
             await health.refresh_guild(guild)
 
+        run.event = await demo_event_start(
+            env,
+            run.server.guild,
+            run.server.general,
+            run.server.admin,
+            run.server.member,
+            sim,
+            demo_drivers(sim),
+            bot.now(),
+            say,
+        )
+
         async def show(_tick: object) -> None:
             if isinstance(intents, IntentsCog):
                 await intents.drain()
+            if run.event is not None:
+                await demo_event_tick(bot, run.event, say)
             run.ticks += 1
             run._ticked.set()
             for message in run.server.results.history():

@@ -36,7 +36,7 @@ def events_awaiting_results(*, now: datetime) -> list[Event]:
     candidates = (
         Event.objects.filter(
             source__in=(EventSource.OFFICIAL, EventSource.LEAGUE),
-            status__in=(EventStatus.OPEN, EventStatus.TEAMS_FINAL, EventStatus.FINISHED),
+            status__in=(EventStatus.OPEN, EventStatus.TEAMS_FINAL, EventStatus.FINISHED, EventStatus.ARCHIVED),
             results_posted_at__isnull=True,
             race_at__lte=now,
             race_at__gt=now - LOOK_FOR,
