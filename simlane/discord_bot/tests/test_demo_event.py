@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from simlane.events.models import Event, EventNotice, NoticeKind, NoticeStatus, Signup, SignupStatus
-
 from simlane.discord_bot.demo import DemoRun
+from simlane.events.models import Event, EventNotice, NoticeKind, NoticeStatus, Signup, SignupStatus
 
 from .test_run import run_demo_until
 
