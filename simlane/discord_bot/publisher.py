@@ -32,6 +32,9 @@ def classify_http_error(exc: discord.HTTPException, what: str) -> Exception:
     return RejectedError(f"Discord {exc.status} while trying to {what}: {exc.text}")
 
 
+_classify = classify_http_error  # the name other modules imported before it was public
+
+
 class DiscordPublisher:
     def __init__(self, client: discord.Client) -> None:
         self.client = client

@@ -62,10 +62,11 @@ async def test_help_lists_every_command_by_feature_and_marks_admin_ones(simcord_
     for anyone in ("track", "untrack", "claim", "schedule", "help", "raceguide next", "reminders"):
         assert listed[anyone] == "", anyone
     headings = [line for line in lines if line.startswith("**")]
-    assert headings[:5] == [
+    assert headings[:6] == [
         "**Car numbers**",
         "**Club members**",
         "**Event reminders**",
+        "**Events**",
         "**Race results**",
         "**Schedule and race guide**",
     ]
