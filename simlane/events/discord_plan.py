@@ -302,6 +302,8 @@ def steps_due(facts: EventFacts, timing: Timing, now: datetime) -> Plan:
     archive_at = facts.ends_at + timing.archive_after
     if facts.cancelled:
         return Plan([Step.ARCHIVE] if facts.channels_enabled else [])
+    if now >= archive_at and facts.channels_enabled:  # only tidying is left: never make what is about to go
+        return Plan([Step.ARCHIVE])
     steps = [Step.CATEGORY, Step.TEXT_CHANNEL] if facts.channels_enabled else []
     steps += [Step.CARD, Step.SCHEDULED_EVENT]
     voice_at = facts.race_at - timing.race_voice_before
@@ -317,8 +319,6 @@ def steps_due(facts: EventFacts, timing: Timing, now: datetime) -> Plan:
         steps.append(Step.EVENT_START)
     if now >= facts.ends_at:
         steps.append(Step.EVENT_END)
-    if now >= archive_at and facts.channels_enabled:
-        steps.append(Step.ARCHIVE)
     later = [facts.race_at, facts.ends_at] + ([archive_at] if facts.channels_enabled else [])
     if team_side:
         later.append(voice_at)
