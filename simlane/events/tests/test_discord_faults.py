@@ -75,9 +75,9 @@ async def test_a_channel_deleted_by_a_human_is_noticed_and_made_again(world: Wor
     event_id = await team_event(world)
     await world.sync_all(event_id)
     first = await sync_to_async(discord_row)(event_id)
-    world.env.backend.delete_channel(first.text_channel_id)  # a moderator deleted #spa-24h…
+    world.env.backend.delete_channel(world.channel(first.text_channel_id).id)  # a moderator deleted #spa-24h…
     alpha, _ = await sync_to_async(team_rows)(event_id)
-    world.env.backend.delete_channel(alpha.practice_voice_id)
+    world.env.backend.delete_channel(world.channel(alpha.practice_voice_id).id)
     await world.env.settle()
 
     await world.sync_all(event_id)
