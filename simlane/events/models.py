@@ -132,6 +132,9 @@ class Signup(models.Model):
     )
     promoted_at = models.DateTimeField(null=True, blank=True, help_text="when the waitlist gave them a place")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    promotion_announced_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the bot told the member the waitlist gave them a place"
+    )
 
     class Meta:
         constraints = (
