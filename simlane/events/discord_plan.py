@@ -99,7 +99,8 @@ def permission_problem(step: Step, missing: Sequence[str]) -> str:
     names = " and ".join(missing)
     return (
         f"SimLane could not {step_purpose(step)}: it needs {names} on this server. Give SimLane's role "
-        f"{names} in Server Settings → Roles, then press “Retry Discord setup”."
+        f"{names} in Server Settings → Roles: SimLane tries again as soon as its role changes (or press “Retry "
+        "Discord setup” on the event's page)."
     )
 
 
@@ -209,7 +210,7 @@ def check_channel_room(*, channels_now: int, adding: int = 1) -> None:
         raise LimitReached(
             f"The server has {channels_now} of Discord's {CHANNELS_PER_SERVER} channels, so SimLane cannot add "
             f"{adding} more. Delete unused channels or categories (or let SimLane delete finished event channels "
-            "instead of archiving them), then press “Retry Discord setup”."
+            "instead of archiving them), then press “Retry Discord setup” on the event's page."
         )
 
 
@@ -219,7 +220,7 @@ def check_role_room(*, roles_now: int, adding: int = 1) -> None:
         raise LimitReached(
             f"The server has {roles_now} of Discord's {ROLES_PER_SERVER} roles, so SimLane cannot add {adding} team "
             "roles. Delete unused roles, or turn team roles off in the club's Discord settings, then press “Retry "
-            "Discord setup”."
+            "Discord setup” on the event's page."
         )
 
 

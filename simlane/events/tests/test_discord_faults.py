@@ -12,7 +12,9 @@ from asgiref.sync import sync_to_async
 
 from simlane.clubs.intents import services as intents
 from simlane.clubs.models import DiscordIntent, IntentKind
+from simlane.discord_bot.exts.intents._cog import IntentsCog
 from simlane.events.discord_objects import aio
+from simlane.events.discord_objects.services import event_discord_retry
 
 from .discord_world import HOURS, RACE, World, discord_row, event_make, team_rows
 
@@ -52,8 +54,9 @@ async def test_a_missing_permission_blocks_with_what_to_fix_and_no_retry_storm(w
     assert len(world.env.http_requests) == before
 
     world.bot_role_set(**{permission: True})
-    await world.env.settle()
-    await world.sync_all(event_id)  # the admin presses "Retry Discord setup"
+    await world.env.settle()  # SimLane sees its own role change and tries the blocked event again by itself
+    assert (await sync_to_async(discord_row)(event_id)).status != "blocked"
+    await world.sync_all(event_id)  # the rest, past the pace
     row = await sync_to_async(discord_row)(event_id)
     assert row.status == "ready", row.status_detail
     assert len(world.channels(TEXT)) == 1 and len(world.channels(PRIVATE_THREAD)) == 2
@@ -67,7 +70,12 @@ async def test_a_403_from_discord_itself_blocks_with_a_readable_status(world: Wo
     row = await sync_to_async(discord_row)(event_id)
     assert row.status_detail.startswith("Discord refused (403) when SimLane tried to create the event's category.")
     assert "Manage Channels" in row.status_detail
-    await world.sync(event_id)
+    await sync_to_async(event_discord_retry)(event_id=event_id, now=world.clock())  # "Retry Discord setup"
+    intent = await sync_to_async(DiscordIntent.objects.get)(kind=IntentKind.EVENT_SYNC, payload__event_id=event_id)
+    assert intent.status == "queued"
+    drain = world.bot.get_cog("IntentsCog")
+    assert isinstance(drain, IntentsCog) and await drain.drain() == 1
+    await world.env.settle()
     assert (await sync_to_async(discord_row)(event_id)).status == "ready" and len(world.channels(CATEGORY)) == 1
 
 
@@ -195,8 +203,6 @@ def _intent(intent_id: int) -> DiscordIntent:
 
 
 async def test_a_429_defers_the_intent_by_the_queues_bounded_backoff(world: World):
-    from simlane.discord_bot.exts.intents._cog import IntentsCog
-
     world.env.inject_error("POST", "/guilds/*/channels", status=429, times=2, message="You are being rate limited.")
     event_id = await team_event(world)
     intent_id = await sync_to_async(_enqueue)(world, event_id)

@@ -9,6 +9,7 @@ import logging
 import secrets
 from typing import TYPE_CHECKING
 
+import discord
 from discord.ext import commands
 
 from simlane.events.discord_objects import aio
@@ -66,6 +67,16 @@ class EventDiscordCog(commands.Cog):
         for event_id in due:
             await self.sync(event_id)
         return len(due)
+
+    @commands.Cog.listener()
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        """An admin changed one of SimLane's own roles (likely to give what a blocked event needs): try those
+        events again once. Still missing, they block again at once, without asking Discord."""
+        guild = after.guild
+        if guild.me is None or after not in guild.me.roles or before.permissions == after.permissions:
+            return
+        for event_id in await aio.events_blocked(guild_id=guild.id):
+            await self.sync(event_id)
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()

@@ -169,7 +169,7 @@ async def _reconcile(bot: discord.Client, event_id: int, *, now: datetime, card:
             detail = (
                 f"Discord refused (403) when SimLane tried to {plan.step_purpose(step)}. Make sure SimLane's role "
                 f"has {names} and is not denied them in the event's category or channel, then press “Retry "
-                "Discord setup”."
+                "Discord setup” on the event's page."
             )
             return await _finish(p, DiscordObjectStatus.BLOCKED, detail, None)
         except discord.HTTPException as exc:
