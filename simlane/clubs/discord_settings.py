@@ -21,6 +21,8 @@ REMINDER_MIN = timedelta(minutes=5)
 REMINDER_MAX = timedelta(days=14)
 DEFAULT_REMINDERS = (24 * 60, 60)  # minutes before the event
 DEFAULT_STINT_ALERTS = (15,)  # minutes before a stint starts
+ARCHIVE_DELAY_MAX_HOURS = 30 * 24
+RACE_VOICE_MAX_HOURS = 7 * 24
 SAMPLE = {
     "series": "GT Sprint",
     "track": "Spa-Francorchamps",
@@ -82,6 +84,14 @@ def channel_name_render(pattern: str, values: dict[str, str] | None = None) -> s
     """The channel name an event gets from ``pattern`` (the sample event when no values are given)."""
     given = values or SAMPLE
     return text_channel_name(_TOKEN.sub(lambda m: given.get(m.group(1), ""), pattern))
+
+
+def event_hours_check(*, archive_delay_hours: int | None, race_voice_hours: int | None) -> None:
+    """Refuse an archive delay past 30 days or race voice opening outside 1 hour to 7 days before the race."""
+    if archive_delay_hours is not None and not 0 <= archive_delay_hours <= ARCHIVE_DELAY_MAX_HOURS:
+        raise ClubSettingsError(f"Tidy events away between 0 and {ARCHIVE_DELAY_MAX_HOURS} hours after the race.")
+    if race_voice_hours is not None and not 1 <= race_voice_hours <= RACE_VOICE_MAX_HOURS:
+        raise ClubSettingsError(f"Open race voice between 1 and {RACE_VOICE_MAX_HOURS} hours before the race.")
 
 
 def reminder_offsets_parse(text: str) -> list[int]:

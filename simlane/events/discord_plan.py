@@ -99,7 +99,8 @@ def permission_problem(step: Step, missing: Sequence[str]) -> str:
     names = " and ".join(missing)
     return (
         f"SimLane could not {step_purpose(step)}: it needs {names} on this server. Give SimLane's role "
-        f"{names} in Server Settings → Roles, then press “Retry Discord setup”."
+        f"{names} in Server Settings → Roles: SimLane tries again as soon as its role changes (or press “Retry "
+        "Discord setup” on the event's page)."
     )
 
 
@@ -209,7 +210,7 @@ def check_channel_room(*, channels_now: int, adding: int = 1) -> None:
         raise LimitReached(
             f"The server has {channels_now} of Discord's {CHANNELS_PER_SERVER} channels, so SimLane cannot add "
             f"{adding} more. Delete unused channels or categories (or let SimLane delete finished event channels "
-            "instead of archiving them), then press “Retry Discord setup”."
+            "instead of archiving them), then press “Retry Discord setup” on the event's page."
         )
 
 
@@ -219,7 +220,7 @@ def check_role_room(*, roles_now: int, adding: int = 1) -> None:
         raise LimitReached(
             f"The server has {roles_now} of Discord's {ROLES_PER_SERVER} roles, so SimLane cannot add {adding} team "
             "roles. Delete unused roles, or turn team roles off in the club's Discord settings, then press “Retry "
-            "Discord setup”."
+            "Discord setup” on the event's page."
         )
 
 
@@ -302,6 +303,8 @@ def steps_due(facts: EventFacts, timing: Timing, now: datetime) -> Plan:
     archive_at = facts.ends_at + timing.archive_after
     if facts.cancelled:
         return Plan([Step.ARCHIVE] if facts.channels_enabled else [])
+    if now >= archive_at and facts.channels_enabled:  # only tidying is left: never make what is about to go
+        return Plan([Step.ARCHIVE])
     steps = [Step.CATEGORY, Step.TEXT_CHANNEL] if facts.channels_enabled else []
     steps += [Step.CARD, Step.SCHEDULED_EVENT]
     voice_at = facts.race_at - timing.race_voice_before
@@ -317,8 +320,6 @@ def steps_due(facts: EventFacts, timing: Timing, now: datetime) -> Plan:
         steps.append(Step.EVENT_START)
     if now >= facts.ends_at:
         steps.append(Step.EVENT_END)
-    if now >= archive_at and facts.channels_enabled:
-        steps.append(Step.ARCHIVE)
     later = [facts.race_at, facts.ends_at] + ([archive_at] if facts.channels_enabled else [])
     if team_side:
         later.append(voice_at)

@@ -8,6 +8,7 @@ from . import selectors, services
 
 event_discord_snapshot = sync_to_async(selectors.event_discord_snapshot)
 events_due = sync_to_async(selectors.events_due)
+events_blocked = sync_to_async(selectors.events_blocked)
 event_object_record = sync_to_async(services.event_object_record)
 team_object_record = sync_to_async(services.team_object_record)
 team_member_record = sync_to_async(services.team_member_record)

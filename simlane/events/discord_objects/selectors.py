@@ -169,3 +169,13 @@ def events_due(*, now: datetime, limit: int = 50) -> list[int]:
         .values_list("event_id", flat=True)[:limit]
     )
     return list(rows)
+
+
+def events_blocked(*, guild_id: int, limit: int = 50) -> list[int]:
+    """The server's events whose Discord side waits for an admin's fix (tried again when the bot's roles change)."""
+    rows = (
+        EventDiscordChannel.objects.filter(event__club__guild_id=guild_id, status=DiscordObjectStatus.BLOCKED)
+        .order_by("event__race_at")
+        .values_list("event_id", flat=True)[:limit]
+    )
+    return list(rows)

@@ -87,3 +87,12 @@ def status_record(*, event_id: int, status: str, detail: str, next_due_at: datet
     EventDiscordProgress.objects.filter(event_id=event_id).update(next_due_at=next_due_at)
     if status == DiscordObjectStatus.ARCHIVED:
         Event.objects.filter(id=event_id).exclude(status="cancelled").update(status="archived")
+
+
+def event_discord_retry(*, event_id: int, now: datetime) -> None:
+    """An admin fixed what blocked the event's Discord side: mark it pending and queue one sync (coalesced)."""
+    from ..services.discord import request_event_sync
+
+    event = Event.objects.select_related("club").get(id=event_id)
+    status_record(event_id=event_id, status=DiscordObjectStatus.PENDING, detail="Trying again…", next_due_at=None)
+    request_event_sync(event, now)

@@ -66,6 +66,14 @@ class World:
         await self.env.settle()
         return outcome
 
+    async def sync_all(self, event_id: int) -> Any:
+        """Sync until the pace lets every due object exist (a few passes at most)."""
+        for _ in range(5):
+            outcome = await self.sync(event_id)
+            if outcome is None or outcome.status != "pending" or outcome.busy:
+                return outcome
+        raise AssertionError("still pending after 5 passes")
+
     async def at(self, when: datetime) -> None:
         """Move the clock and let the bot's tick run what fell due."""
         self.clock.set(when)

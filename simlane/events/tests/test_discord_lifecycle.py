@@ -143,3 +143,29 @@ async def test_a_club_that_deletes_finished_channels_and_has_no_team_roles(world
     await world.at(RACE + 3 * HOURS)
     assert row.text_channel_id not in world.env.backend.channels
     assert world.channels(TEXT) == [] and world.named("Event archive") == []
+
+
+async def test_the_card_is_posted_in_the_new_channel_before_the_discord_event_that_links_to_it(world: World):
+    from simlane.discord_bot.exts.event_discord._reconcile import reconcile
+    from simlane.events.services.discord import card_recorded
+
+    event_id = await sync_to_async(event_make)(world.club, title="Cup", team=False, driver_ids=[])
+    posted: list[int] = []
+
+    async def card() -> None:  # the events extension's poster, as the reconciler calls it
+        row = await sync_to_async(discord_row)(event_id)
+        assert row.text_channel_id is not None  # the channel was recorded before the card step
+        channel = world.bot.get_channel(row.text_channel_id)
+        assert channel is not None and hasattr(channel, "send")
+        message = await channel.send("signup card")
+        await sync_to_async(card_recorded)(
+            event_id=event_id, channel_id=channel.id, message_id=message.id, detail="card posted"
+        )
+        posted.append(message.id)
+
+    await reconcile(world.bot, event_id, now=world.clock(), card=card)
+    await world.env.settle()
+    row = await sync_to_async(discord_row)(event_id)
+    (scheduled,) = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
+    link = f"https://discord.com/channels/{world.guild.id}/{row.text_channel_id}/{posted[0]}"
+    assert (scheduled.entity_metadata or {})["location"] == link and link in (scheduled.description or "")

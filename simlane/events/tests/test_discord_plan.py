@@ -117,7 +117,7 @@ TIMING = Timing(race_voice_before=timedelta(hours=24), archive_after=timedelta(h
                                       "team_roles", "practice_voice", "race_voice"], RACE),
         (RACE, [..., "race_voice", "event_start"], RACE + timedelta(hours=2)),
         (RACE + timedelta(hours=2), [..., "event_start", "event_end"], RACE + timedelta(hours=8)),
-        (RACE + timedelta(hours=8), [..., "event_end", "archive"], None),
+        (RACE + timedelta(hours=8), ["archive"], None),
     ],
     ids=["days-before", "race-voice-opens", "race-start", "race-end", "archive"],
 )  # fmt: skip

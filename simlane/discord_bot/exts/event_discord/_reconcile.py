@@ -24,6 +24,7 @@ from simlane.events import discord_plan as plan
 from simlane.events.discord_objects import aio
 from simlane.events.discord_objects.selectors import EventSnapshot
 from simlane.events.models import DiscordObjectStatus, EventStatus
+from simlane.results.poller.outbox import DestinationError, RejectedError, RetryLaterError
 
 from . import _steps
 
@@ -33,7 +34,7 @@ PACE_CREATES = 5  # new Discord objects per pass: Discord throttles channel and 
 PACE_WAIT = timedelta(seconds=30)
 BUSY_WAIT = timedelta(minutes=2)  # the tick's next look after a 429/5xx, besides the intent's own retries
 
-CardPoster = Callable[[discord.Guild, EventSnapshot, discord.TextChannel], Awaitable[None]]
+CardPoster = Callable[[], Awaitable[object]]  # posts or edits the event's signup card (the events extension's)
 
 
 class Paced(Exception):
@@ -76,11 +77,14 @@ class Pass:
 
 
 async def _card(p: Pass, poster: CardPoster | None) -> None:
+    """Post or edit the signup card (in the event channel recorded just before), then note where it is: the
+    Discord event links to it."""
     if poster is None:
         return
-    channel = p.guild.get_channel(p.snap.text_channel_id) if p.snap.text_channel_id else None
-    if isinstance(channel, discord.TextChannel):
-        await poster(p.guild, p.snap, channel)
+    await poster()
+    fresh = await aio.event_discord_snapshot(event_id=p.snap.event_id)
+    if fresh is not None:
+        p.snap.signup_message_id, p.snap.signup_channel_id = fresh.signup_message_id, fresh.signup_channel_id
 
 
 STEPS: dict[plan.Step, Callable[[Pass], Awaitable[None]]] = {
@@ -150,13 +154,22 @@ async def _reconcile(bot: discord.Client, event_id: int, *, now: datetime, card:
             return await _finish(p, DiscordObjectStatus.PENDING, left, now + PACE_WAIT)
         except plan.LimitReached as exc:
             return await _finish(p, DiscordObjectStatus.BLOCKED, exc.message, None)
+        except (DestinationError, RejectedError) as exc:  # the card's poster speaks the outbox's outcomes
+            detail = f"SimLane could not {plan.step_purpose(step)}: {exc}."
+            return await _finish(p, DiscordObjectStatus.BLOCKED, detail, None)
+        except RetryLaterError as exc:
+            detail = f"Discord said not now while SimLane tried to {plan.step_purpose(step)}; it tries again shortly."
+            later = now + max(BUSY_WAIT, timedelta(seconds=exc.retry_after or 0))
+            out = await _finish(p, DiscordObjectStatus.PENDING, detail, later)
+            out.retry_after, out.busy = exc.retry_after, True
+            return out
         except discord.Forbidden as exc:
             logger.info("event %s: 403 at %s: %s", event_id, step, exc.text)
             names = " and ".join(plan.STEP_PERMISSIONS[step])
             detail = (
                 f"Discord refused (403) when SimLane tried to {plan.step_purpose(step)}. Make sure SimLane's role "
                 f"has {names} and is not denied them in the event's category or channel, then press “Retry "
-                "Discord setup”."
+                "Discord setup” on the event's page."
             )
             return await _finish(p, DiscordObjectStatus.BLOCKED, detail, None)
         except discord.HTTPException as exc:

@@ -96,7 +96,7 @@ async def event_sync(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, An
     cog = ctx.bot.get_cog("EventDiscordCog")
     if not isinstance(cog, EventDiscordCog):
         raise IntentRefused("This SimLane runs without its events extension, so it cannot set up event channels.")
-    outcome = await cog.sync(event_id)
+    outcome = await cog.sync(event_id, nonce=intent.nonce, recover=intent.attempts > 1)
     if outcome is None:
         raise IntentRefused("The event is gone, or SimLane is not on its server right now.")
     if outcome.busy:  # Discord said not now: the queue's bounded back-off, never sooner than its Retry-After
