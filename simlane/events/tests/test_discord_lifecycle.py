@@ -41,9 +41,11 @@ async def test_a_solo_event_gets_its_category_channel_and_discord_event_then_is_
     assert (row.status, row.category_id, row.text_channel_id) == ("ready", category.id, channel.id)
     (scheduled,) = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
     assert scheduled.name == "Sunday Cup: Round 3!" and scheduled.id == row.scheduled_event_id
+    # The Discord event links to the signup card, posted in the event channel right after it was made.
+    assert row.signup_channel_id == channel.id and row.signup_message_id is not None
     assert (scheduled.entity_metadata or {})[
         "location"
-    ] == f"https://discord.com/channels/{world.guild.id}/{channel.id}"
+    ] == f"https://discord.com/channels/{world.guild.id}/{channel.id}/{row.signup_message_id}"
     assert scheduled.status == 1  # scheduled
 
     before = len(world.env.http_requests)
