@@ -48,7 +48,7 @@ async def card_of(env: simcord.Env, guild: simcord.GuildHandle, event_id: int) -
     """The signup card where SimLane recorded it: in the event's own channel."""
     record = await EventDiscordChannel.objects.aget(event_id=event_id)
     assert record.text_channel_id is not None and record.signup_channel_id == record.text_channel_id
-    channel = guild.channels[env.backend.get_channel(record.text_channel_id).name]
+    channel = guild.channels[str(env.backend.get_channel(record.text_channel_id).name)]
     (message,) = [m for m in channel.history() if m.id == record.signup_message_id]
     return message
 
@@ -98,7 +98,7 @@ async def test_an_admin_creates_an_event_a_member_signs_up_teams_are_formed_and_
     await drain(simcord_bot)
     card = await card_of(simcord_env, guild, event.id)
     channel = simcord_env.backend.get_channel(card.channel.id)
-    assert channel.name.startswith("club-events-spa-francorchamps-")  # the club's pattern, as Discord writes names
+    assert str(channel.name).startswith("club-events-spa-francorchamps-")  # the club's pattern, as Discord writes names
     assert "race-admin" in roster(card) and "ana" not in roster(card)
 
     async with logged_in(live_web, "ana") as page:
@@ -127,6 +127,7 @@ async def test_an_admin_creates_an_event_a_member_signs_up_teams_are_formed_and_
         await shoot(page, screens / "dashboard-event.png")
 
     (team,) = [t async for t in TeamDiscord.objects.select_related("team").filter(team__event=event)]
+    assert team.thread_id is not None
     thread = simcord_env.backend.get_channel(team.thread_id)
     assert thread.type == PRIVATE_THREAD and thread.name == "Blue Arrows"
     assert set(thread.thread_members) >= {admin.id, ana.id}
