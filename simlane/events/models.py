@@ -302,6 +302,18 @@ class EventNotice(TimeStampedModel):
         constraints = (models.UniqueConstraint(fields=("event", "kind", "key"), name="event_notice_once"),)
         indexes = (models.Index(fields=("status", "next_attempt_at"), name="event_notice_due"),)
 
+    @property
+    def when_label(self) -> str:
+        """For the dashboard: which reminder ("24 hours before") or stint alert this is."""
+        parts = self.key.split(":")
+        if self.kind in (NoticeKind.REMINDER, NoticeKind.REMINDER_DM) and parts[0].isdigit():
+            minutes = int(parts[0])
+            amount = f"{minutes // 60} h" if minutes % 60 == 0 else f"{minutes} min"
+            return f"{amount} before"
+        if self.kind == NoticeKind.STINT and len(parts) == 3:
+            return f"stint {parts[1]}, {parts[2]} min before"
+        return ""
+
     def __str__(self) -> str:
         return f"{self.kind} {self.key} of event {self.event_id} ({self.status})"
 

@@ -1,13 +1,18 @@
-"""Event notices on the web: a member turns their own DMs and nudges on and off (and nobody else's); an admin sets
-the club's stint alert offsets and nudges; a member cannot, and a bad offset changes nothing."""
+"""Event notices on the web: what an event sent (or could not) on its page; a member turns their own DMs and
+nudges on and off (and nobody else's); an admin sets the club's stint alert offsets and nudges; a member cannot,
+and a bad offset changes nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from simlane.clubs.models import ClubDiscordSettings, ClubMember
 from simlane.discord_oauth_standin import DEMO_GUILD_ID, DEMO_MEMBER_ID
+from simlane.events.models import Event, EventNotice, NoticeKind, NoticeStatus
 
 from .clubs_setup import DELEGATED_ID, MANAGER_ID, populate
 from .conftest import login
@@ -65,3 +70,24 @@ def test_a_member_cannot_change_the_clubs_settings(setup):
     answer = client_for(DEMO_MEMBER_ID).post(f"{CLUB}settings/event-notices/", {"stint_alert_offsets": "5m"})
     assert answer.status_code == 403
     assert not ClubDiscordSettings.objects.filter(club__guild_id=DEMO_GUILD_ID).exists()
+
+
+def test_the_event_page_lists_what_was_sent_and_what_failed(setup):
+    event = Event.objects.create(
+        club=setup.club, title="Cup", race_at=timezone.now() + timedelta(days=1), status="open", created_by=1
+    )
+    EventNotice.objects.create(
+        event=event, kind=NoticeKind.REMINDER, key="1440:0", nonce="a", status=NoticeStatus.SENT, sent_at=timezone.now()
+    )
+    EventNotice.objects.create(
+        event=event,
+        kind=NoticeKind.REMINDER_DM,
+        key="1440:5",
+        nonce="b",
+        status=NoticeStatus.FAILED,
+        last_error="the bot is not allowed to send a DM to the member (Discord 403)",
+    )
+    page = client_for(DEMO_MEMBER_ID).get(f"{CLUB}events/{event.id}/").content.decode()
+    assert page.count('data-testid="notice"') == 2
+    assert "Reminder in the event channel (24 h before):" in page and "sent" in page
+    assert "not sent</span> the bot is not allowed to send a DM to the member (Discord 403)" in page
