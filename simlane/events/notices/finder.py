@@ -1,6 +1,7 @@
-"""Look for finished events' results and claim their posts: official ones in what the results pipeline stored,
-league ones in ``league/season_sessions`` (one request per league season per check, at most every
-``LEAGUE_EVERY``, however many events share it).
+"""Look for finished events' results and claim their posts: official ones in what the results pipeline stored
+(else through ``results/search_series`` for a few of the event's drivers), league ones in
+``league/season_sessions`` (one request per league season per check, at most every ``LEAGUE_EVERY``, however many
+events share it).
 
 A league event names its session by ``league_session_id`` (the session's ``private_session_id``); without one, the
 session launched at the event's race time is taken. iRacing errors leave the event for the next check.
@@ -16,10 +17,12 @@ from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.client.models.leagues import LeagueSession
+from simlane.iracing.client.models.results import EVENT_TYPE_RACE
 from simlane.results.poller import SubsessionFetcher
 
 from ..models import Event, EventSource
 from . import aio
+from .results import START_TOLERANCE
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,7 @@ class ResultsFinder:
         self.client = client
         self.fetcher = SubsessionFetcher(client) if client is not None else None
         self.now = now
-        self._league_checked: dict[tuple[int, int], datetime] = {}
+        self._checked: dict[tuple[int, int], datetime] = {}
 
     async def run(self) -> int:
         """Claim the results posts found now; returns how many."""
@@ -65,6 +68,31 @@ class ResultsFinder:
                 claimed += 1
         return claimed
 
+    def _due(self, key: tuple[int, int]) -> bool:
+        """At most one look per ``LEAGUE_EVERY`` for the same league season or official event."""
+        last = self._checked.get(key)
+        if last is not None and self.now() - last < LEAGUE_EVERY:
+            return False
+        self._checked[key] = self.now()
+        return True
+
+    async def _search_official(self, event: Event) -> int | None:
+        """The event's race from iRacing's search, for a few of its drivers (none of them tracked)."""
+        if self.client is None or event.series_id is None or not self._due((0, event.id)):
+            return None
+        for cust_id in await aio.event_driver_ids(event_id=event.id):
+            rows = await self.client.search_series(
+                cust_id=cust_id,
+                series_id=event.series_id,
+                start_range_begin=event.race_at - START_TOLERANCE,
+                start_range_end=event.race_at + START_TOLERANCE,
+                event_types=[EVENT_TYPE_RACE],
+            )
+            found = next((r.subsession_id for r in rows if r.series_id in (None, event.series_id)), None)
+            if found is not None:
+                return found
+        return None
+
     async def _result(self, subsession_id: int) -> SubsessionResult | None:
         """Through the results pipeline's fetcher (stored, else iRacing); only what is stored without a client."""
         if self.fetcher is not None:
@@ -74,15 +102,14 @@ class ResultsFinder:
 
     async def _subsession(self, event: Event, sessions: dict[tuple[int, int], list[LeagueSession]]) -> int | None:
         if event.source == EventSource.OFFICIAL:
-            return await aio.official_subsession(event_id=event.id)
+            stored = await aio.official_subsession(event_id=event.id)
+            return stored if stored is not None else await self._search_official(event)
         if self.client is None or event.league_id is None or event.league_season_id is None:
             return None
         key = (event.league_id, event.league_season_id)
         if key not in sessions:
-            last = self._league_checked.get(key)
-            if last is not None and self.now() - last < LEAGUE_EVERY:
+            if not self._due(key):
                 return None
-            self._league_checked[key] = self.now()
             got = await self.client.league_season_sessions(key[0], key[1], results_only=True)
             sessions[key] = got.sessions
         found = league_session_of(event, sessions[key])

@@ -3,8 +3,10 @@
 Official events hook into the results pipeline: the poller stores every subsession its tracked drivers race in
 (``iracing.Subsession`` with its participants), so the event's race is the stored race of its series that started at
 the event's time with the most of the event's drivers in it (an official race splits; the club's split is the one
-with most of its drivers). League events ask ``league/season_sessions`` (``finder``) for the event's league session;
-custom events (a free time and track) have no session SimLane can find, so they get no automatic results post.
+with most of its drivers). When none of them is tracked, ``finder`` asks ``results/search_series`` for a few of the
+event's drivers, and the race it finds is stored the same way. League events ask ``league/season_sessions``
+(``finder``) for the event's league session; custom events (a free time and track) have no session SimLane can
+find, so they get no automatic results post.
 
 The post itself is a ledger row like every notice: claimed once, with its embed frozen.
 """
@@ -67,6 +69,12 @@ def event_drivers(event: Event) -> set[int]:
     linked = MemberLink.objects.filter(guild_id=event.club.guild_id, discord_user_id__in=ids)
     verified = VerifiedIRacingAccount.objects.filter(discord_user_id__in=ids)
     return set(linked.values_list("cust_id", flat=True)) | set(verified.values_list("cust_id", flat=True))
+
+
+def event_driver_ids(*, event_id: int, limit: int = 3) -> list[int]:
+    """A few of the event's confirmed drivers' iRacing ids, to search iRacing for the race with."""
+    event = Event.objects.select_related("club").get(id=event_id)
+    return sorted(event_drivers(event))[:limit]
 
 
 def official_subsession(*, event_id: int) -> int | None:

@@ -14,6 +14,7 @@ from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.events.models import Event, EventNotice, EventSource, EventStatus, NoticeKind
 from simlane.iracing.client import IRacingClient
+from simlane.iracing.models import Subsession
 from simlane.iracing.simulator import Simulator
 from simlane.iracing.sync.subsessions import subsession_store
 from simlane.racenumbers.models import MemberLink
@@ -101,6 +102,38 @@ class TestLeague:
         sim.clock.advance(40 * 60)  # after the race's slot, results are in
         tick = await notices_cog(simcord_bot).tick()
         assert tick.results == 1 and len(results_posts(world)) == 1
+
+    async def test_an_official_race_no_tracked_driver_ran_is_found_through_irackings_search(
+        self, simcord_env, simcord_bot, stopped_sim
+    ):
+        sim, _client = stopped_sim
+        now = datetime.fromtimestamp(sim.clock.time(), UTC)
+        # A race that finished an hour or more ago, and a driver in it (read from the simulator's own world).
+        raced = [
+            (s, m)
+            for m in sim.world.members
+            for s in sim.world.member_sessions(m, (now - timedelta(hours=6)).timestamp(), now.timestamp())
+            if s.end < (now - timedelta(hours=1)).timestamp() and sim.world.split_of(m, s) is not None
+        ]
+        session, driver = raced[0]
+        race_at = datetime.fromtimestamp(session.start, UTC)
+        world = await club_world(simcord_env, title="Official night")
+        await link(world, "alice", driver.cust_id)
+        await Event.objects.filter(id=world.event.id).aupdate(
+            source=EventSource.OFFICIAL,
+            series_id=session.series.series_id,
+            race_at=race_at,
+            duration_minutes=session.series.session_minutes,
+        )
+        assert await Subsession.objects.acount() == 0  # the results pipeline never fetched it
+        cog = notices_cog(simcord_bot)
+        assert (await cog.tick()).results == 1
+        await cog.tick()
+        (post,) = results_posts(world)
+        expected = session.subsession_id(sim.world.split_of(driver, session) or 0)
+        assert str(expected) in (post.embeds[0].footer.text or "")
+        assert "★" in "\n".join(str(f.value) for f in post.embeds[0].fields)
+        assert await Subsession.objects.filter(subsession_id=expected).aexists()  # stored like the pipeline does
 
 
 async def test_an_official_event_takes_the_stored_race_its_drivers_were_in(simcord_env, simcord_bot, clock: Clock):
