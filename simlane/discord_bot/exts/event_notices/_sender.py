@@ -32,7 +32,8 @@ class DiscordNoticeSender:
             assert message.channel_id is not None
             channel = self.client.get_channel(message.channel_id) or await self.client.fetch_channel(message.channel_id)
         except discord.HTTPException as exc:
-            raise classify_http_error(exc, "reach the channel or member") from exc
+            what = "open a DM with the member" if message.user_id is not None else "see the event's channel"
+            raise classify_http_error(exc, what) from exc
         if not isinstance(channel, discord.abc.Messageable):
             raise DestinationError("the event's channel is not a text channel")
         return channel

@@ -153,3 +153,16 @@ async def test_a_429_backs_off_and_then_sends_once(world, simcord_env, simcord_b
     clock.at = waiting.next_attempt_at
     await notices_cog(simcord_bot).tick()
     assert len(reminders(world)) == 1
+
+
+async def test_a_member_who_accepts_no_dms_misses_only_the_dm(world, simcord_env, simcord_bot, clock):
+    simcord_env.inject_error("POST", "/users/@me/channels", status=403, message="Cannot send messages to this user")
+    clock.at = RACE - timedelta(minutes=50)
+    await notices_cog(simcord_bot).tick()
+    assert len(reminders(world)) == 1  # the channel reminder went
+    dm = await EventNotice.objects.aget(kind=NoticeKind.REMINDER_DM)
+    assert dm.status == NoticeStatus.FAILED
+    assert dm.last_error == "the bot is not allowed to open a DM with the member (Discord 403)"
+    assert dms(world, "alice") == []
+    await notices_cog(simcord_bot).tick()
+    assert (await EventNotice.objects.aget(kind=NoticeKind.REMINDER_DM)).status == NoticeStatus.FAILED  # no retry
