@@ -40,7 +40,7 @@ from simlane.events.services.events import (
     sheet_close_now,
 )
 from simlane.events.services.signups import signup_save, signup_withdraw, signup_withdraw_mine
-from simlane.events.services.teams import TeamInput, team_draft, teams_finalise, teams_save
+from simlane.events.services.teams import TeamInput, stint_plan_set, team_draft, teams_finalise, teams_save
 
 
 def _actor(access: ClubAccess) -> EventActor:
@@ -265,6 +265,31 @@ def teams_save_view(request: HttpRequest, access: ClubAccess, event_id: int) -> 
     else:
         messages.success(request, "Teams saved.")
     return redirect(reverse("web:club_event_teams", args=[access.guild.id, event_id]))
+
+
+@require_POST
+@club_member_required
+@_refusals
+def stints_save_view(request: HttpRequest, access: ClubAccess, event_id: int, team_id: int) -> HttpResponse:
+    """A team's stint plan from a text box: one stint a line, ``HH:MM driver`` in UTC (the driver's name as shown)."""
+    event = selectors.event_get(club_id=access.club.id, event_id=event_id)
+    team = event.teams.filter(id=team_id).prefetch_related("members__signup__member").first() if event else None
+    if event is None or team is None:
+        raise Http404("No such team in this club.")
+    by_name = {selectors.member_name(m.signup.member).casefold(): m.signup.member_id for m in team.members.all()}
+    stints: list[tuple[int, datetime]] = []
+    for line in filter(None, (raw.strip() for raw in request.POST.get("plan", "").splitlines())):
+        at, _, name = line.partition(" ")
+        member_id = by_name.get(name.strip().casefold())
+        if member_id is None:
+            raise EventError(f"“{name.strip()[:60]}” is not a driver of {team.name}.")
+        start = parse_windows(f"{at}-{at}", race_at=event.race_at)[0][0] if ":" in at else None
+        if start is None:
+            raise EventError("Write each stint as `HH:MM driver` (UTC).")
+        stints.append((member_id, start))
+    stint_plan_set(actor=_actor(access), team_id=team.id, stints=stints, now=timezone.now())
+    messages.success(request, f"Stint plan of {team.name} saved.")
+    return redirect(reverse("web:club_event_teams", args=[access.guild.id, event_id]) + f"#team-{team.id}")
 
 
 @require_POST

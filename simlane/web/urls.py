@@ -41,6 +41,11 @@ urlpatterns = [
     path(f"{CLUB}events/<int:event_id>/manage/", events_pages.event_manage, name="club_event_manage"),
     path(f"{CLUB}events/<int:event_id>/teams/", events_pages.teams_page, name="club_event_teams"),
     path(f"{CLUB}events/<int:event_id>/teams/save/", events_pages.teams_save_view, name="club_event_teams_save"),
+    path(
+        f"{CLUB}events/<int:event_id>/teams/<int:team_id>/stints/",
+        events_pages.stints_save_view,
+        name="club_event_stints",
+    ),
     # Calendar apps cannot log in: the unguessable token is the only key.
     path("calendar/<str:token>.ics", events_pages.calendar_feed, name="calendar"),
 ]

@@ -64,9 +64,9 @@ async def test_help_lists_every_command_by_feature_and_marks_admin_ones(simcord_
     headings = [line for line in lines if line.startswith("**")]
     assert headings[:6] == [
         "**Car numbers**",
+        "**Club events**",
         "**Club members**",
         "**Event reminders**",
-        "**Events**",
         "**Race results**",
         "**Schedule and race guide**",
     ]

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import transaction
 
 from ..models import Event, EventClass, EventStatus, Signup, SignupStatus, TeamMember
+from ..ownership import ownership_warnings
 from ..permissions import EventActor, require_change_signup, require_sign_up
 from . import EventError
 from .discord import request_event_sync
@@ -174,7 +175,10 @@ def signup_save(
                 promote_waitlist(event=event, event_class=old_class, now=now)
         request_event_sync(event, now)
         signup.event_class = event_class
-        notes = list(warnings or [])
+        notes = [
+            *(warnings or []),
+            *ownership_warnings(discord_user_id=actor.discord_user_id, car_id=car_id, track_id=event.track_id),
+        ]
         return SignupOutcome(
             signup=signup,
             waitlisted=signup.status == SignupStatus.WAITLISTED,

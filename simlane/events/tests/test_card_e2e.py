@@ -15,6 +15,7 @@ from asgiref.sync import sync_to_async
 from simlane.clubs.models import Club, ClubDiscordSettings, ClubMember
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
+from simlane.discord_bot.exts.events._sync import card_post_or_edit
 from simlane.discord_bot.exts.intents._cog import IntentsCog
 from simlane.discord_bot.offline import handled_errors, reply_text
 from simlane.events.models import Event, EventClass, EventDiscordChannel, Signup
@@ -204,3 +205,16 @@ async def test_without_any_channel_the_dashboard_is_told_what_to_fix(server: Ser
     record = await EventDiscordChannel.objects.aget(event=event)
     assert record.status == "blocked" and "/results channel" in record.status_detail
     assert await drain(simcord_bot) == 0  # no retry storm
+
+
+async def test_a_crash_between_posting_the_card_and_recording_it_posts_once(server: Server, simcord_bot: SimLaneBot):
+    s = server
+    event = await create_event(s, capacity=5)
+    assert await drain(simcord_bot) == 1
+    posted = card(s.results)
+    # The bot died after Discord took the card but before the record: the record is as if never written.
+    await EventDiscordChannel.objects.filter(event=event).aupdate(signup_message_id=None, signup_channel_id=None)
+    result = await card_post_or_edit(simcord_bot, event.id, nonce="another-attempt", recover=True)
+    assert result["message_id"] == str(posted.id)
+    assert card(s.results).id == posted.id  # one card, found again
+    assert (await EventDiscordChannel.objects.aget(event=event)).signup_message_id == posted.id

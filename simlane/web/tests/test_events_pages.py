@@ -28,7 +28,7 @@ def make_event(club: Club, title: str = "Thursday GT3", *, kind: str = "solo", c
     team = {"team_min_drivers": 2, "team_max_drivers": 2} if kind == "team" else {}
     spec = EventSpec(
         title=title,
-        race_at=timezone.now() + timedelta(days=3),
+        race_at=(timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0),
         track_name="Spa",
         kind=kind,
         classes=[ClassSpec(name="GT3", capacity=capacity)],
@@ -190,3 +190,27 @@ def test_calendar_feeds_list_their_own_clubs_events_and_rotate(client, standin, 
     assert anonymous.get(f"/calendar/{old}.ics").status_code == 404
     assert client.post(f"{C}events/calendar/rotate/", {"which": "club"}).status_code == 403  # members: own feed only
     assert CalendarFeed.objects.get(id=club_feed.id).token == club_feed.token
+
+
+def test_an_admin_plans_stints_from_the_teams_page(client, standin, world):
+    setup = populate(world)
+    ev = make_event(setup.club, kind="team")
+    gt3 = ev.classes.get()
+    ids, rows = [], []
+    for uid, name in ((901, "Ana"), (902, "Ben")):
+        row = ClubMember.objects.create(club=setup.club, discord_user_id=uid, display_name=name)
+        actor = EventActor(club_id=setup.club.id, discord_user_id=uid, role="member", member_id=row.id)  # type: ignore[arg-type]
+        ids.append(signup_save(actor=actor, event_id=ev.id, class_id=gt3.id, now=timezone.now()).signup.id)
+        rows.append(row)
+    admin = Client()
+    login(admin, user_id=MANAGER_ID)
+    admin.post(f"{C}events/{ev.id}/teams/save/", {f"team_{ids[0]}": "Red", f"team_{ids[1]}": "Red", "finalise": "yes"})
+    team = Team.objects.get()
+    start = ev.race_at.strftime("%H:%M")
+    plan = f"{start} Ana\n{(ev.race_at + timedelta(minutes=30)).strftime('%H:%M')} ben"
+    assert admin.post(f"{C}events/{ev.id}/teams/{team.id}/stints/", {"plan": plan}).status_code == 302
+    assert [(s.order, s.driver_id) for s in team.stints.all()] == [(1, rows[0].id), (2, rows[1].id)]
+    bad = admin.post(f"{C}events/{ev.id}/teams/{team.id}/stints/", {"plan": f"{start} Zed"}, follow=True)
+    assert "is not a driver of Red" in bad.content.decode() and team.stints.count() == 2
+    as_user(client, DEMO_MEMBER_ID)
+    assert client.post(f"{C}events/{ev.id}/teams/{team.id}/stints/", {"plan": f"{start} Ana"}).status_code == 403
