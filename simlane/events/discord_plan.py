@@ -217,10 +217,11 @@ def check_channel_room(*, channels_now: int, adding: int = 1) -> None:
 def check_role_room(*, roles_now: int, adding: int = 1) -> None:
     """Refuse before asking Discord when the server would pass 250 roles."""
     if roles_now + adding > ROLES_PER_SERVER:
+        what = "a team role" if adding == 1 else f"{adding} team roles"
         raise LimitReached(
-            f"The server has {roles_now} of Discord's {ROLES_PER_SERVER} roles, so SimLane cannot add {adding} team "
-            "roles. Delete unused roles, or turn team roles off in the club's Discord settings, then press “Retry "
-            "Discord setup” on the event's page."
+            f"The server has {roles_now} of Discord's {ROLES_PER_SERVER} roles, so SimLane cannot add {what}. "
+            "Delete unused roles, or turn team roles off in the club's Discord settings, then press “Retry Discord "
+            "setup” on the event's page."
         )
 
 
