@@ -182,6 +182,10 @@ def event_status(event_id: int) -> str:
     return Event.objects.get(id=event_id).status
 
 
+def event_cancel(event_id: int) -> None:
+    Event.objects.filter(id=event_id).update(status="cancelled")
+
+
 def teams_finalise(event_id: int) -> None:
     Event.objects.filter(id=event_id).update(status="teams_final")
 

@@ -147,3 +147,5 @@ def test_team_roles_off_and_channels_off():
 
 def test_a_cancelled_event_is_only_tidied_away():
     assert plan.steps_due(_facts(cancelled=True), TIMING, RACE - timedelta(days=2)).steps == [Step.ARCHIVE]
+    no_channels = _facts(cancelled=True, channels_enabled=False)
+    assert plan.steps_due(no_channels, TIMING, RACE - timedelta(days=2)).steps == [Step.EVENT_END]
