@@ -302,10 +302,10 @@ class Plan:
 def steps_due(facts: EventFacts, timing: Timing, now: datetime) -> Plan:
     """The steps that should have happened by ``now``; the reconciler skips those already recorded."""
     archive_at = facts.ends_at + timing.archive_after
-    if facts.cancelled:  # tidy away at once (archiving cancels the Discord event too)
-        return Plan([Step.ARCHIVE] if facts.channels_enabled else [Step.EVENT_END])
+    if facts.cancelled:  # the card says so; tidy away at once (archiving cancels the Discord event too)
+        return Plan([Step.CARD, Step.ARCHIVE] if facts.channels_enabled else [Step.CARD, Step.EVENT_END])
     if now >= archive_at and facts.channels_enabled:  # only tidying is left: never make what is about to go
-        return Plan([Step.ARCHIVE])
+        return Plan([Step.CARD, Step.ARCHIVE])
     steps = [Step.CATEGORY, Step.TEXT_CHANNEL] if facts.channels_enabled else []
     steps += [Step.CARD, Step.SCHEDULED_EVENT]
     voice_at = facts.race_at - timing.race_voice_before

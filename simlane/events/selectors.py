@@ -4,11 +4,12 @@ the same), a member's signups, and the actor's member row."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from simlane.clubs.models import ClubMember
+from simlane.clubs.models import Club, ClubMember
+from simlane.iracing.models import Car, CarClass, RaceWeek, Track
 
 from .models import Event, EventClass, EventDiscordChannel, EventStatus, Signup, SignupStatus, Team
 
@@ -119,3 +120,86 @@ def member_signups(*, member_id: int) -> list[Signup]:
         .select_related("event", "event_class")
         .order_by("event__race_at")
     )
+
+
+def club_of_guild(*, guild_id: int) -> Club | None:
+    return Club.objects.filter(guild_id=guild_id, active=True).first()
+
+
+@dataclass(frozen=True)
+class EventView:
+    """An event and its state, read together for an answer in Discord (async code cannot lazy-load)."""
+
+    event: Event
+    state: EventState
+
+
+def event_view(*, club_id: int, event_id: int) -> EventView | None:
+    event = event_get(club_id=club_id, event_id=event_id)
+    return EventView(event=event, state=event_state(event)) if event is not None else None
+
+
+@dataclass(frozen=True)
+class SignupForm:
+    """What the signup modal offers: the event's classes and the member's current choices."""
+
+    event_id: int
+    title: str
+    kind: str
+    race_at: datetime
+    classes: list[tuple[int, str, str]]  # (id, name, "7/20")
+    cars: dict[int, str]  # car id → name, for the cars of every class
+    current_class_id: int | None
+    current_car_id: int | None
+    current_number: str
+    current_availability: str
+
+
+def signup_form(*, club_id: int, event_id: int, member_id: int | None) -> SignupForm | None:
+    event = event_get(club_id=club_id, event_id=event_id)
+    if event is None:
+        return None
+    state = event_state(event)
+    mine = state.signup_of(member_id) if member_id is not None else None
+    car_ids = {c for cls in state.classes for c in cls.event_class.car_ids}
+    cars = dict(Car.objects.filter(car_id__in=car_ids).values_list("car_id", "name"))
+    windows = ", ".join(
+        f"{datetime.fromisoformat(a).astimezone(UTC):%H:%M}-{datetime.fromisoformat(b).astimezone(UTC):%H:%M}"
+        for a, b in (mine.availability if mine else [])
+    )
+    return SignupForm(
+        event_id=event.id,
+        title=event.title,
+        kind=event.kind,
+        race_at=event.race_at,
+        classes=[(c.event_class.id, c.event_class.name, c.label) for c in state.classes],
+        cars=cars,
+        current_class_id=mine.event_class_id if mine else None,
+        current_car_id=mine.car_id if mine else None,
+        current_number=mine.preferred_number if mine else "",
+        current_availability=windows,
+    )
+
+
+def track_search(*, term: str, limit: int = 25) -> list[Track]:
+    """Tracks of the synced catalogue whose name or configuration contains ``term`` (autocomplete)."""
+    rows = Track.objects.filter(active=True, retired=False)
+    for word in term.split():
+        rows = rows.filter(Q(name__icontains=word) | Q(config_name__icontains=word))
+    return list(rows.order_by("name", "config_name")[:limit])
+
+
+def car_class_search(*, term: str, limit: int = 25) -> list[CarClass]:
+    rows = CarClass.objects.filter(active=True)
+    if term.strip():
+        rows = rows.filter(Q(name__icontains=term.strip()) | Q(short_name__icontains=term.strip()))
+    return list(rows.order_by("name")[:limit])
+
+
+def official_week(*, series_id: int, race_at: datetime) -> RaceWeek | None:
+    """The race week of a series that contains ``race_at`` (by its start date, weeks run seven days)."""
+    day = race_at.astimezone(UTC).date()
+    weeks = RaceWeek.objects.filter(
+        season__iracing_series_id=series_id, start_date__lte=day, start_date__gt=day - timedelta(days=7)
+    ).select_related("season")
+    return weeks.order_by("-start_date").first()

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import transaction
 
 from ..models import Event, EventClass, EventStatus, Signup, SignupStatus, TeamMember
+from ..ownership import ownership_warnings
 from ..permissions import EventActor, require_change_signup, require_sign_up
 from . import EventError
 from .discord import request_event_sync
@@ -25,32 +26,29 @@ MAX_WINDOWS = 8
 
 @dataclass
 class SignupOutcome:
-    """What a signup did, for the member's private answer."""
+    """What a signup did, and the member's private answer (written inside the transaction: async callers read it
+    without touching the database)."""
 
     signup: Signup
     waitlisted: bool
     changed: bool = False
     warnings: list[str] = field(default_factory=list)
+    message: str = ""
 
-    @property
-    def message(self) -> str:
-        cls = self.signup.event_class.name
-        if self.waitlisted:
-            ahead = (
-                Signup.objects.filter(
-                    event_class=self.signup.event_class,
-                    status=SignupStatus.WAITLISTED,
-                    created_at__lt=self.signup.created_at,
-                ).count()
-                + 1
-            )
-            text = f"{cls} is full: you are number {ahead} on its waitlist. You will be told if a place frees up."
-        elif self.changed:
-            text = f"Your signup in {cls} is updated."
-        else:
-            text = f"You are in: {cls}."
-        number = f" Car number #{self.signup.preferred_number}." if self.signup.preferred_number else ""
-        return " ".join([text + number, *self.warnings])
+
+def _answer(signup: Signup, *, changed: bool, warnings: list[str]) -> str:
+    cls = signup.event_class.name
+    if signup.status == SignupStatus.WAITLISTED:
+        ahead = Signup.objects.filter(
+            event_class=signup.event_class, status=SignupStatus.WAITLISTED, created_at__lt=signup.created_at
+        ).count()
+        text = f"{cls} is full: you are number {ahead + 1} on its waitlist. You will be told if a place frees up."
+    elif changed:
+        text = f"Your signup in {cls} is updated."
+    else:
+        text = f"You are in: {cls}."
+    number = f" Car number #{signup.preferred_number}." if signup.preferred_number else ""
+    return " ".join([text + number, *warnings])
 
 
 def _locked_event(event_id: int) -> Event:
@@ -177,11 +175,16 @@ def signup_save(
                 promote_waitlist(event=event, event_class=old_class, now=now)
         request_event_sync(event, now)
         signup.event_class = event_class
+        notes = [
+            *(warnings or []),
+            *ownership_warnings(discord_user_id=actor.discord_user_id, car_id=car_id, track_id=event.track_id),
+        ]
         return SignupOutcome(
             signup=signup,
             waitlisted=signup.status == SignupStatus.WAITLISTED,
             changed=changed,
-            warnings=list(warnings or []),
+            warnings=notes,
+            message=_answer(signup, changed=changed, warnings=notes),
         )
 
 

@@ -21,6 +21,7 @@ from simlane.events.models import (
     EventClass,
     EventDiscordChannel,
     Signup,
+    SignupSheet,
     Team,
     TeamDiscord,
     TeamMember,
@@ -155,6 +156,7 @@ def event_make(club: Club, *, title: str, team: bool, driver_ids: list[int], sta
         status=status,
         created_by=1,
     )
+    SignupSheet.objects.create(event=event, opens_at=RACE - timedelta(days=30), closes_at=RACE - timedelta(hours=1))
     klass = EventClass.objects.create(event=event, name="GT3", capacity=20)
     signups = [
         Signup.objects.create(

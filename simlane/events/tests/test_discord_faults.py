@@ -165,8 +165,9 @@ async def test_a_crash_between_creating_and_recording_makes_nothing_twice(
     created = world.requests("POST", "/roles")
     assert len(created) == 2  # one per team, never a second
     assert len(world.requests("POST", "/scheduled-events")) == 1
-    channels_made = [r for r in world.requests("POST", "/channels") if "/threads" not in r.path]
+    channels_made = [r for r in world.requests("POST", "/guilds/") if r.path.endswith("/channels")]
     assert len(channels_made) == 2 + 1 + 4  # categories (series, archive), event channel, voice
+    assert len(world.requests("POST", "/messages")) == 1  # one signup card
     (scheduled,) = guild.scheduled_events.values()
     assert scheduled.status == 3
     row = await sync_to_async(discord_row)(event_id)
@@ -220,6 +221,7 @@ async def test_a_429_defers_the_intent_by_the_queues_bounded_backoff(world: Worl
     await world.env.settle()
     intent = await sync_to_async(_intent)(intent_id)
     assert intent.status == "done" and intent.attempts == 3
-    categories = [r for r in world.requests("POST", "/channels") if r.json["type"] == CATEGORY]
+    made = [r for r in world.requests("POST", "/guilds/") if r.path.endswith("/channels")]
+    categories = [r for r in made if r.json["type"] == CATEGORY]
     assert len(categories) == 2 + 1  # two refused, then the one category
     assert len(world.channels(CATEGORY)) == 1

@@ -42,9 +42,8 @@ async def test_a_solo_event_gets_its_category_channel_and_discord_event_then_is_
     assert (row.status, row.category_id, row.text_channel_id) == ("ready", category.id, channel.id)
     (scheduled,) = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
     assert scheduled.name == "Sunday Cup: Round 3!" and scheduled.id == row.scheduled_event_id
-    assert (scheduled.entity_metadata or {})[
-        "location"
-    ] == f"https://discord.com/channels/{world.guild.id}/{channel.id}"
+    card = f"https://discord.com/channels/{world.guild.id}/{channel.id}/{row.signup_message_id}"
+    assert row.signup_message_id is not None and (scheduled.entity_metadata or {})["location"] == card
     assert scheduled.status == 1  # scheduled
 
     before = len(world.env.http_requests)

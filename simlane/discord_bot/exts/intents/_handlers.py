@@ -83,18 +83,24 @@ async def refresh_health(ctx: HandlerContext, intent: DiscordIntent) -> dict[str
 
 
 async def event_sync(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
-    """Bring an event's Discord side up to date (the event reconciler; see exts.event_discord)."""
+    """Bring an event's Discord side up to date with the event reconciler (exts.event_discord: category, channel,
+    signup card through exts/events/_sync.card_post_or_edit, Discord event, team objects, archive), then tell members
+    the waitlist promoted. One queued intent per event covers every change made before it runs."""
     from simlane.discord_bot.exts.event_discord._cog import EventDiscordCog
+    from simlane.discord_bot.exts.events._sync import announce_promotions
 
     cog = ctx.bot.get_cog("EventDiscordCog")
     if not isinstance(cog, EventDiscordCog):
         raise IntentRefused("This SimLane runs without its events extension, so it cannot set up event channels.")
-    outcome = await cog.sync(int(intent.payload["event_id"]), nonce=intent.nonce, recover=intent.attempts > 1)
+    event_id = int(intent.payload["event_id"])
+    outcome = await cog.sync(event_id, nonce=intent.nonce, recover=intent.attempts > 1)
     if outcome is None:
         raise IntentRefused("The event is gone, or SimLane is not on its server right now.")
     if outcome.busy:  # Discord said not now: the queue's bounded back-off, never sooner than its Retry-After
         raise RetryLaterError(outcome.detail, outcome.retry_after)
-    return outcome.as_result()
+    result = outcome.as_result()
+    result["announced"] = await announce_promotions(ctx.bot, event_id)
+    return result
 
 
 HANDLERS: dict[str, Handler] = {
