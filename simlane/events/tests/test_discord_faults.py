@@ -13,6 +13,7 @@ from asgiref.sync import sync_to_async
 from simlane.clubs.intents import services as intents
 from simlane.clubs.models import DiscordIntent, IntentKind
 from simlane.discord_bot.exts.intents._cog import IntentsCog
+from simlane.events.actors import actor_for_web
 from simlane.events.discord_objects import aio
 from simlane.events.discord_objects.services import event_discord_retry
 
@@ -70,7 +71,8 @@ async def test_a_403_from_discord_itself_blocks_with_a_readable_status(world: Wo
     row = await sync_to_async(discord_row)(event_id)
     assert row.status_detail.startswith("Discord refused (403) when SimLane tried to create the event's category.")
     assert "Manage Channels" in row.status_detail
-    await sync_to_async(event_discord_retry)(event_id=event_id, now=world.clock())  # "Retry Discord setup"
+    admin = await sync_to_async(actor_for_web)(club=world.club, discord_user_id=world.admin.id, role="admin")
+    await sync_to_async(event_discord_retry)(actor=admin, event_id=event_id, now=world.clock())  # "Retry…"
     intent = await sync_to_async(DiscordIntent.objects.get)(kind=IntentKind.EVENT_SYNC, payload__event_id=event_id)
     assert intent.status == "queued"
     drain = world.bot.get_cog("IntentsCog")
