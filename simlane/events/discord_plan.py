@@ -217,10 +217,11 @@ def check_channel_room(*, channels_now: int, adding: int = 1) -> None:
 def check_role_room(*, roles_now: int, adding: int = 1) -> None:
     """Refuse before asking Discord when the server would pass 250 roles."""
     if roles_now + adding > ROLES_PER_SERVER:
+        what = "a team role" if adding == 1 else f"{adding} team roles"
         raise LimitReached(
-            f"The server has {roles_now} of Discord's {ROLES_PER_SERVER} roles, so SimLane cannot add {adding} team "
-            "roles. Delete unused roles, or turn team roles off in the club's Discord settings, then press “Retry "
-            "Discord setup” on the event's page."
+            f"The server has {roles_now} of Discord's {ROLES_PER_SERVER} roles, so SimLane cannot add {what}. "
+            "Delete unused roles, or turn team roles off in the club's Discord settings, then press “Retry Discord "
+            "setup” on the event's page."
         )
 
 
@@ -301,10 +302,10 @@ class Plan:
 def steps_due(facts: EventFacts, timing: Timing, now: datetime) -> Plan:
     """The steps that should have happened by ``now``; the reconciler skips those already recorded."""
     archive_at = facts.ends_at + timing.archive_after
-    if facts.cancelled:
-        return Plan([Step.ARCHIVE] if facts.channels_enabled else [])
+    if facts.cancelled:  # the card says so; tidy away at once (archiving cancels the Discord event too)
+        return Plan([Step.CARD, Step.ARCHIVE] if facts.channels_enabled else [Step.CARD, Step.EVENT_END])
     if now >= archive_at and facts.channels_enabled:  # only tidying is left: never make what is about to go
-        return Plan([Step.ARCHIVE])
+        return Plan([Step.CARD, Step.ARCHIVE])
     steps = [Step.CATEGORY, Step.TEXT_CHANNEL] if facts.channels_enabled else []
     steps += [Step.CARD, Step.SCHEDULED_EVENT]
     voice_at = facts.race_at - timing.race_voice_before

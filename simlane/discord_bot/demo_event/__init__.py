@@ -19,8 +19,6 @@ import discord
 import simcord
 
 from simlane.discord_bot.bot import SimLaneBot
-from simlane.discord_bot.exts.event_discord._cog import EventDiscordCog
-from simlane.discord_bot.exts.event_notices._cog import EventNoticesCog
 from simlane.discord_bot.offline import reply_text
 from simlane.iracing.simulator import Simulator
 from simlane.iracing.simulator.world import Member, Session
@@ -186,12 +184,7 @@ def _changes(before: EventFacts | None, after: EventFacts) -> list[str]:
 
 
 async def demo_event_tick(bot: SimLaneBot, demo: DemoEvent, say: Callable[[str], None]) -> None:
-    """Run the bot's event jobs once (as its loops do every minute) and print what changed."""
-    discord_cog, notices_cog = bot.get_cog("EventDiscordCog"), bot.get_cog("EventNoticesCog")
-    if isinstance(discord_cog, EventDiscordCog):
-        await discord_cog.tick()
-    if isinstance(notices_cog, EventNoticesCog):
-        await notices_cog.tick()
+    """Print what changed since the last results cycle (which ran the bot's event jobs, as its loops do)."""
     facts = await aio.event_facts(event_id=demo.event_id)
     lines = _changes(demo.facts, facts)
     for channel_id in (facts.text_channel_id, *facts.threads):

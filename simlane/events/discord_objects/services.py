@@ -19,6 +19,7 @@ from ..models import (
     EventDiscordProgress,
     TeamDiscord,
 )
+from ..permissions import EventActor, require_manage
 
 EVENT_FIELDS = frozenset({"category_id", "text_channel_id", "signup_message_id", "signup_channel_id",
                           "scheduled_event_id"})  # fmt: skip
@@ -89,10 +90,11 @@ def status_record(*, event_id: int, status: str, detail: str, next_due_at: datet
         Event.objects.filter(id=event_id).exclude(status="cancelled").update(status="archived")
 
 
-def event_discord_retry(*, event_id: int, now: datetime) -> None:
+def event_discord_retry(*, actor: EventActor, event_id: int, now: datetime) -> None:
     """An admin fixed what blocked the event's Discord side: mark it pending and queue one sync (coalesced)."""
     from ..services.discord import request_event_sync
 
     event = Event.objects.select_related("club").get(id=event_id)
+    require_manage(actor, event.club_id)
     status_record(event_id=event_id, status=DiscordObjectStatus.PENDING, detail="Trying again…", next_due_at=None)
     request_event_sync(event, now)

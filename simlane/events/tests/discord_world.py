@@ -156,6 +156,7 @@ def event_make(club: Club, *, title: str, team: bool, driver_ids: list[int], sta
         status=status,
         created_by=1,
     )
+    SignupSheet.objects.create(event=event, opens_at=RACE - timedelta(days=30), closes_at=RACE - timedelta(hours=1))
     klass = EventClass.objects.create(event=event, name="GT3", capacity=20)
     # Every event has its sheet (events.services.event_create makes one): the signup card reads it.
     SignupSheet.objects.create(event=event, opens_at=RACE - timedelta(days=7), closes_at=RACE - timedelta(hours=1))
@@ -183,6 +184,10 @@ def team_rows(event_id: int) -> list[TeamDiscord]:
 
 def event_status(event_id: int) -> str:
     return Event.objects.get(id=event_id).status
+
+
+def event_cancel(event_id: int) -> None:
+    Event.objects.filter(id=event_id).update(status="cancelled")
 
 
 def teams_finalise(event_id: int) -> None:

@@ -13,6 +13,7 @@ from asgiref.sync import sync_to_async
 from simlane.clubs.intents import services as intents
 from simlane.clubs.models import DiscordIntent, IntentKind
 from simlane.discord_bot.exts.intents._cog import IntentsCog
+from simlane.events.actors import actor_for_web
 from simlane.events.discord_objects import aio
 from simlane.events.discord_objects.services import event_discord_retry
 
@@ -70,7 +71,8 @@ async def test_a_403_from_discord_itself_blocks_with_a_readable_status(world: Wo
     row = await sync_to_async(discord_row)(event_id)
     assert row.status_detail.startswith("Discord refused (403) when SimLane tried to create the event's category.")
     assert "Manage Channels" in row.status_detail
-    await sync_to_async(event_discord_retry)(event_id=event_id, now=world.clock())  # "Retry Discord setup"
+    admin = await sync_to_async(actor_for_web)(club=world.club, discord_user_id=world.admin.id, role="admin")
+    await sync_to_async(event_discord_retry)(actor=admin, event_id=event_id, now=world.clock())  # "Retry…"
     intent = await sync_to_async(DiscordIntent.objects.get)(kind=IntentKind.EVENT_SYNC, payload__event_id=event_id)
     assert intent.status == "queued"
     drain = world.bot.get_cog("IntentsCog")
@@ -165,8 +167,9 @@ async def test_a_crash_between_creating_and_recording_makes_nothing_twice(
     created = world.requests("POST", "/roles")
     assert len(created) == 2  # one per team, never a second
     assert len(world.requests("POST", "/scheduled-events")) == 1
-    channels_made = [r for r in world.requests("POST", "/channels") if r.path.endswith("/channels")]  # not messages
+    channels_made = [r for r in world.requests("POST", "/guilds/") if r.path.endswith("/channels")]
     assert len(channels_made) == 2 + 1 + 4  # categories (series, archive), event channel, voice
+    assert len(world.requests("POST", "/messages")) == 1  # one signup card
     (scheduled,) = guild.scheduled_events.values()
     assert scheduled.status == 3
     row = await sync_to_async(discord_row)(event_id)
@@ -220,6 +223,7 @@ async def test_a_429_defers_the_intent_by_the_queues_bounded_backoff(world: Worl
     await world.env.settle()
     intent = await sync_to_async(_intent)(intent_id)
     assert intent.status == "done" and intent.attempts == 3
-    categories = [r for r in world.requests("POST", "/channels") if (r.json or {}).get("type") == CATEGORY]
+    made = [r for r in world.requests("POST", "/guilds/") if r.path.endswith("/channels")]
+    categories = [r for r in made if r.json["type"] == CATEGORY]
     assert len(categories) == 2 + 1  # two refused, then the one category
     assert len(world.channels(CATEGORY)) == 1

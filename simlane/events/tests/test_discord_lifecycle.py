@@ -13,6 +13,7 @@ from .discord_world import (
     RACE,
     World,
     discord_row,
+    event_cancel,
     event_make,
     event_status,
     settings_set,
@@ -41,11 +42,8 @@ async def test_a_solo_event_gets_its_category_channel_and_discord_event_then_is_
     assert (row.status, row.category_id, row.text_channel_id) == ("ready", category.id, channel.id)
     (scheduled,) = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
     assert scheduled.name == "Sunday Cup: Round 3!" and scheduled.id == row.scheduled_event_id
-    # The Discord event links to the signup card, posted in the event channel right after it was made.
-    assert row.signup_channel_id == channel.id and row.signup_message_id is not None
-    assert (scheduled.entity_metadata or {})[
-        "location"
-    ] == f"https://discord.com/channels/{world.guild.id}/{channel.id}/{row.signup_message_id}"
+    card = f"https://discord.com/channels/{world.guild.id}/{channel.id}/{row.signup_message_id}"
+    assert row.signup_message_id is not None and (scheduled.entity_metadata or {})["location"] == card
     assert scheduled.status == 1  # scheduled
 
     before = len(world.env.http_requests)
@@ -171,3 +169,22 @@ async def test_the_card_is_posted_in_the_new_channel_before_the_discord_event_th
     (scheduled,) = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
     link = f"https://discord.com/channels/{world.guild.id}/{row.text_channel_id}/{posted[0]}"
     assert (scheduled.entity_metadata or {})["location"] == link and link in (scheduled.description or "")
+
+
+async def test_a_cancelled_event_cancels_its_discord_event_and_is_tidied_away_at_once(world: World):
+    ana, ben, cleo, dev = world.drivers
+    drivers = [ana.id, ben.id, cleo.id, dev.id]
+    event_id = await sync_to_async(event_make)(
+        world.club, title="Spa 24h", team=True, driver_ids=drivers, status="teams_final"
+    )
+    await world.sync_all(event_id)
+    assert len(world.channels(VOICE)) == 2
+    await sync_to_async(event_cancel)(event_id)
+    await world.sync(event_id)
+    (scheduled,) = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
+    assert scheduled.status == 4  # cancelled
+    assert world.channels(VOICE) == []
+    assert all(t.thread_metadata and t.thread_metadata.locked for t in world.channels(PRIVATE_THREAD))
+    row = await sync_to_async(discord_row)(event_id)
+    assert row.status == "archived" and world.channel(row.text_channel_id).parent_id != row.category_id
+    assert await sync_to_async(event_status)(event_id) == "cancelled"

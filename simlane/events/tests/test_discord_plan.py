@@ -117,7 +117,7 @@ TIMING = Timing(race_voice_before=timedelta(hours=24), archive_after=timedelta(h
                                       "team_roles", "practice_voice", "race_voice"], RACE),
         (RACE, [..., "race_voice", "event_start"], RACE + timedelta(hours=2)),
         (RACE + timedelta(hours=2), [..., "event_start", "event_end"], RACE + timedelta(hours=8)),
-        (RACE + timedelta(hours=8), ["archive"], None),
+        (RACE + timedelta(hours=8), ["card", "archive"], None),
     ],
     ids=["days-before", "race-voice-opens", "race-start", "race-end", "archive"],
 )  # fmt: skip
@@ -146,4 +146,7 @@ def test_team_roles_off_and_channels_off():
 
 
 def test_a_cancelled_event_is_only_tidied_away():
-    assert plan.steps_due(_facts(cancelled=True), TIMING, RACE - timedelta(days=2)).steps == [Step.ARCHIVE]
+    cancelled = plan.steps_due(_facts(cancelled=True), TIMING, RACE - timedelta(days=2))
+    assert cancelled.steps == [Step.CARD, Step.ARCHIVE]
+    no_channels = _facts(cancelled=True, channels_enabled=False)
+    assert plan.steps_due(no_channels, TIMING, RACE - timedelta(days=2)).steps == [Step.CARD, Step.EVENT_END]

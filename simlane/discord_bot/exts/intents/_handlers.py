@@ -83,9 +83,9 @@ async def refresh_health(ctx: HandlerContext, intent: DiscordIntent) -> dict[str
 
 
 async def event_sync(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
-    """Bring an event's Discord side up to date: the event reconciler (channel, signup card, Discord event, team
-    objects; see exts.event_discord), then members told the waitlist promoted them. One queued intent per event
-    covers every change made before it runs."""
+    """Bring an event's Discord side up to date with the event reconciler (exts.event_discord: category, channel,
+    signup card through exts/events/_sync.card_post_or_edit, Discord event, team objects, archive), then tell members
+    the waitlist promoted. One queued intent per event covers every change made before it runs."""
     from simlane.discord_bot.exts.event_discord._cog import EventDiscordCog
     from simlane.discord_bot.exts.events._sync import announce_promotions
 
