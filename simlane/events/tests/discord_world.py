@@ -158,8 +158,6 @@ def event_make(club: Club, *, title: str, team: bool, driver_ids: list[int], sta
     )
     SignupSheet.objects.create(event=event, opens_at=RACE - timedelta(days=30), closes_at=RACE - timedelta(hours=1))
     klass = EventClass.objects.create(event=event, name="GT3", capacity=20)
-    # Every event has its sheet (events.services.event_create makes one): the signup card reads it.
-    SignupSheet.objects.create(event=event, opens_at=RACE - timedelta(days=7), closes_at=RACE - timedelta(hours=1))
     signups = [
         Signup.objects.create(
             event=event, member=ClubMember.objects.get(club=club, discord_user_id=u), event_class=klass
