@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from simlane.results.poller.outbox import DestinationError, OutboxPolicy, RejectedError, RetryLaterError
 
-from ..models import EventNotice
+from ..models import EventNotice, EventStatus, NoticeKind
 from . import aio
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,11 @@ class NoticeOutbox:
             return report
 
     async def _deliver(self, notice: EventNotice, report: NoticeReport) -> None:
+        if notice.event.status == EventStatus.CANCELLED and notice.kind != NoticeKind.RESULTS:
+            # Claimed before the admin cancelled (waiting out a 429, say): a reminder of a cancelled race is wrong.
+            await aio.notice_fail(notice_id=notice.id, error="the event was cancelled")
+            report.failed += 1
+            return
         message = message_of(notice)
         try:
             if notice.attempts > 0:

@@ -11,7 +11,7 @@ import pytest
 
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.exts.event_notices._sender import DiscordNoticeSender
-from simlane.events.models import EventNotice, NoticeKind, NoticeStatus
+from simlane.events.models import Event, EventNotice, EventStatus, NoticeKind, NoticeStatus
 from simlane.events.notices.outbox import Message
 
 from .conftest import RACE, Clock, ClubWorld, notices_cog
@@ -166,3 +166,17 @@ async def test_a_member_who_accepts_no_dms_misses_only_the_dm(world, simcord_env
     assert dms(world, "alice") == []
     await notices_cog(simcord_bot).tick()
     assert (await EventNotice.objects.aget(kind=NoticeKind.REMINDER_DM)).status == NoticeStatus.FAILED  # no retry
+
+
+async def test_a_reminder_waiting_when_the_event_is_cancelled_is_never_sent(world, simcord_env, simcord_bot, clock):
+    simcord_env.inject_error("POST", f"/channels/{world.channel.id}/messages", status=429, message="rate limited")
+    clock.at = RACE - timedelta(minutes=50)
+    await notices_cog(simcord_bot).tick()
+    waiting = await EventNotice.objects.aget(kind=NoticeKind.REMINDER)
+    await Event.objects.filter(id=world.event.id).aupdate(status=EventStatus.CANCELLED)
+    assert waiting.next_attempt_at is not None
+    clock.at = waiting.next_attempt_at
+    await notices_cog(simcord_bot).tick()
+    assert reminders(world) == []
+    cancelled = await EventNotice.objects.aget(kind=NoticeKind.REMINDER)
+    assert (cancelled.status, cancelled.last_error) == (NoticeStatus.FAILED, "the event was cancelled")
