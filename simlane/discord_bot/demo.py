@@ -254,6 +254,7 @@ async def run_demo(
             await health.refresh_guild(guild)
 
         run.event = await demo_event_start(
+            bot,
             env,
             run.server.guild,
             run.server.general,

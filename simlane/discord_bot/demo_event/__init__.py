@@ -1,11 +1,12 @@
 """The demo's club event: a team event on the next official race of a driver the demo tracks, walked through its
 whole lifecycle on the accelerated clock and printed as it happens.
 
-The admin creates it; members sign up (the fourth is waitlisted), one withdraws and the waitlist promotes the
-next; the admin forms and finalises two teams with a stint plan. From then on the bot does everything by itself at
-every results cycle: the event channel and card, the Discord scheduled event, team threads, roles and voice (race
-voice opens 24 hours before), reminders, the stint alert, the scheduled event's start and end, the results post
-(found through the results pipeline: the race the tracked driver just ran) and the archive an hour later.
+The admin creates it; members sign up with the card's button and form (the fourth is waitlisted), one withdraws
+with the card's button and the waitlist promotes the next; the admin forms and finalises two teams with a stint
+plan. From then on the bot does everything by itself at every results cycle: the Discord scheduled event, team
+threads, roles and voice (race voice opens 24 hours before), reminders, the stint alerts, the scheduled event's
+start and end, the results post (found through the results pipeline: the race the tracked driver just ran) and the
+archive an hour later.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import discord
 import simcord
 
 from simlane.discord_bot.bot import SimLaneBot
+from simlane.discord_bot.exts.intents._cog import IntentsCog
 from simlane.discord_bot.offline import reply_text
 from simlane.iracing.simulator import Simulator
 from simlane.iracing.simulator.world import Member, Session
@@ -66,6 +68,7 @@ def race_to_join(sim: Simulator, drivers: list[Member], now: datetime) -> tuple[
 
 
 async def demo_event_start(
+    bot: SimLaneBot,
     env: simcord.Env,
     guild: simcord.GuildHandle,
     general: simcord.ChannelHandle,
@@ -106,17 +109,28 @@ async def demo_event_start(
         now=now,
     )
     say("  league-admin creates the event (team of 1–2 drivers, 3 places, signups close 10 minutes before)")
-    for person, name in (
-        (racer, "fast-friend"),
-        (member, "driver-fan"),
-        (co_driver, "co-driver"),
-        (reserve, "reserve"),
-    ):
-        status = await aio.sign_up(guild_id=guild.id, discord_user_id=person.id, event_id=event_id, now=now)
-        say(f"  {name} signs up  →  {status}")
-    promoted = await aio.withdraw(guild_id=guild.id, discord_user_id=co_driver.id, event_id=event_id, now=now)
-    promoted_names = ["reserve" for uid in promoted if uid == reserve.id]
-    say(f"  co-driver withdraws  →  the waitlist promotes {', '.join(promoted_names) or 'nobody'}")
+    intents = bot.get_cog("IntentsCog")
+    if isinstance(intents, IntentsCog):
+        await intents.drain()  # the bot makes the event channel and posts the signup card
+    await env.settle()
+    people = ((racer, "fast-friend"), (member, "driver-fan"), (co_driver, "co-driver"), (reserve, "reserve"))
+    card = await _card(env, guild, event_id)
+    if card is None:  # no card (the bot lacks a permission): sign up as the web page does
+        for person, name in people:
+            status = await aio.sign_up(guild_id=guild.id, discord_user_id=person.id, event_id=event_id, now=now)
+            say(f"  {name} signs up on the dashboard  →  {status}")
+        await aio.withdraw(guild_id=guild.id, discord_user_id=co_driver.id, event_id=event_id, now=now)
+        say("  co-driver withdraws  →  the waitlist promotes reserve")
+    else:
+        message, class_id = card
+        for person, name in people:
+            shown = await person.click(message, label="Sign up / change")
+            done = await person.submit_modal(shown, {"class": [str(class_id)]})
+            say(f"  {name}: Sign up on the card  →  {reply_text(done).splitlines()[0]}")
+        done = await co_driver.click(message, label="Withdraw")
+        say(f"  co-driver: Withdraw on the card  →  {reply_text(done).splitlines()[0]}")
+        if isinstance(intents, IntentsCog):
+            await intents.drain()  # the card edited in place; the promoted member told
     teams = await aio.teams_form(
         guild_id=guild.id,
         admin_id=admin.id,
@@ -126,6 +140,18 @@ async def demo_event_start(
     )
     say(f"  league-admin finalises the teams: {', '.join(teams)}; Blue Arrows' stints: fast-friend, then driver-fan")
     return DemoEvent(event_id, title, guild.id)
+
+
+async def _card(env: simcord.Env, guild: simcord.GuildHandle, event_id: int) -> tuple[discord.Message, int] | None:
+    """The signup card as members see it, and the event's class id."""
+    found = await aio.card_of(event_id=event_id)
+    if found is None:
+        return None
+    channel_id, message_id, class_id = found
+    name = env.backend.get_channel(channel_id).name
+    handle = guild.channels.get(str(name))
+    message = next((m for m in handle.history() if m.id == message_id), None) if handle is not None else None
+    return (message, class_id) if message is not None else None
 
 
 def _when(now: datetime) -> str:

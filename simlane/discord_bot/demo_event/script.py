@@ -53,6 +53,14 @@ def event_create_demo(
     return event_create(actor=_actor(club, admin_id, admin=True), club=club, spec=spec, now=now).id
 
 
+def card_of(*, event_id: int) -> tuple[int, int, int] | None:
+    """(channel id, message id, class id) of the event's signup card, once posted."""
+    record = EventDiscordChannel.objects.filter(event_id=event_id).first()
+    if record is None or record.signup_channel_id is None or record.signup_message_id is None:
+        return None
+    return record.signup_channel_id, record.signup_message_id, Event.objects.get(id=event_id).classes.get().id
+
+
 def sign_up(*, guild_id: int, discord_user_id: int, event_id: int, now: datetime) -> str:
     club = Club.objects.get(guild_id=guild_id)
     event_class = Event.objects.get(id=event_id).classes.get()

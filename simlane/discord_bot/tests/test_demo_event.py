@@ -28,9 +28,10 @@ def test_the_demo_walks_a_club_event_from_creation_to_archive():
 
 def set_up_by_its_people(text: str) -> None:
     assert re.search(r"Club event: “.+ team night”, a team event on .+ race at \d\d:\d\d UTC", text), text[-3000:]
-    assert "fast-friend signs up  →  confirmed" in text
-    assert "reserve signs up  →  waitlisted" in text
-    assert "co-driver withdraws  →  the waitlist promotes reserve" in text
+    assert "fast-friend: Sign up on the card  →  You are in" in text
+    assert "reserve: Sign up on the card  →  Pro is full: you are number 1 on its waitlist" in text
+    assert "co-driver: Withdraw on the card  →  " in text
+    assert "From the waitlist of" in text  # the promoted member is told in the event channel
     assert "league-admin finalises the teams: Blue Arrows" in text
 
 
