@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "simlane.discord_bot",
     "simlane.bench",
     "simlane.clubs",
+    "simlane.events",
     "simlane.web",
     "simlane.identity",
     "django_htmx",

@@ -137,6 +137,7 @@ class IntentKind(models.TextChoices):
     POST_TEST_MESSAGE = "post_test_message", "Test post in the results channel"
     MEMBER_SYNC = "member_sync", "Member sync"
     REFRESH_HEALTH = "refresh_health", "Permission check"
+    EVENT_SYNC = "event_sync", "Event Discord update"
 
 
 class IntentStatus(models.TextChoices):

@@ -28,6 +28,12 @@ class VerifiedIRacingAccount(TimeStampedModel):
     safety_rating = models.IntegerField(
         null=True, blank=True, help_text="latest safety rating × 100, as iRacing sends it"
     )
+    owned_car_ids = models.JSONField(
+        null=True, blank=True, help_text="cars the account owns, from member/info; empty (null): not known"
+    )
+    owned_track_ids = models.JSONField(
+        null=True, blank=True, help_text="tracks the account owns, from member/info; empty (null): not known"
+    )
 
     def __str__(self) -> str:
         return f"{self.iracing_name} ({self.cust_id}) = Discord {self.discord_user_id}"

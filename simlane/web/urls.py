@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import club_pages, club_settings, health_views, members_pages, views
+from . import club_pages, club_settings, events_pages, health_views, members_pages, views
 
 app_name = "web"
 CLUB = "dashboard/clubs/<int:guild_id>/"
@@ -30,4 +30,20 @@ urlpatterns = [
     path(f"{CLUB}settings/raceguide/unfollow/", club_settings.follow_remove, name="club_unfollow"),
     path(f"{CLUB}settings/discord/", club_settings.discord_settings, name="club_set_discord"),
     path(f"{CLUB}settings/admin-role/", club_settings.admin_role, name="club_set_admin_role"),
+    path(f"{CLUB}events/", events_pages.events_page, name="club_events"),
+    path(f"{CLUB}events/create/", events_pages.event_create_view, name="club_event_create"),
+    path(f"{CLUB}events/calendar/rotate/", events_pages.calendar_rotate_view, name="club_calendar_rotate"),
+    path(f"{CLUB}events/<int:event_id>/", events_pages.event_page, name="club_event"),
+    path(f"{CLUB}events/<int:event_id>/signup/", events_pages.event_signup, name="club_event_signup"),
+    path(f"{CLUB}events/<int:event_id>/withdraw/", events_pages.event_withdraw, name="club_event_withdraw"),
+    path(f"{CLUB}events/<int:event_id>/manage/", events_pages.event_manage, name="club_event_manage"),
+    path(f"{CLUB}events/<int:event_id>/teams/", events_pages.teams_page, name="club_event_teams"),
+    path(f"{CLUB}events/<int:event_id>/teams/save/", events_pages.teams_save_view, name="club_event_teams_save"),
+    path(
+        f"{CLUB}events/<int:event_id>/teams/<int:team_id>/stints/",
+        events_pages.stints_save_view,
+        name="club_event_stints",
+    ),
+    # Calendar apps cannot log in: the unguessable token is the only key.
+    path("calendar/<str:token>.ics", events_pages.calendar_feed, name="calendar"),
 ]

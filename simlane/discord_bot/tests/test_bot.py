@@ -116,6 +116,8 @@ def test_command_reference_lists_every_slash_command():
                 "unlink",
                 "members sync",
                 "members review",
+                "event create",
+                "event cancel",
             )
         },
     }

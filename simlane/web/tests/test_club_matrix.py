@@ -50,6 +50,7 @@ PAGES = [
     (f"{C}schedule/{SERIES_ID}/forecast.png",        LOGIN, 404, 200, 200, 200),
     (f"{C}members/",                                 LOGIN, 404, 200, 200, 200),
     (f"{C}members/?page=2",                          LOGIN, 404, 200, 200, 200),
+    (f"{C}events/",                                  LOGIN, 404, 200, 200, 200),
     (f"/dashboard/servers/{DEMO_GUILD_ID}/health/",  LOGIN, 404, 200, 200, 200),
 ]  # fmt: skip
 

@@ -82,8 +82,28 @@ async def refresh_health(ctx: HandlerContext, intent: DiscordIntent) -> dict[str
     return {"checked": True}
 
 
+async def event_sync(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
+    """Bring an event's Discord side up to date: its signup card (posted or edited in place), then tell members
+    the waitlist promoted. One queued intent per event covers every change made before it runs."""
+    from simlane.discord_bot.exts.events._sync import announce_promotions, card_post_or_edit
+    from simlane.events import aio as events_aio
+    from simlane.events.models import DiscordObjectStatus
+    from simlane.results.poller.outbox import DestinationError
+
+    event_id = int(intent.payload["event_id"])
+    try:
+        result = await card_post_or_edit(ctx.bot, event_id, nonce=intent.nonce, recover=intent.attempts > 1)
+    except DestinationError as exc:  # the dashboard says what to fix; the intent fails without retrying
+        detail = f"The signup card could not be posted: {exc}."
+        await events_aio.discord_status_set(event_id=event_id, status=DiscordObjectStatus.BLOCKED, detail=detail)
+        raise
+    result["announced"] = await announce_promotions(ctx.bot, event_id)
+    return result
+
+
 HANDLERS: dict[str, Handler] = {
     IntentKind.POST_TEST_MESSAGE: post_test_message,
     IntentKind.MEMBER_SYNC: member_sync,
     IntentKind.REFRESH_HEALTH: refresh_health,
+    IntentKind.EVENT_SYNC: event_sync,
 }

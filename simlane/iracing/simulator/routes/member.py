@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..catalog import CARS, TRACKS
 from ..payloads import helmet
 from ..ratings import RatingsFeed
 from .base import Context, DataError, Reply, Route, Routes, bool_param, int_param, ints_param
+
+
+def owned_packages(cust_id: int) -> dict[str, list[dict[str, Any]]]:
+    """What the member owns, as ``member/info`` lists it (one package per car or track here): every third car and
+    every fourth track, counted from an offset by member, is missing, so some members lack some content."""
+    cars = [c[0] for i, c in enumerate(CARS) if (i + cust_id) % 3 != 0]
+    tracks = [t.track_id for i, t in enumerate(TRACKS) if (i + cust_id) % 4 != 0]
+    return {
+        "car_packages": [{"package_id": car_id, "content_ids": [car_id]} for car_id in cars],
+        "track_packages": [{"package_id": track_id, "content_ids": [track_id]} for track_id in tracks],
+    }
 
 
 class MemberRoutes(Routes):
@@ -87,6 +99,7 @@ class MemberRoutes(Routes):
                     }
                 },
                 "account": {"ir_credits": 0, "ir_dollars": 0, "status": "active"},
+                **owned_packages(m.cust_id),
             },
         )
 
