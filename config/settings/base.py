@@ -133,10 +133,12 @@ DATABASE_ROUTERS = ["simlane.core.db.DemoRouter"]
 IRACING_CACHE_TTL = env_int("IRACING_CACHE_TTL", 24 * 3600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis (optional): the cache, and the iRacing account's rate budget shared by every process using the account.
+REDIS_URL = env("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
-        if env("REDIS_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
         # A file cache without Redis: cached iRacing reference data survives between runs of the sync commands.
         else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
     )
@@ -185,10 +187,25 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Every task has its own limit (a test holds each to this ceiling); this is the longest any task may run.
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# A task is acknowledged after it ran, not when it was received, and a worker process that dies mid-task (SIGKILL,
+# out of memory) puts its message back on the queue: work is never dropped. Tasks are idempotent, so a redelivery
+# is harmless.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged message to another worker after the visibility timeout: just above the longest task
+# limit, so a whole worker killed mid-task costs at most that long, and a task still running is never given out twice.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60)
+# Every worker looks for such messages every 10 s (kombu's default scans only every 100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"
 
 # --- iRacing -------------------------------------------------------------------------------------------------------
