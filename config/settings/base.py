@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "simlane.clubs",
     "simlane.web",
     "simlane.identity",
+    "simlane.ops",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -234,12 +235,20 @@ DISCORD_API_BASE_URL = env("DISCORD_API_BASE_URL", "https://discord.com/api")
 # Where `simlane run` serves the dashboard beside the bot (`--web-host`/`--web-port` override them).
 WEB_HOST = env("WEB_HOST", "127.0.0.1")
 WEB_PORT = env_int("WEB_PORT", 8000)
+# The health port of `simlane bot` (/healthz, /readyz, /metrics; the web app serves them on its own port). 0: off.
+HEALTH_HOST = env("HEALTH_HOST", "127.0.0.1")
+HEALTH_PORT = env_int("HEALTH_PORT", 8001)
 # Fernet key for OAuth tokens at rest (`Fernet.generate_key()`); empty: derived from DJANGO_SECRET_KEY.
 DISCORD_TOKEN_KEY = env("DISCORD_TOKEN_KEY")
 
 LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+# plain: a line of text per record; json: one JSON object per line (for log collectors). Both are redacted.
+LOG_FORMAT = env("SIMLANE_LOG_FORMAT", "plain").lower()
 LOGGING = redacting_logging_config(
     LOG_LEVEL,
+    log_format=LOG_FORMAT,
+    # Warnings and errors counted by logger for /metrics (failures by kind).
+    extra_handlers={"problems": {"()": "simlane.ops.problems.ProblemCounter"}},
     secrets=[
         IRACING_CLIENT_SECRET,
         IRACING_PASSWORD,

@@ -19,7 +19,7 @@ from .config import ClientConfig
 from .endpoints import ENDPOINT_MODELS, normalize_endpoint
 from .errors import LinkExpiredError
 from .metrics import ClientMetrics
-from .shared_budget import SharedRateBudget
+from .shared_budget import SharedRateBudget, budget_account
 from .transport import Transport
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class IRacingClient:
         self._redis: Redis | None = None
         if config.shared_budget_url:  # the account's budget is shared with every process through Redis
             self._redis = Redis.from_url(config.shared_budget_url)
-            account = f"{config.client_id}:{config.username}"
+            account = budget_account(config.client_id, config.username)
             shared = SharedRateBudget(
                 self._redis, account, self._clock, self.metrics, request_timeout=config.request_timeout
             )

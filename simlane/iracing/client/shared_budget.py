@@ -90,6 +90,16 @@ return 0
 """
 
 
+def budget_keys(account: str) -> tuple[str, str]:
+    """The Redis keys of an account's budget (a hash) and of its requests in flight (a sorted set)."""
+    digest = hashlib.sha256(account.encode()).hexdigest()[:16]  # the account name never lands in Redis
+    return f"simlane:iracing:budget:{digest}", f"simlane:iracing:inflight:{digest}"
+
+
+def budget_account(client_id: str, username: str) -> str:
+    return f"{client_id}:{username}"
+
+
 class SharedRateBudget:
     """The account's budget in Redis; the client takes a unit before each ``/data`` request and reports its headers."""
 
@@ -103,8 +113,7 @@ class SharedRateBudget:
         request_timeout: float = 30.0,
         probe_seconds: float = 5.0,
     ) -> None:
-        digest = hashlib.sha256(account.encode()).hexdigest()[:16]  # the account name never lands in Redis
-        self._keys = [f"simlane:iracing:budget:{digest}", f"simlane:iracing:inflight:{digest}"]
+        self._keys = list(budget_keys(account))
         self._redis = redis
         self._clock = clock
         self._metrics = metrics
@@ -118,7 +127,7 @@ class SharedRateBudget:
         grant = secrets.token_hex(8)
         while True:
             now = self._clock.time()
-            args = [now, grant, now + self._hold, self._probe, DEFAULT_WINDOW]
+            args: list[str | float] = [now, grant, now + self._hold, self._probe, DEFAULT_WINDOW]
             try:
                 wait_for = float(await self._take(keys=self._keys, args=args))
             except RedisError as exc:
@@ -149,7 +158,7 @@ class SharedRateBudget:
                 reset_at = now + DEFAULT_WINDOW
         if exhausted:
             remaining = 0
-        args = [now, grant, _arg(limit), _arg(remaining), _arg(reset_at)]
+        args: list[str | float] = [now, grant, _arg(limit), _arg(remaining), _arg(reset_at)]
         try:
             await self._learn(keys=self._keys, args=args)
         except RedisError as exc:

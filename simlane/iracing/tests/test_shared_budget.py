@@ -29,7 +29,7 @@ async def forget_budgets() -> None:
 
 async def run_clients(sim: Simulator, make_client, *, shared: bool) -> list[IRacingClient]:
     # Separate clients with nothing in common but Redis, as separate processes would be.
-    overrides = {"concurrency": 4, "max_retry_seconds": 600.0}
+    overrides: dict[str, object] = {"concurrency": 4, "max_retry_seconds": 600.0}
     if shared:
         overrides["shared_budget_url"] = REDIS_URL
     clients = [make_client(sim, **overrides) for _ in range(CLIENTS)]

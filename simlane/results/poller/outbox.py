@@ -24,6 +24,7 @@ from simlane.core.errors import ApplicationError
 from .. import aio
 from ..embeds import render_result_embed
 from ..models import GuildResultsConfig, PostedResult
+from ..selectors import Shards
 from .ingest import SubsessionFetcher
 
 logger = logging.getLogger(__name__)
@@ -95,8 +96,12 @@ class Outbox:
         *,
         now: Callable[[], datetime],
         policy: OutboxPolicy | None = None,
+        shards: Callable[[], Shards | None] | None = None,
     ) -> None:
+        """``shards``: the shards of the bot process this outbox posts through, asked at each drain (a sharded bot
+        learns its shard count from Discord when it connects); only their servers' posts are drained here."""
         self.publisher = publisher
+        self.shards = shards or (lambda: None)
         self.fetcher = fetcher
         self.now = now
         self.policy = policy or OutboxPolicy()
@@ -112,7 +117,7 @@ class Outbox:
     async def _drain(self) -> DrainReport:
         report = DrainReport()
         configs: dict[int, GuildResultsConfig | None] = {}
-        for post in await aio.posts_due(now=self.now(), limit=self.policy.batch):
+        for post in await aio.posts_due(now=self.now(), limit=self.policy.batch, shards=self.shards()):
             if post.guild_id in report.broken_guilds:
                 continue
             if post.guild_id not in configs:
