@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from simlane.discord_bot.management.commands.bot import shard_ids
 
@@ -32,3 +33,12 @@ def test_mistakes_are_explained_before_anything_connects(args, message, settings
 def test_the_command_list_is_still_a_subcommand(capsys):
     call_command("bot", "commands")
     assert "| command | what it does | options | needs |" in capsys.readouterr().out
+
+
+def test_on_sqlite_the_split_deployment_is_refused_with_what_to_do_instead(settings):
+    settings.DISCORD_TOKEN = "token-for-a-test-that-never-connects"
+    settings.IRACING_CLIENT_ID = ""
+    # On PostgreSQL the command goes on to its next requirement (and stops there: no iRacing credentials).
+    expected = "needs PostgreSQL: set DATABASE_URL" if connection.vendor == "sqlite" else "iRacing credentials"
+    with pytest.raises(CommandError, match=expected):
+        call_command("bot")

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.commands_catalog import command_catalog
@@ -69,6 +70,13 @@ class Command(BaseCommand):
             )
         if not settings.DISCORD_TOKEN:
             raise CommandError("DISCORD_TOKEN is not set (see README.md); `simlane run` runs the offline demo.")
+        if connection.vendor == "sqlite":
+            # SQLite takes one writer at a time: a deployment of several processes waits on its lock.
+            raise CommandError(
+                "`simlane bot` is one process of a deployment of several (web, bot, Celery workers), which needs "
+                "PostgreSQL: set DATABASE_URL (docs/deployment.md). On SQLite, `simlane run` runs everything in one "
+                "process."
+            )
         if not client_config_from_settings().has_credentials:
             raise CommandError("iRacing credentials are not set (IRACING_CLIENT_ID, ... in README.md).")
         with contextlib.suppress(KeyboardInterrupt):
