@@ -11,7 +11,8 @@ each spend the whole window. This budget lives in one Redis hash per account and
   still in flight anywhere, which the server counts after this one.
 
 Requests in flight are a sorted set of grant ids scored by when they stop counting, so a process killed mid-request
-holds its unit for one request timeout at most, never for good. Times are on the client's clock (``Clock``), so a
+holds its unit for one request timeout at most, never for good. Both keys expire after an idle hour, so a budget
+nobody uses leaves nothing stale behind. Times are on the client's clock (``Clock``), so a
 simulated clock works as it does for the local budget.
 """
 
@@ -66,6 +67,8 @@ else
   return tostring(reset_at - now)
 end
 redis.call('ZADD', KEYS[2], tonumber(ARGV[3]), ARGV[2])
+redis.call('EXPIRE', KEYS[1], 3600)
+redis.call('EXPIRE', KEYS[2], 3600)
 return '0'
 """
 
@@ -86,6 +89,7 @@ if new_reset and (reset_at == nil or math.abs(new_reset - reset_at) > 1.5) then
 elseif remaining == nil or server_view < remaining then
   redis.call('HSET', KEYS[1], 'remaining', server_view)
 end
+redis.call('EXPIRE', KEYS[1], 3600)
 return 0
 """
 
