@@ -26,6 +26,7 @@ from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, ResultsRun
 from simlane.web.server import serve_web
 
 from .bot import SimLaneBot
+from .gateway import held_shards
 from .publisher import DiscordPublisher
 
 Say = Callable[[str], None]
@@ -88,7 +89,8 @@ def results_runner(
 ) -> ResultsRunner:
     fetcher = SubsessionFetcher(client)
     poller = ResultsPoller(client, now=bot.now, policy=policy, fetcher=fetcher)
-    outbox = Outbox(DiscordPublisher(bot), fetcher, now=bot.now)
+    # A sharded bot posts for the servers of its own shards only (another process holds the others).
+    outbox = Outbox(DiscordPublisher(bot), fetcher, now=bot.now, shards=lambda: held_shards(bot))
     return ResultsRunner(poller, outbox, interval_seconds=policy.interval.total_seconds(), sleep=sleep)
 
 

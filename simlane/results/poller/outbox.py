@@ -5,6 +5,9 @@ nonce (Discord's ``enforce_nonce`` returns the first message for a repeated nonc
 message id. If the process dies between the send and the mark, the row still says ``attempts > 0``: before
 sending again the channel's recent messages are searched for the same embed, so a restart never posts twice, and
 a row is never dropped, so a restart never loses a result either.
+
+Several processes may drain one database: each leases a post (``services.post_lease``: a row lock on PostgreSQL, a
+conditional update on SQLite) before delivering it, so no two of them send the same row.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from simlane.core.errors import ApplicationError
 from .. import aio
 from ..embeds import render_result_embed
 from ..models import GuildResultsConfig, PostedResult
+from ..selectors import Shards
 from .ingest import SubsessionFetcher
 
 logger = logging.getLogger(__name__)
@@ -58,6 +62,7 @@ class DrainReport:
     recovered: int = 0  # found already sent after a crash
     deferred: int = 0
     failed: int = 0
+    taken_elsewhere: int = 0  # leased by another process draining the same database
     broken_guilds: set[int] = field(default_factory=set)
 
 
@@ -67,6 +72,9 @@ class OutboxPolicy:
     first_backoff: timedelta = timedelta(seconds=5)
     max_backoff: timedelta = timedelta(minutes=15)
     batch: int = 200
+    # How long a drainer holds a post while it delivers it: other processes leave the row alone until then, and
+    # take it over after (a crashed process's post is delivered late, never lost). Far above one send's time.
+    lease: timedelta = timedelta(minutes=10)
 
     def backoff(self, attempts: int) -> timedelta:
         factor: int = 2 ** max(0, attempts - 1)
@@ -88,8 +96,12 @@ class Outbox:
         *,
         now: Callable[[], datetime],
         policy: OutboxPolicy | None = None,
+        shards: Callable[[], Shards | None] | None = None,
     ) -> None:
+        """``shards``: the shards of the bot process this outbox posts through, asked at each drain (a sharded bot
+        learns its shard count from Discord when it connects); only their servers' posts are drained here."""
         self.publisher = publisher
+        self.shards = shards or (lambda: None)
         self.fetcher = fetcher
         self.now = now
         self.policy = policy or OutboxPolicy()
@@ -105,7 +117,7 @@ class Outbox:
     async def _drain(self) -> DrainReport:
         report = DrainReport()
         configs: dict[int, GuildResultsConfig | None] = {}
-        for post in await aio.posts_due(now=self.now(), limit=self.policy.batch):
+        for post in await aio.posts_due(now=self.now(), limit=self.policy.batch, shards=self.shards()):
             if post.guild_id in report.broken_guilds:
                 continue
             if post.guild_id not in configs:
@@ -113,7 +125,12 @@ class Outbox:
             config = configs[post.guild_id]
             if config is None or not config.is_postable or config.channel_id is None:
                 continue
-            await self._deliver(post, config.channel_id, report)
+            # Another process draining the same database may have taken this post since it was read.
+            leased = await aio.post_lease(post_id=post.id, now=self.now(), until=self.now() + self.policy.lease)
+            if leased is None:
+                report.taken_elsewhere += 1
+                continue
+            await self._deliver(leased, config.channel_id, report)
         return report
 
     async def _deliver(self, post: PostedResult, channel_id: int, report: DrainReport) -> None:
@@ -134,6 +151,8 @@ class Outbox:
             message_id = await self.publisher.send(channel_id=channel_id, embed=embed, nonce=post.nonce)
         except DestinationError as exc:
             report.broken_guilds.add(post.guild_id)
+            # Give the lease back: the post goes out as soon as an admin fixes the channel, not when the lease ends.
+            await aio.post_defer(post_id=post.id, until=self.now(), error=str(exc))
             logger.warning("guild %s: results channel %s unusable: %s", post.guild_id, channel_id, exc)
             if await aio.results_config_mark_broken(guild_id=post.guild_id, reason=str(exc)):
                 await self._notify(post.guild_id, broken_notice(channel_id, str(exc)))
