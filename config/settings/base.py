@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "simlane.clubs",
     "simlane.web",
     "simlane.identity",
+    "simlane.cards",
     "django_htmx",
     "allauth",
     "allauth.account",

@@ -84,7 +84,7 @@ class Recorder:
         self.clock = clock
         self.posts: list[tuple[int, int, int, float]] = []  # guild, subsession, cust, time
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
+    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str, image: bytes | None = None) -> int:
         guild, subsession, cust = await aio.posted_key(nonce=nonce)
         self.posts.append((guild, subsession, cust, self.clock.time()))
         return len(self.posts)

@@ -7,12 +7,13 @@ sleeps through short 429s itself; a 429 that still surfaces is deferred, never s
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import discord
 
 from simlane.discord_bot.escaping import NO_MENTIONS
-from simlane.results.poller.outbox import DestinationError, RejectedError, RetryLaterError
+from simlane.results.poller.outbox import CARD_FILENAME, DestinationError, RejectedError, RetryLaterError
 
 HISTORY_LOOKBACK = 100  # messages searched for an embed that may have been sent before a crash
 
@@ -46,12 +47,13 @@ class DiscordPublisher:
             raise DestinationError("the results channel is not a text channel")
         return channel
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
+    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str, image: bytes | None = None) -> int:
         channel = await self._channel(channel_id)
+        files = [discord.File(io.BytesIO(image), filename=CARD_FILENAME)] if image is not None else []
         try:
             # discord.py sends enforce_nonce=True with a nonce: a repeat returns the first message, not a new one.
             message = await channel.send(
-                embed=discord.Embed.from_dict(embed), nonce=nonce, allowed_mentions=NO_MENTIONS
+                embed=discord.Embed.from_dict(embed), files=files, nonce=nonce, allowed_mentions=NO_MENTIONS
             )
         except discord.HTTPException as exc:
             raise _classify(exc, "post in the results channel") from exc

@@ -88,7 +88,8 @@ def results_runner(
 ) -> ResultsRunner:
     fetcher = SubsessionFetcher(client)
     poller = ResultsPoller(client, now=bot.now, policy=policy, fetcher=fetcher)
-    outbox = Outbox(DiscordPublisher(bot), fetcher, now=bot.now)
+    # Race cards: laps fetched once per race for every server, drawn in a worker thread off the event loop.
+    outbox = Outbox(DiscordPublisher(bot), fetcher, now=bot.now, cards=CardMaker(LapFetcher(client)))
     return ResultsRunner(poller, outbox, interval_seconds=policy.interval.total_seconds(), sleep=sleep)
 
 

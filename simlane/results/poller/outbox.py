@@ -14,16 +14,23 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from simlane.core.errors import ApplicationError
 
 from .. import aio
+from simlane.iracing.client.models import SubsessionResult
+
 from ..embeds import render_result_embed
 from ..models import GuildResultsConfig, PostedResult
 from .ingest import SubsessionFetcher
 
+if TYPE_CHECKING:
+    from simlane.cards.post import CardMaker
+
 logger = logging.getLogger(__name__)
+
+CARD_FILENAME = "race-card.png"
 
 
 class DestinationError(Exception):
@@ -45,7 +52,9 @@ class RejectedError(Exception):
 class Publisher(Protocol):
     """Where results go: Discord in production, simcord in tests and the demo, a recorder in benchmarks."""
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int: ...
+    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str, image: bytes | None = None) -> int:
+        """Post ``embed`` (with ``image`` attached as the race card, when there is one); return the message id."""
+        ...
 
     async def find_sent(self, *, channel_id: int, embed: dict[str, Any]) -> int | None: ...
 
@@ -88,9 +97,11 @@ class Outbox:
         *,
         now: Callable[[], datetime],
         policy: OutboxPolicy | None = None,
+        cards: CardMaker | None = None,
     ) -> None:
         self.publisher = publisher
         self.fetcher = fetcher
+        self.cards = cards  # None: text embeds only
         self.now = now
         self.policy = policy or OutboxPolicy()
         # The poller drains as it finds results, from several concurrent searches: one drain at a time, so two of
@@ -118,11 +129,13 @@ class Outbox:
 
     async def _deliver(self, post: PostedResult, channel_id: int, report: DrainReport) -> None:
         try:
-            embed = await self._embed(post)
+            result = await self._result(post)
+            embed = render_result_embed(result, post.cust_id)
         except ApplicationError as exc:  # the driver is not in that race: nothing to post, ever
             await aio.post_fail(post_id=post.id, error=exc.message)
             report.failed += 1
             return
+        image: bytes | None = None
         try:
             if post.attempts > 0 and post.channel_id == channel_id:
                 found = await self.publisher.find_sent(channel_id=channel_id, embed=embed)
@@ -130,8 +143,11 @@ class Outbox:
                     await aio.post_mark_posted(post_id=post.id, message_id=found, now=self.now())
                     report.recovered += 1
                     return
+            image = await self._card(result, post)
+            if image is not None:
+                embed["image"] = {"url": f"attachment://{CARD_FILENAME}"}
             post = await aio.post_attempt_begin(post_id=post.id, channel_id=channel_id)
-            message_id = await self.publisher.send(channel_id=channel_id, embed=embed, nonce=post.nonce)
+            message_id = await self.publisher.send(channel_id=channel_id, embed=embed, nonce=post.nonce, image=image)
         except DestinationError as exc:
             report.broken_guilds.add(post.guild_id)
             logger.warning("guild %s: results channel %s unusable: %s", post.guild_id, channel_id, exc)
@@ -151,11 +167,17 @@ class Outbox:
         await aio.post_mark_posted(post_id=post.id, message_id=message_id, now=self.now())
         report.posted += 1
 
-    async def _embed(self, post: PostedResult) -> dict[str, Any]:
+    async def _result(self, post: PostedResult) -> SubsessionResult:
         result = await self.fetcher.get(post.subsession_id)
         if result is None:
             raise ApplicationError(f"subsession {post.subsession_id} has no results")
-        return render_result_embed(result, post.cust_id)
+        return result
+
+    async def _card(self, result: SubsessionResult, post: PostedResult) -> bytes | None:
+        """The race card, or None: cards off, or drawing failed (the card maker logs why; the embed still goes)."""
+        if self.cards is None:
+            return None
+        return await self.cards.render_for_server(result, cust_id=post.cust_id, guild_id=post.guild_id)
 
     async def _retry_later(
         self, post: PostedResult, error: str, retry_after: float | None, report: DrainReport

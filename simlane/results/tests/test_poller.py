@@ -31,7 +31,7 @@ class Recorder:
         self.world = world
         self.sent: list[tuple[str, int]] = []  # nonce, searches so far
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
+    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str, image: bytes | None = None) -> int:
         searches = self.world.sim.counters["data:results/search_series"] if self.world else 0
         self.sent.append((nonce, searches))
         return len(self.sent)
