@@ -203,8 +203,9 @@ def render_card(d: CardData, laps: RaceLaps | None = None, group_id: int | None 
     """The card as PNG bytes; the charts appear when the laps are known."""
     t = theme_for(theme)
     charts: list[bytes] = []
-    if laps is not None and group_id is not None and laps.rows:
-        charts = [position_png(laps, group_id, theme=t.name, size=(936, 300))]
+    if laps is not None and group_id is not None:
+        if laps.class_positions().get(group_id):
+            charts.append(position_png(laps, group_id, theme=t.name, size=(936, 300)))
         if laps.timed_laps(group_id):
             charts.append(lap_times_png(laps, group_id, theme=t.name, size=(936, 300)))
     tiles = _tiles(d, t)

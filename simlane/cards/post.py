@@ -113,9 +113,7 @@ class CardMaker:
         choices = await aio.card_choices(guild_id=guild_id)
         if not choices.cards:
             return None
-        return await self.render(
-            result, cust_id, tracked=choices.tracked, charts=choices.charts, theme=choices.theme
-        )
+        return await self.render(result, cust_id, tracked=choices.tracked, charts=choices.charts, theme=choices.theme)
 
     async def render(
         self,

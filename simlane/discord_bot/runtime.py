@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from config.periodic import PERIODIC_JOBS
+from simlane.cards.post import CardMaker, LapFetcher
 from simlane.core.periodic import run_periodic
 from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError

@@ -17,10 +17,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from simlane.core.errors import ApplicationError
-
-from .. import aio
 from simlane.iracing.client.models import SubsessionResult
 
+from .. import aio
 from ..embeds import render_result_embed
 from ..models import GuildResultsConfig, PostedResult
 from .ingest import SubsessionFetcher
