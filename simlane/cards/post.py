@@ -8,6 +8,7 @@ text embed alone; the card is an extra, the post is the promise.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import OrderedDict
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -18,8 +19,9 @@ from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.client.models.results import LapRow
 
 from . import aio
-from .card import CardData, Teammate, card_data, render_card
+from .card import Teammate
 from .laps import RaceLaps, group_of, race_laps
+from .render import card_png
 
 logger = logging.getLogger(__name__)
 
@@ -94,10 +96,6 @@ def others_in_race(result: SubsessionResult, cust_id: int, tracked: set[int]) ->
     return sorted(out, key=lambda t: t.position or 10**6)
 
 
-def _render(data: CardData, laps: RaceLaps | None, group: int | None, theme: str) -> bytes:
-    return render_card(data, laps, group, theme=theme)
-
-
 class CardMaker:
     """Renders a post's card; ``render`` returns None (and logs why) instead of raising."""
 
@@ -131,9 +129,10 @@ class CardMaker:
             except IRacingError as exc:  # the card goes without charts
                 logger.warning("subsession %s: no lap data for the card: %s", result.subsession_id, exc)
         try:
-            data = card_data(result, cust_id, others=others_in_race(result, cust_id, set(tracked)), laps=laps)
-            loop = asyncio.get_running_loop()
-            job = loop.run_in_executor(self.pool, _render, data, laps, group_of(result, cust_id), theme)
+            others = others_in_race(result, cust_id, set(tracked))
+            job = asyncio.get_running_loop().run_in_executor(
+                self.pool, functools.partial(card_png, result, cust_id, laps=laps, others=others, theme=theme)
+            )
             png = await asyncio.wait_for(job, self.timeout)
         except Exception:  # any rendering failure: log it with its trace, post the embed alone
             logger.exception("subsession %s: the race card of %s could not be drawn", result.subsession_id, cust_id)
