@@ -11,6 +11,7 @@ from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .fonts import use_in_matplotlib
 from .laps import RaceLaps
@@ -80,16 +81,17 @@ def position_png(laps: RaceLaps, group_id: int, *, theme: str = "dark", size: tu
         pits = [(n, by_lap[n]) for n in laps.pit_laps(group_id) if n in by_lap]
         incidents = [(n, by_lap[n]) for n in laps.incident_laps(group_id) if n in by_lap]
         if pits:
-            ax.scatter(*zip(*pits, strict=True), marker="s", s=60, color=PIT, zorder=3, label="pit")
+            ax.scatter([n for n, _ in pits], [p for _, p in pits], marker="s", s=60, color=PIT, zorder=3, label="pit")
         if incidents:
-            ax.scatter(*zip(*incidents, strict=True), marker="x", s=60, color=INCIDENT, zorder=3, label="incident")
+            xs, ys = [n for n, _ in incidents], [p for _, p in incidents]
+            ax.scatter(xs, ys, marker="x", s=60, color=INCIDENT, zorder=3, label="incident")
         if pits or incidents:
             legend = ax.legend(loc="lower right", fontsize=10, facecolor=t.panel_hex, edgecolor=t.grid_hex)
             for text in legend.get_texts():
                 text.set_color(t.text_hex)
     cars = sum(1 for g in positions if laps.class_of(g) == laps.class_of(group_id))
     ax.set_ylim(cars + 0.5, 0.5)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("class position" if laps.multiclass else "position", color=t.muted_hex, fontsize=11)
     ax.set_xlabel("lap", color=t.muted_hex, fontsize=11)
     fig.tight_layout()
