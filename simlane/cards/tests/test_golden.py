@@ -67,5 +67,5 @@ def test_the_comparison_catches_a_changed_card() -> None:
     if UPDATE:
         pytest.skip("regenerating")
     sample = recorded("result", position=10)
-    with pytest.raises(AssertionError, match="mean difference|golden"):
+    with pytest.raises(AssertionError, match=r"mean difference|golden"):
         _compare("recorded-solo", card_png(sample.result, sample.cust_id, rows=sample.rows))

@@ -112,6 +112,7 @@ def test_command_reference_lists_every_slash_command():
                 "raceguide unfollow",
                 "results limit",
                 "results untrack-by",
+                "results cards",
                 "verify",
                 "unlink",
                 "members sync",

@@ -14,7 +14,7 @@ from simlane.cards.post import CardMaker, LapFetcher
 from simlane.iracing.simulator.world import Member
 from simlane.results.models import PostedResult, PostStatus
 
-from .conftest import T0, ResultsWorld, posted
+from .conftest import T0, ResultsWorld, handled_errors, posted, reply_text
 from .test_e2e import Server
 
 HOURS = 3600.0
@@ -85,3 +85,42 @@ async def test_a_card_that_cannot_be_drawn_leaves_the_embed_posted_once(
     assert _cards(one.results) == [("", None)] * len(posts)
     assert await PostedResult.objects.filter(status=PostStatus.POSTED).acount() == len(posts)
     assert "could not be drawn" in caplog.text and "the font file is unreadable" in caplog.text  # with the trace
+
+
+async def test_results_card_draws_a_tracked_drivers_past_race_in_public(results_world: ResultsWorld, simcord_env):
+    w = results_world
+    driver = _racing(w, 1)
+    one = Server(simcord_env, "one")
+    await one.setup(driver.display_name)
+    w.clock.advance(T0 + 6 * HOURS - w.clock.time())
+    sub = min(w.races(driver, T0, T0 + 5 * HOURS))
+    result = await one.member.slash(one.chat, "results card", subsession=sub, driver=str(driver.cust_id))
+    assert result.ephemeral and "Posted the race card" in reply_text(result)
+    (public,) = [m for m in result.followups if not m.ephemeral]
+    assert [a.filename for a in public.attachments] == ["race-card.png"]
+    assert public.embeds[0].image.url == "attachment://race-card.png"
+    assert str(public.embeds[0].footer.text).startswith(f"Subsession {sub} ")
+
+
+async def test_results_card_refuses_drivers_this_server_does_not_track(results_world: ResultsWorld, simcord_env):
+    w = results_world
+    tracked, other = w.active_members(2)
+    one = Server(simcord_env, "one")
+    await one.setup(tracked.display_name)
+    w.clock.advance(T0 + 6 * HOURS - w.clock.time())
+    result = await one.member.slash(one.chat, "results card", subsession=123, driver=str(other.cust_id))
+    assert result.ephemeral and "not tracked in this server" in reply_text(result)
+    assert handled_errors(simcord_env) == ["ResultsCommandError"]
+    assert [m for m in one.chat.history() if m.attachments or m.embeds] == []
+    assert w.sim.counters["data:results/get"] == 0  # refused before asking iRacing anything
+
+
+async def test_results_cards_settings_are_for_admins(results_world: ResultsWorld, simcord_env):
+    one = Server(simcord_env, "one")
+    refused = await one.member.slash(one.chat, "results cards", enabled=False)
+    assert refused.ephemeral and not await GuildCardSettings.objects.filter(guild_id=one.guild.id).aexists()
+    handled_errors(simcord_env)
+    done = await one.admin.slash(one.chat, "results cards", charts=False, theme="light")
+    assert "charts: off; colours: light" in reply_text(done)
+    row = await GuildCardSettings.objects.aget(guild_id=one.guild.id)
+    assert (row.cards_enabled, row.charts_enabled, row.theme) == (True, False, "light")
