@@ -21,8 +21,10 @@ from typing import Any
 
 from simlane.bench import aio
 from simlane.bench.baseline_poller import BaselinePoller
+from simlane.cards.post import LapFetcher
 from simlane.core.db import close_async_connections
 from simlane.iracing.client import IRacingClient
+from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import World
@@ -45,10 +47,16 @@ class StrategyResult:
     delays: list[float] = field(default_factory=list)
     delays_recent: list[float] = field(default_factory=list)
     wall_seconds: float = 0.0
+    lap_calls: int = 0  # results/lap_chart_data and lap_data, fetched for the race cards' charts
 
     @property
     def calls_per_post(self) -> float:
+        """Without charts: finding and fetching results."""
         return self.calls / max(1, self.posted)
+
+    @property
+    def calls_per_post_with_charts(self) -> float:
+        return (self.calls + self.lap_calls) / max(1, self.posted)
 
     @staticmethod
     def pct(values: list[float], q: float) -> float:
@@ -75,6 +83,17 @@ class Scenario:
             if i % 5 == 0 and self.guilds > 1:
                 pairs.append(((g + 1) % self.guilds, m.cust_id))
         return pairs
+
+
+class LapsOnly:
+    """The race cards' iRacing calls without the drawing: this benchmark counts calls, not pixels."""
+
+    def __init__(self, laps: LapFetcher) -> None:
+        self.laps = laps
+
+    async def render_for_server(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> bytes | None:
+        await self.laps.race(result, cust_id)
+        return None
 
 
 class Recorder:
@@ -148,7 +167,7 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
                 if name == "SimLane"
                 else BaselinePoller(client, now=now)
             )
-            outbox = Outbox(recorder, fetcher, now=now)
+            outbox = Outbox(recorder, fetcher, now=now, cards=LapsOnly(LapFetcher(client)))
             stop = T0.timestamp() + (scenario.hours + scenario.tail_hours) * 3600
             shown = -1
             while clock.time() < stop:
@@ -165,7 +184,8 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
     finally:
         await sim.stop()
     result.wall_seconds = time.perf_counter() - started
-    result.calls = sim.counters["data"]
+    result.lap_calls = sim.counters["data:results/lap_chart_data"] + sim.counters["data:results/lap_data"]
+    result.calls = sim.counters["data"] - result.lap_calls
     truth = ground_truth(scenario, world)
     seen: set[tuple[int, int, int]] = set()
     for g, sub, c, t in recorder.posts:

@@ -15,12 +15,13 @@ from PIL import Image, ImageDraw
 from simlane.iracing.client.models import SubsessionResult
 from simlane.results.embeds import find_participation
 
-from .charts import lap_times_png, position_png
+from .charts import lap_times_chart, position_chart
 from .fonts import Style, draw_text, fit
 from .laps import RaceLaps, group_of
 from .theme import RGB, Theme, licence, theme_for
 
 W, PAD, GAP, HEADER = 1000, 32, 16, 214
+CHART = (936, 300)
 PODIUM: dict[int, RGB] = {1: (212, 175, 55), 2: (168, 178, 189), 3: (205, 127, 50)}
 SKIES = ["Clear", "Partly cloudy", "Mostly cloudy", "Overcast"]
 
@@ -202,12 +203,12 @@ def _tiles(d: CardData, t: Theme) -> list[tuple[str, str, RGB | None]]:
 def render_card(d: CardData, laps: RaceLaps | None = None, group_id: int | None = None, theme: str = "dark") -> bytes:
     """The card as PNG bytes; the charts appear when the laps are known."""
     t = theme_for(theme)
-    charts: list[bytes] = []
+    charts: list[Image.Image] = []
     if laps is not None and group_id is not None:
         if laps.class_positions().get(group_id):
-            charts.append(position_png(laps, group_id, theme=t.name, size=(936, 300)))
+            charts.append(position_chart(laps, group_id, theme=t.name, size=CHART))
         if laps.timed_laps(group_id):
-            charts.append(lap_times_png(laps, group_id, theme=t.name, size=(936, 300)))
+            charts.append(lap_times_chart(laps, group_id, theme=t.name, size=CHART))
     tiles = _tiles(d, t)
     rows = (len(tiles) + 2) // 3
     height = HEADER + 20 + rows * (120 + GAP) + 130 + len(charts) * (300 + GAP) + (60 if d.others else 0) + 70
@@ -246,8 +247,7 @@ def render_card(d: CardData, laps: RaceLaps | None = None, group_id: int | None 
     c.fitted((PAD + 20, y + 90), " · ".join(facts) or "Weather not reported", 24, t.muted, W - 2 * PAD - 40)
     y += 114 + GAP
 
-    for png in charts:
-        chart = Image.open(io.BytesIO(png)).convert("RGB")
+    for chart in charts:
         c.img.paste(chart, (PAD + (W - 2 * PAD - chart.width) // 2, y))
         y += 300 + GAP
 
@@ -260,7 +260,7 @@ def render_card(d: CardData, laps: RaceLaps | None = None, group_id: int | None 
         y += 60
     c.fitted((PAD, y + 34), f"Subsession {d.subsession_id} · {d.start} · SimLane", 20, t.muted, W - 2 * PAD)
     out = io.BytesIO()
-    c.img.save(out, format="PNG", optimize=True)
+    c.img.save(out, format="PNG", compress_level=6)  # optimize=True costs 4x the time for 10 % fewer bytes
     return out.getvalue()
 
 

@@ -10,8 +10,10 @@ import io
 from typing import Any
 
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 from .fonts import use_in_matplotlib
 from .laps import RaceLaps
@@ -40,6 +42,19 @@ def _png(fig: Figure) -> bytes:
     return out.getvalue()
 
 
+def _image(fig: Figure) -> Image.Image:
+    """The drawn figure as a Pillow image, straight from Agg's buffer (no PNG round trip inside a card)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+
+
+def _margins(fig: Figure, size: tuple[int, int]) -> None:
+    """Fixed margins in pixels (tight_layout would draw the figure twice to measure it)."""
+    w, h = size
+    fig.subplots_adjust(left=78 / w, right=1 - 16 / w, top=1 - 14 / h, bottom=66 / h)
+
+
 def forecast_png(points: list[dict[str, Any]], *, title: str, theme: str = "dark") -> bytes | None:
     """The forecast's key frames (scaled integers: air_temp 1/100 °C, precip_chance 1/100 %), or None."""
     rows = [p for p in points if p.get("air_temp") is not None and p.get("time_offset") is not None]
@@ -66,7 +81,9 @@ def forecast_png(points: list[dict[str, Any]], *, title: str, theme: str = "dark
     return _png(fig)
 
 
-def position_png(laps: RaceLaps, group_id: int, *, theme: str = "dark", size: tuple[int, int] = (600, 320)) -> bytes:
+def position_chart(
+    laps: RaceLaps, group_id: int, *, theme: str = "dark", size: tuple[int, int] = (600, 320)
+) -> Image.Image:
     """Position over laps: the driver (or team) in its class against the rest of the class; pits and incidents."""
     t = theme_for(theme)
     fig, ax = _figure(t, size[0] / 100, size[1] / 100, 100)
@@ -94,11 +111,13 @@ def position_png(laps: RaceLaps, group_id: int, *, theme: str = "dark", size: tu
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("class position" if laps.multiclass else "position", color=t.muted_hex, fontsize=11)
     ax.set_xlabel("lap", color=t.muted_hex, fontsize=11)
-    fig.tight_layout()
-    return _png(fig)
+    _margins(fig, size)
+    return _image(fig)
 
 
-def lap_times_png(laps: RaceLaps, group_id: int, *, theme: str = "dark", size: tuple[int, int] = (600, 320)) -> bytes:
+def lap_times_chart(
+    laps: RaceLaps, group_id: int, *, theme: str = "dark", size: tuple[int, int] = (600, 320)
+) -> Image.Image:
     """Lap times of the driver (or of each driver's stints in a team), pit laps left out of the scale."""
     t = theme_for(theme)
     fig, ax = _figure(t, size[0] / 100, size[1] / 100, 100)
@@ -129,5 +148,5 @@ def lap_times_png(laps: RaceLaps, group_id: int, *, theme: str = "dark", size: t
             text.set_color(t.text_hex)
     ax.set_ylabel("lap time", color=t.muted_hex, fontsize=11)
     ax.set_xlabel("lap", color=t.muted_hex, fontsize=11)
-    fig.tight_layout()
-    return _png(fig)
+    _margins(fig, size)
+    return _image(fig)

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from simlane.core.errors import ApplicationError
 from simlane.iracing.client.models import SubsessionResult
@@ -23,9 +23,6 @@ from .. import aio
 from ..embeds import render_result_embed
 from ..models import GuildResultsConfig, PostedResult
 from .ingest import SubsessionFetcher
-
-if TYPE_CHECKING:
-    from simlane.cards.post import CardMaker
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +55,12 @@ class Publisher(Protocol):
     async def find_sent(self, *, channel_id: int, embed: dict[str, Any]) -> int | None: ...
 
     async def notify_admins(self, *, guild_id: int, text: str) -> None: ...
+
+
+class CardSource(Protocol):
+    """Race cards (``simlane.cards.post.CardMaker``): a PNG for a post, or None for the embed alone."""
+
+    async def render_for_server(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> bytes | None: ...
 
 
 @dataclass
@@ -96,7 +99,7 @@ class Outbox:
         *,
         now: Callable[[], datetime],
         policy: OutboxPolicy | None = None,
-        cards: CardMaker | None = None,
+        cards: CardSource | None = None,
     ) -> None:
         self.publisher = publisher
         self.fetcher = fetcher
