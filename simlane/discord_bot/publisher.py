@@ -32,6 +32,13 @@ def _classify(exc: discord.HTTPException, what: str) -> Exception:
     return RejectedError(f"Discord {exc.status} while trying to {what}: {exc.text}")
 
 
+def _may_attach(channel: discord.abc.Messageable) -> bool:
+    """Whether the bot may attach files here (DMs and channels it cannot see the permissions of: assume yes)."""
+    if isinstance(channel, discord.abc.GuildChannel):
+        return channel.permissions_for(channel.guild.me).attach_files
+    return True
+
+
 class DiscordPublisher:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
@@ -49,6 +56,10 @@ class DiscordPublisher:
 
     async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str, image: bytes | None = None) -> int:
         channel = await self._channel(channel_id)
+        if image is not None and not _may_attach(channel):
+            # Without Attach Files Discord refuses the whole message (403): the result goes as text, the health
+            # page names the missing permission.
+            image, embed = None, {k: v for k, v in embed.items() if k != "image"}
         files = [discord.File(io.BytesIO(image), filename=CARD_FILENAME)] if image is not None else []
         try:
             # discord.py sends enforce_nonce=True with a nonce: a repeat returns the first message, not a new one.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
+import discord
 import pytest
 from PIL import Image
 
@@ -12,7 +13,7 @@ from simlane.cards import post as cards_post
 from simlane.cards.models import GuildCardSettings
 from simlane.cards.post import CardMaker, LapFetcher
 from simlane.iracing.simulator.world import Member
-from simlane.results.models import PostedResult, PostStatus
+from simlane.results.models import ConfigStatus, GuildResultsConfig, PostedResult, PostStatus
 
 from .conftest import T0, ResultsWorld, handled_errors, posted, reply_text
 from .test_e2e import Server
@@ -124,3 +125,24 @@ async def test_results_cards_settings_are_for_admins(results_world: ResultsWorld
     assert "charts: off; colours: light" in reply_text(done)
     row = await GuildCardSettings.objects.aget(guild_id=one.guild.id)
     assert (row.cards_enabled, row.charts_enabled, row.theme) == (True, False, "light")
+
+
+async def test_a_channel_without_attach_files_still_gets_every_result_as_text(results_world: ResultsWorld, simcord_env):
+    w = results_world
+    driver = _racing(w, 1)
+    one = Server(simcord_env, "one")
+    await simcord_env.settle()
+    me = w.bot.get_guild(one.guild.id)
+    assert me is not None and me.me is not None
+    no_files = one.guild.create_text_channel(
+        "no-files", overwrites={me.me: discord.PermissionOverwrite(attach_files=False)}
+    )
+    await simcord_env.settle()
+    assert "will be posted in" in reply_text(await one.admin.slash(one.chat, "results channel", channel=no_files))
+    assert "Tracking" in reply_text(await one.member.slash(one.chat, "track", driver=driver.display_name))
+    w.start_job(cards=CardMaker(LapFetcher(w.client)))
+    await w.run_until(T0 + 6 * HOURS)
+    posts = posted(no_files)
+    assert posts and _cards(no_files) == [("", None)] * len(posts)
+    config = await GuildResultsConfig.objects.aget(guild_id=one.guild.id)
+    assert config.status == ConfigStatus.OK  # the channel is not given up on
