@@ -29,6 +29,7 @@ from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import World
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
+from simlane.results.poller.outbox import Publisher
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 RATE_LIMIT = 240  # /data requests per 60 s (iRacing's x-ratelimit-limit)
@@ -94,6 +95,12 @@ class LapsOnly:
     async def render_for_server(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> bytes | None:
         await self.laps.race(result, cust_id)
         return None
+
+    async def claim_highlight(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> None:
+        return None
+
+    async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int:
+        return 0
 
 
 class Recorder:

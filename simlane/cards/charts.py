@@ -45,8 +45,9 @@ def _png(fig: Figure) -> bytes:
 def _image(fig: Figure) -> Image.Image:
     """The drawn figure as a Pillow image, straight from Agg's buffer (no PNG round trip inside a card)."""
     canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+    canvas.draw()  # type: ignore[no-untyped-call]
+    rgba = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+    return Image.frombuffer("RGBA", canvas.get_width_height(), rgba).convert("RGB")
 
 
 def _margins(fig: Figure, size: tuple[int, int]) -> None:

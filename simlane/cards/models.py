@@ -21,6 +21,49 @@ class GuildCardSettings(TimeStampedModel):
         default=True, help_text="draw position and lap-time charts on the card (one lap fetch per race)"
     )
     theme = models.CharField(max_length=8, choices=CardTheme.choices, default=CardTheme.DARK)
+    highlights_channel_id = models.BigIntegerField(
+        null=True, blank=True, help_text="a second channel for podiums and/or personal bests (None: off)"
+    )
+    route_podiums = models.BooleanField(default=False, help_text="podiums (class podiums in multi-class races)")
+    route_personal_bests = models.BooleanField(
+        default=False, help_text="a best lap faster than every earlier race SimLane stored at this track in this car"
+    )
 
     def __str__(self) -> str:
         return f"cards of guild {self.guild_id}"
+
+
+class HighlightKind(models.TextChoices):
+    PODIUM = "podium", "Podium"
+    PERSONAL_BEST = "pb", "Personal best"
+
+
+class HighlightStatus(models.TextChoices):
+    CLAIMED = "claimed", "Claimed"
+    POSTED = "posted", "Posted"
+    FAILED = "failed", "Failed"
+
+
+class HighlightPost(TimeStampedModel):
+    """The exactly-once ledger of highlight posts: claimed before the result's own post is sent, so a crash in
+    between never loses it; sent with its nonce, and looked for in the channel before a retry."""
+
+    guild_id = models.BigIntegerField()
+    subsession_id = models.BigIntegerField()
+    cust_id = models.BigIntegerField()
+    kind = models.CharField(max_length=8, choices=HighlightKind.choices)
+    channel_id = models.BigIntegerField()
+    status = models.CharField(max_length=8, choices=HighlightStatus.choices, default=HighlightStatus.CLAIMED)
+    nonce = models.CharField(max_length=25, help_text="Discord message nonce (≤ 25 characters)")
+    attempts = models.PositiveIntegerField(default=0, help_text="sends tried; > 0 means a message may exist")
+    message_id = models.BigIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["guild_id", "subsession_id", "cust_id"], name="uniq_highlight_post"),
+        )
+        indexes = (models.Index(fields=["status"]),)
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.cust_id} in {self.subsession_id} for guild {self.guild_id}"

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.client.models.results import LapRow
+from simlane.results.poller.ingest import SubsessionFetcher
+from simlane.results.poller.outbox import Publisher
 
-from . import aio
+from . import aio, highlights
 from .card import Teammate
 from .laps import RaceLaps, group_of, race_laps
 from .render import card_png
@@ -105,6 +107,16 @@ class CardMaker:
         self.laps = laps
         self.pool = pool or ThreadPoolExecutor(max_workers=1, thread_name_prefix="cards")
         self.timeout = timeout
+
+    async def claim_highlight(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> None:
+        """Claim the podium / personal-best post of the server's second channel, if this result is one."""
+        await highlights.claim(result, cust_id=cust_id, guild_id=guild_id)
+
+    async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int:
+        async def card(result: SubsessionResult, cust_id: int, guild_id: int) -> bytes | None:
+            return await self.render_for_server(result, cust_id=cust_id, guild_id=guild_id)
+
+        return await highlights.drain(publisher, fetcher, card)
 
     async def render_for_server(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> bytes | None:
         """The card as this server asked for it, or None when it turned cards off."""

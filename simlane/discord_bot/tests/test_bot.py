@@ -113,6 +113,7 @@ def test_command_reference_lists_every_slash_command():
                 "results limit",
                 "results untrack-by",
                 "results cards",
+                "results highlights",
                 "verify",
                 "unlink",
                 "members sync",

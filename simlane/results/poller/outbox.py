@@ -62,6 +62,12 @@ class CardSource(Protocol):
 
     async def render_for_server(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> bytes | None: ...
 
+    async def claim_highlight(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> None:
+        """Claim the result's post in the server's second channel (podiums, personal bests), if it is one."""
+        ...
+
+    async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int: ...
+
 
 @dataclass
 class DrainReport:
@@ -69,6 +75,7 @@ class DrainReport:
     recovered: int = 0  # found already sent after a crash
     deferred: int = 0
     failed: int = 0
+    highlights: int = 0  # podiums / personal bests also posted in a server's second channel
     broken_guilds: set[int] = field(default_factory=set)
 
 
@@ -113,7 +120,10 @@ class Outbox:
     async def drain(self) -> DrainReport:
         """Deliver every due claimed post; one server's failure never holds up another's."""
         async with self._draining:
-            return await self._drain()
+            report = await self._drain()
+            if self.cards is not None:
+                report.highlights = await self.cards.drain_highlights(self.publisher, self.fetcher)
+            return report
 
     async def _drain(self) -> DrainReport:
         report = DrainReport()
@@ -145,6 +155,8 @@ class Outbox:
                     await aio.post_mark_posted(post_id=post.id, message_id=found, now=self.now())
                     report.recovered += 1
                     return
+            if self.cards is not None:  # claimed before this post is sent: a crash in between never loses it
+                await self.cards.claim_highlight(result, cust_id=post.cust_id, guild_id=post.guild_id)
             image = await self._card(result, post)
             if image is not None:
                 embed["image"] = {"url": f"attachment://{CARD_FILENAME}"}

@@ -7,11 +7,14 @@ import logging
 
 import discord
 import pytest
+import simcord
+from asgiref.sync import sync_to_async
 from PIL import Image
 
 from simlane.cards import post as cards_post
-from simlane.cards.models import GuildCardSettings
+from simlane.cards.models import GuildCardSettings, HighlightPost, HighlightStatus
 from simlane.cards.post import CardMaker, LapFetcher
+from simlane.iracing.models import Participant, Subsession
 from simlane.iracing.simulator.world import Member
 from simlane.results.models import ConfigStatus, GuildResultsConfig, PostedResult, PostStatus
 
@@ -27,7 +30,7 @@ def _racing(w: ResultsWorld, races: int) -> Member:
     return next(m for m in w.active_members(5) if len(w.races(m, T0, T0 + 5 * HOURS)) >= races)
 
 
-def _cards(channel) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+def _cards(channel: simcord.ChannelHandle) -> list[tuple[str, str | None]]:
     """(attachment names, embed image url) of each result message."""
     out = []
     for message in channel.history():
@@ -146,3 +149,44 @@ async def test_a_channel_without_attach_files_still_gets_every_result_as_text(re
     assert posts and _cards(no_files) == [("", None)] * len(posts)
     config = await GuildResultsConfig.objects.aget(guild_id=one.guild.id)
     assert config.status == ConfigStatus.OK  # the channel is not given up on
+
+
+def _podiums(subsession_ids: set[int], cust_id: int) -> set[int]:
+    """Ground truth from the stored results: the races where the driver finished in the top three of their class."""
+    out = set()
+    for sub in Subsession.objects.filter(subsession_id__in=subsession_ids):
+        multiclass = len(sub.payload.get("car_classes") or []) > 1
+        for p in Participant.objects.filter(subsession=sub, simsession_number=0, cust_id=cust_id):
+            row = p.team or p
+            position = row.finish_position_in_class if multiclass else row.finish_position
+            if 0 <= position <= 2:
+                out.add(sub.subsession_id)
+    return out
+
+
+async def test_podiums_also_go_to_the_highlights_channel_exactly_once(results_world: ResultsWorld, simcord_env):
+    w = results_world
+    drivers = w.active_members(4)
+    one = Server(simcord_env, "one")
+    await one.setup(*(d.display_name for d in drivers))
+    podium_channel = one.guild.create_text_channel("podiums")
+    await simcord_env.settle()
+    reply = await one.admin.slash(one.chat, "results highlights", channel=podium_channel, podiums=True)
+    assert "Podiums will also be posted in" in reply_text(reply)
+    w.start_job(cards=CardMaker(LapFetcher(w.client)))
+    await w.run_until(T0 + 12 * HOURS)
+    w.start_job(cards=CardMaker(LapFetcher(w.client)))  # a restart: nothing is posted twice
+    await w.run_until(T0 + 12 * HOURS + 600)
+
+    results = posted(one.results)
+    highlights = posted(podium_channel)
+    assert results and len(highlights) == len(set(highlights))
+    want = set()
+    for d in drivers:
+        want |= {(sub, d.cust_id) for sub in await sync_to_async(_podiums)({s for s, _ in results}, d.cust_id)}
+    assert want, "no podium in the window: pick a longer one"
+    # The podium posts are exactly the podiums, each a copy of its result post, posted once, with the card.
+    done = {(h.subsession_id, h.cust_id) async for h in HighlightPost.objects.filter(status=HighlightStatus.POSTED)}
+    assert done == want and len(highlights) == len(want)
+    assert set(highlights) <= set(results)
+    assert all(m.embeds[0].author.name == "🏆 Podium" and m.attachments for m in podium_channel.history())

@@ -305,6 +305,38 @@ class ResultsCog(commands.Cog):
             ephemeral=True,
         )
 
+    @configuration_command()
+    @results.command(name="highlights", description="Also post podiums and/or personal bests in a channel (admins)")
+    @app_commands.describe(
+        channel="The second channel; leave it out to stop",
+        podiums="Podiums (class podiums in multi-class races)",
+        personal_bests="A best lap faster than the driver's earlier races at this track in this car",
+    )
+    async def highlights(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        podiums: bool | None = None,
+        personal_bests: bool | None = None,
+    ) -> None:
+        if channel is not None and not channel.permissions_for(channel.guild.me).send_messages:
+            raise ResultsCommandError(f"SimLane cannot post in {channel.mention}: give it Send Messages there first.")
+        if channel is not None and podiums is None and personal_bests is None:
+            podiums = True  # a channel with nothing chosen would stay silent: podiums are the usual wish
+        row = await cards_aio.highlights_set(
+            guild_id=guild_id_of(interaction),
+            channel_id=channel.id if channel else None,
+            podiums=podiums,
+            personal_bests=personal_bests,
+        )
+        if row.highlights_channel_id is None:
+            text = "Highlights are off: every result goes to the results channel only."
+        else:
+            chosen = (("podiums", row.route_podiums), ("personal bests", row.route_personal_bests))
+            kinds = " and ".join(k for k, on in chosen if on).capitalize() or "Nothing"
+            text = f"{kinds} will also be posted in <#{row.highlights_channel_id}>."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
     @results.command(name="preview", description="Show what a posted result looks like, on a sample race")
     async def preview(self, interaction: discord.Interaction) -> None:
         result, cust_id = sample_result()
