@@ -29,7 +29,7 @@ from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import World
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
-from simlane.results.poller.outbox import Publisher
+from simlane.results.poller.outbox import CARD_FILENAME, Publisher
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 RATE_LIMIT = 240  # /data requests per 60 s (iRacing's x-ratelimit-limit)
@@ -102,6 +102,9 @@ class LapsOnly:
     async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int:
         return 0
 
+    async def drain_digests(self, publisher: Publisher, now: datetime) -> int:
+        return 0
+
 
 class Recorder:
     """The benchmark's Discord: records what was posted, when (simulated time), and for whom."""
@@ -110,7 +113,15 @@ class Recorder:
         self.clock = clock
         self.posts: list[tuple[int, int, int, float]] = []  # guild, subsession, cust, time
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str, image: bytes | None = None) -> int:
+    async def send(
+        self,
+        *,
+        channel_id: int,
+        embed: dict[str, Any],
+        nonce: str,
+        image: bytes | None = None,
+        filename: str = CARD_FILENAME,
+    ) -> int:
         guild, subsession, cust = await aio.posted_key(nonce=nonce)
         self.posts.append((guild, subsession, cust, self.clock.time()))
         return len(self.posts)

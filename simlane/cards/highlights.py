@@ -8,6 +8,7 @@ retry, like the result post itself. Failures here never touch the results channe
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from simlane.iracing.client.models import SubsessionResult
@@ -16,12 +17,14 @@ from simlane.results.poller.ingest import SubsessionFetcher
 from simlane.results.poller.outbox import CARD_FILENAME, DestinationError, Publisher, RejectedError, RetryLaterError
 
 from . import aio
+from .digest import digest_embed_text
 from .models import HighlightKind
 from .selectors import CardChoices
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+DIGEST_FILENAME = "weekly-digest.png"
 LABELS = {HighlightKind.PODIUM: "🏆 Podium", HighlightKind.PERSONAL_BEST: "⏱️ Personal best in this car here"}
 
 
@@ -92,5 +95,45 @@ async def drain(publisher: Publisher, fetcher: SubsessionFetcher, card: Any) -> 
                 await aio.highlight_finish(post_id=row.id, error=str(exc))
             continue  # counted; the next drain tries again
         await aio.highlight_finish(post_id=row.id, message_id=message_id)
+        sent += 1
+    return sent
+
+
+async def drain_digests(publisher: Publisher, now: datetime, draw: Any) -> int:
+    """Claim the weekly digests now due and send every claimed one; ``draw(digest)`` renders the picture."""
+    await aio.digests_claim(now=now)
+    sent = 0
+    for row in await aio.digests_due(max_attempts=MAX_ATTEMPTS):
+        week = await aio.digest_for(guild_id=row.guild_id, end=row.due_at)
+        title, description = digest_embed_text(week)
+        embed: dict[str, Any] = {
+            "type": "rich",
+            "title": title,
+            "description": description,
+            "color": 0x5865F2,
+            "footer": {"text": f"SimLane weekly digest • {row.due_at:%Y-%m-%d %H:%M} UTC"},
+        }
+        try:
+            if row.attempts > 0:
+                found = await publisher.find_sent(channel_id=row.channel_id, embed=embed)
+                if found is not None:
+                    await aio.digest_finish(post_id=row.id, message_id=found)
+                    continue
+            png = await draw(week)
+            if png is not None:
+                embed["image"] = {"url": f"attachment://{DIGEST_FILENAME}"}
+            row = await aio.digest_attempt_begin(post_id=row.id)
+            message_id = await publisher.send(
+                channel_id=row.channel_id, embed=embed, nonce=row.nonce, image=png, filename=DIGEST_FILENAME
+            )
+        except (DestinationError, RejectedError) as exc:
+            logger.warning("guild %s: weekly digest not posted in %s: %s", row.guild_id, row.channel_id, exc)
+            await aio.digest_finish(post_id=row.id, error=str(exc))
+            continue
+        except RetryLaterError as exc:
+            if row.attempts >= MAX_ATTEMPTS:
+                await aio.digest_finish(post_id=row.id, error=str(exc))
+            continue
+        await aio.digest_finish(post_id=row.id, message_id=message_id)
         sent += 1
     return sent

@@ -25,6 +25,12 @@ class GuildCardSettings(TimeStampedModel):
         null=True, blank=True, help_text="a second channel for podiums and/or personal bests (None: off)"
     )
     route_podiums = models.BooleanField(default=False, help_text="podiums (class podiums in multi-class races)")
+    digest_weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="weekly digest day, 0 = Monday (None: no digest)"
+    )
+    digest_hour = models.PositiveSmallIntegerField(default=20, help_text="weekly digest hour, UTC")
+    digest_channel_id = models.BigIntegerField(null=True, blank=True, help_text="None: the results channel")
+    digest_since = models.DateTimeField(null=True, blank=True, help_text="when the digest was set (bot clock)")
     route_personal_bests = models.BooleanField(
         default=False, help_text="a best lap faster than every earlier race SimLane stored at this track in this car"
     )
@@ -67,3 +73,22 @@ class HighlightPost(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.cust_id} in {self.subsession_id} for guild {self.guild_id}"
+
+
+class DigestPost(TimeStampedModel):
+    """One weekly digest per server and week, exactly once: claimed, counted before each send, marked after."""
+
+    guild_id = models.BigIntegerField()
+    due_at = models.DateTimeField(help_text="the scheduled moment; the digest covers the seven days before it")
+    channel_id = models.BigIntegerField()
+    status = models.CharField(max_length=8, choices=HighlightStatus.choices, default=HighlightStatus.CLAIMED)
+    nonce = models.CharField(max_length=25)
+    attempts = models.PositiveIntegerField(default=0)
+    message_id = models.BigIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["guild_id", "due_at"], name="uniq_digest_week"),)
+
+    def __str__(self) -> str:
+        return f"digest of guild {self.guild_id} due {self.due_at:%Y-%m-%d}"

@@ -13,6 +13,7 @@ import logging
 from collections import OrderedDict
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.client.models import SubsessionResult
@@ -22,6 +23,7 @@ from simlane.results.poller.outbox import Publisher
 
 from . import aio, highlights
 from .card import Teammate
+from .digest import Digest, digest_png
 from .laps import RaceLaps, group_of, race_laps
 from .render import card_png
 
@@ -117,6 +119,17 @@ class CardMaker:
             return await self.render_for_server(result, cust_id=cust_id, guild_id=guild_id)
 
         return await highlights.drain(publisher, fetcher, card)
+
+    async def drain_digests(self, publisher: Publisher, now: datetime) -> int:
+        async def draw(week: Digest) -> bytes | None:
+            try:
+                job = asyncio.get_running_loop().run_in_executor(self.pool, digest_png, week)
+                return await asyncio.wait_for(job, self.timeout)
+            except Exception:  # the digest goes as text
+                logger.exception("the weekly digest picture could not be drawn")
+                return None
+
+        return await highlights.drain_digests(publisher, now, draw)
 
     async def render_for_server(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> bytes | None:
         """The card as this server asked for it, or None when it turned cards off."""

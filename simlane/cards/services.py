@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
 
-from .models import CardTheme, GuildCardSettings, HighlightKind, HighlightPost, HighlightStatus
+from .models import CardTheme, DigestPost, GuildCardSettings, HighlightKind, HighlightPost, HighlightStatus
 
 
 @transaction.atomic
@@ -61,3 +62,25 @@ def highlight_finish(*, post_id: int, message_id: int | None = None, error: str 
     """Posted (with its message) or failed for good (with why)."""
     status = HighlightStatus.POSTED if message_id is not None else HighlightStatus.FAILED
     HighlightPost.objects.filter(id=post_id).update(status=status, message_id=message_id, last_error=error[:200])
+
+
+@transaction.atomic
+def digest_set(
+    *, guild_id: int, weekday: int | None, now: datetime, hour: int = 20, channel_id: int | None = None
+) -> GuildCardSettings:
+    """The weekly digest's day (0 = Monday; None turns it off), hour (UTC) and channel (None: the results one)."""
+    row, _ = GuildCardSettings.objects.select_for_update().get_or_create(guild_id=guild_id)
+    row.digest_weekday, row.digest_hour, row.digest_channel_id = weekday, hour, channel_id
+    row.digest_since = now
+    row.save()
+    return row
+
+
+def digest_attempt_begin(*, post_id: int) -> DigestPost:
+    DigestPost.objects.filter(id=post_id).update(attempts=F("attempts") + 1)
+    return DigestPost.objects.get(id=post_id)
+
+
+def digest_finish(*, post_id: int, message_id: int | None = None, error: str = "") -> None:
+    status = HighlightStatus.POSTED if message_id is not None else HighlightStatus.FAILED
+    DigestPost.objects.filter(id=post_id).update(status=status, message_id=message_id, last_error=error[:200])

@@ -54,13 +54,21 @@ class DiscordPublisher:
             raise DestinationError("the results channel is not a text channel")
         return channel
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str, image: bytes | None = None) -> int:
+    async def send(
+        self,
+        *,
+        channel_id: int,
+        embed: dict[str, Any],
+        nonce: str,
+        image: bytes | None = None,
+        filename: str = CARD_FILENAME,
+    ) -> int:
         channel = await self._channel(channel_id)
         if image is not None and not _may_attach(channel):
             # Without Attach Files Discord refuses the whole message (403): the result goes as text, the health
             # page names the missing permission.
             image, embed = None, {k: v for k, v in embed.items() if k != "image"}
-        files = [discord.File(io.BytesIO(image), filename=CARD_FILENAME)] if image is not None else []
+        files = [discord.File(io.BytesIO(image), filename=filename)] if image is not None else []
         try:
             # discord.py sends enforce_nonce=True with a nonce: a repeat returns the first message, not a new one.
             message = await channel.send(

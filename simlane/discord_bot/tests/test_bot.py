@@ -114,6 +114,7 @@ def test_command_reference_lists_every_slash_command():
                 "results untrack-by",
                 "results cards",
                 "results highlights",
+                "results digest",
                 "verify",
                 "unlink",
                 "members sync",

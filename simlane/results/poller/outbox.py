@@ -48,7 +48,15 @@ class RejectedError(Exception):
 class Publisher(Protocol):
     """Where results go: Discord in production, simcord in tests and the demo, a recorder in benchmarks."""
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str, image: bytes | None = None) -> int:
+    async def send(
+        self,
+        *,
+        channel_id: int,
+        embed: dict[str, Any],
+        nonce: str,
+        image: bytes | None = None,
+        filename: str = CARD_FILENAME,
+    ) -> int:
         """Post ``embed`` (with ``image`` attached as the race card, when there is one); return the message id."""
         ...
 
@@ -68,6 +76,10 @@ class CardSource(Protocol):
 
     async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int: ...
 
+    async def drain_digests(self, publisher: Publisher, now: datetime) -> int:
+        """Claim and send the weekly digests now due."""
+        ...
+
 
 @dataclass
 class DrainReport:
@@ -76,6 +88,7 @@ class DrainReport:
     deferred: int = 0
     failed: int = 0
     highlights: int = 0  # podiums / personal bests also posted in a server's second channel
+    digests: int = 0  # weekly digests posted
     broken_guilds: set[int] = field(default_factory=set)
 
 
@@ -123,6 +136,7 @@ class Outbox:
             report = await self._drain()
             if self.cards is not None:
                 report.highlights = await self.cards.drain_highlights(self.publisher, self.fetcher)
+                report.digests = await self.cards.drain_digests(self.publisher, self.now())
             return report
 
     async def _drain(self) -> DrainReport:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -12,7 +13,7 @@ from asgiref.sync import sync_to_async
 from PIL import Image
 
 from simlane.cards import post as cards_post
-from simlane.cards.models import GuildCardSettings, HighlightPost, HighlightStatus
+from simlane.cards.models import DigestPost, GuildCardSettings, HighlightPost, HighlightStatus
 from simlane.cards.post import CardMaker, LapFetcher
 from simlane.iracing.models import Participant, Subsession
 from simlane.iracing.simulator.world import Member
@@ -190,3 +191,31 @@ async def test_podiums_also_go_to_the_highlights_channel_exactly_once(results_wo
     assert done == want and len(highlights) == len(want)
     assert set(highlights) <= set(results)
     assert all(m.embeds[0].author.name == "🏆 Podium" and m.attachments for m in podium_channel.history())
+
+
+async def test_the_weekly_digest_is_posted_once_a_week_at_the_servers_time(results_world: ResultsWorld, simcord_env):
+    w = results_world
+    drivers = w.active_members(3)
+    one = Server(simcord_env, "one")
+    await one.setup(*(d.display_name for d in drivers))
+    # T0 is a Tuesday noon: the digest is asked for on Wednesdays at 06:00 UTC.
+    reply = await one.admin.slash(one.chat, "results digest", weekday=2, hour=6)
+    assert "every Wednesday at 06:00 UTC" in reply_text(reply)
+    w.start_job(cards=CardMaker(LapFetcher(w.client)))
+    await w.run_until(T0 + 17 * HOURS)  # Wednesday 05:00: not yet
+    assert await DigestPost.objects.acount() == 0
+    await w.run_until(T0 + 19 * HOURS)  # past 06:00
+    w.start_job(cards=CardMaker(LapFetcher(w.client)))  # a restart right after: not posted twice
+    await w.run_until(T0 + 20 * HOURS)
+
+    digests = [m for m in one.results.history() if m.embeds and "Weekly digest" in str(m.embeds[0].title)]
+    assert len(digests) == 1
+    (digest,) = digests
+    assert [a.filename for a in digest.attachments] == ["weekly-digest.png"]
+    # The counts are the posted results of the week before 06:00 Wednesday, from the ledger and the stored races.
+    due = datetime(2026, 3, 4, 6, 0, tzinfo=UTC)
+    posts = [p async for p in PostedResult.objects.filter(status=PostStatus.POSTED, race_ended_at__lt=due)]
+    assert posts and f"**{len(posts)}** races" in str(digest.embeds[0].description)
+    png = await digest.attachments[0].read()
+    with Image.open(io.BytesIO(png)) as img:
+        assert img.width == 1000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import io
 from typing import TYPE_CHECKING
 
@@ -335,6 +336,37 @@ class ResultsCog(commands.Cog):
             chosen = (("podiums", row.route_podiums), ("personal bests", row.route_personal_bests))
             kinds = " and ".join(k for k, on in chosen if on).capitalize() or "Nothing"
             text = f"{kinds} will also be posted in <#{row.highlights_channel_id}>."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @configuration_command()
+    @results.command(name="digest", description="A weekly digest of the tracked drivers' races (admins)")
+    @app_commands.describe(
+        weekday="The day it is posted; leave it out to stop the digest",
+        hour="The hour it is posted, UTC (default 20)",
+        channel="Where (default: the results channel)",
+    )
+    @app_commands.choices(weekday=[app_commands.Choice(name=n, value=i) for i, n in enumerate(calendar.day_name)])
+    async def digest(
+        self,
+        interaction: discord.Interaction,
+        weekday: app_commands.Choice[int] | None = None,
+        hour: app_commands.Range[int, 0, 23] = 20,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        if channel is not None and not channel.permissions_for(channel.guild.me).send_messages:
+            raise ResultsCommandError(f"SimLane cannot post in {channel.mention}: give it Send Messages there first.")
+        await cards_aio.digest_set(
+            guild_id=guild_id_of(interaction),
+            weekday=weekday.value if weekday else None,
+            now=self.bot.now(),
+            hour=hour,
+            channel_id=channel.id if channel else None,
+        )
+        if weekday is None:
+            text = "The weekly digest is off."
+        else:
+            where = channel.mention if channel else "the results channel"
+            text = f"The weekly digest will be posted every {weekday.name} at {hour:02d}:00 UTC in {where}."
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @results.command(name="preview", description="Show what a posted result looks like, on a sample race")
