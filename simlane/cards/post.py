@@ -100,6 +100,13 @@ def others_in_race(result: SubsessionResult, cust_id: int, tracked: set[int]) ->
     return sorted(out, key=lambda t: t.position or 10**6)
 
 
+@functools.cache
+def _shared_pool() -> ThreadPoolExecutor:
+    """One drawing thread per process for every card maker (the outbox's and the commands'): Pillow's cached
+    fonts and matplotlib's font cache are then never used by two threads at once."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="cards")
+
+
 class CardMaker:
     """Renders a post's card; ``render`` returns None (and logs why) instead of raising."""
 
@@ -107,7 +114,7 @@ class CardMaker:
         self, laps: LapFetcher | None, *, pool: Executor | None = None, timeout: float = RENDER_TIMEOUT
     ) -> None:
         self.laps = laps
-        self.pool = pool or ThreadPoolExecutor(max_workers=1, thread_name_prefix="cards")
+        self.pool = pool or _shared_pool()
         self.timeout = timeout
 
     async def claim_highlight(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> None:
