@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "simlane.web",
     "simlane.identity",
     "simlane.ops",
+    "simlane.cards",
     "django_htmx",
     "allauth",
     "allauth.account",

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from config.periodic import PERIODIC_JOBS
+from simlane.cards.post import CardMaker, LapFetcher
 from simlane.core.periodic import run_periodic
 from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError
@@ -89,8 +90,15 @@ def results_runner(
 ) -> ResultsRunner:
     fetcher = SubsessionFetcher(client)
     poller = ResultsPoller(client, now=bot.now, policy=policy, fetcher=fetcher)
-    # A sharded bot posts for the servers of its own shards only (another process holds the others).
-    outbox = Outbox(DiscordPublisher(bot), fetcher, now=bot.now, shards=lambda: held_shards(bot))
+    # A sharded bot posts for the servers of its own shards only (another process holds the others). Race cards:
+    # laps fetched once per race for every server, drawn in a worker thread off the event loop.
+    outbox = Outbox(
+        DiscordPublisher(bot),
+        fetcher,
+        now=bot.now,
+        shards=lambda: held_shards(bot),
+        cards=CardMaker(LapFetcher(client)),
+    )
     return ResultsRunner(poller, outbox, interval_seconds=policy.interval.total_seconds(), sleep=sleep)
 
 
