@@ -25,7 +25,15 @@ class RecordingPublisher:
         self.sent = sent
         self.count = 0
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
+    async def send(
+        self,
+        *,
+        channel_id: int,
+        embed: dict[str, Any],
+        nonce: str,
+        image: bytes | None = None,
+        filename: str = "",
+    ) -> int:
         await asyncio.sleep(0.005)
         with self.sent.open("a") as out:
             out.write(f"{nonce} {os.getpid()}\n")
