@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simlane.clubs.models import Club
+from simlane.clubs.models import Club, ClubRole
 from simlane.discord_bot.selectors import guild_admin_role_get
 
 from .permissions import EventActor, actor_from_discord
@@ -29,8 +29,6 @@ def actor_for_discord(
 
 def actor_for_web(*, club: Club, discord_user_id: int, role: str) -> EventActor:
     """The actor behind a web request, from the club's ``ClubAccess`` (which already applied ``club_role``)."""
-    from simlane.clubs.models import ClubRole
-
     return EventActor(
         club_id=club.id,
         discord_user_id=discord_user_id,

@@ -62,7 +62,13 @@ async def test_help_lists_every_command_by_feature_and_marks_admin_ones(simcord_
     for anyone in ("track", "untrack", "claim", "schedule", "help", "raceguide next"):
         assert listed[anyone] == "", anyone
     headings = [line for line in lines if line.startswith("**")]
-    assert headings[:4] == ["**Car numbers**", "**Club members**", "**Race results**", "**Schedule and race guide**"]
+    assert headings[:5] == [
+        "**Car numbers**",
+        "**Club events**",
+        "**Club members**",
+        "**Race results**",
+        "**Schedule and race guide**",
+    ]
     assert lines.index("**Race results**") < lines.index("`/track` — Post this driver's finished races in this server")
 
 

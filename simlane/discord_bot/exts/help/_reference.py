@@ -15,6 +15,7 @@ FEATURES = {
     "numbers": "Car numbers",
     "schedule": "Schedule and race guide",
     "clubs": "Club members",
+    "events": "Club events",
     "help": "Help",
 }
 ADMIN, SERVER_ONLY = "🔒", "🏠"
