@@ -20,6 +20,8 @@ MAX_REMINDERS = 5
 REMINDER_MIN = timedelta(minutes=5)
 REMINDER_MAX = timedelta(days=14)
 DEFAULT_REMINDERS = (24 * 60, 60)  # minutes before the event
+ARCHIVE_DELAY_MAX_HOURS = 30 * 24
+RACE_VOICE_MAX_HOURS = 7 * 24
 SAMPLE = {
     "series": "GT Sprint",
     "track": "Spa-Francorchamps",
@@ -29,6 +31,8 @@ SAMPLE = {
 }
 
 _TOKEN = re.compile(r"\{([^{}]*)\}")
+_PUNCTUATION = re.compile(r"[!-,./:-@\[-^`{-~]")  # ASCII punctuation except "-" and "_"
+_DASHES = re.compile(r"-{2,}")
 _UNITS = {"m": 1, "h": 60, "d": 24 * 60}
 _OFFSET = re.compile(r"([0-9]{1,4})([mhd])")
 
@@ -63,10 +67,30 @@ def channel_pattern_clean(pattern: str) -> str:
     return channel_name_normalise(pattern)
 
 
+def text_channel_name(text: str, *, fallback: str = "event") -> str:
+    """The name Discord gives a text channel created as ``text``.
+
+    Discord lowercases it, turns whitespace into dashes, drops ASCII punctuation other than ``-`` and ``_`` (letters
+    of any script, digits and emoji stay), collapses runs of dashes and trims them at both ends. It refuses a name
+    past 100 characters instead of cutting it, so SimLane cuts first. ``fallback`` when nothing is left.
+    """
+    name = _PUNCTUATION.sub("", text.lower())
+    name = _DASHES.sub("-", re.sub(r"\s+", "-", name)).strip("-")
+    return name[:CHANNEL_NAME_MAX] or fallback
+
+
 def channel_name_render(pattern: str, values: dict[str, str] | None = None) -> str:
     """The channel name an event gets from ``pattern`` (the sample event when no values are given)."""
     given = values or SAMPLE
-    return channel_name_normalise(_TOKEN.sub(lambda m: given.get(m.group(1), ""), pattern))
+    return text_channel_name(_TOKEN.sub(lambda m: given.get(m.group(1), ""), pattern))
+
+
+def event_hours_check(*, archive_delay_hours: int | None, race_voice_hours: int | None) -> None:
+    """Refuse an archive delay past 30 days or race voice opening outside 1 hour to 7 days before the race."""
+    if archive_delay_hours is not None and not 0 <= archive_delay_hours <= ARCHIVE_DELAY_MAX_HOURS:
+        raise ClubSettingsError(f"Tidy events away between 0 and {ARCHIVE_DELAY_MAX_HOURS} hours after the race.")
+    if race_voice_hours is not None and not 1 <= race_voice_hours <= RACE_VOICE_MAX_HOURS:
+        raise ClubSettingsError(f"Open race voice between 1 and {RACE_VOICE_MAX_HOURS} hours before the race.")
 
 
 def reminder_offsets_parse(text: str) -> list[int]:

@@ -44,6 +44,11 @@ class ResultsPing(models.TextChoices):
     ROLE = "role", "One role"
 
 
+class ArchiveMode(models.TextChoices):
+    ARCHIVE = "archive", "Move the channel to the archive category"
+    DELETE = "delete", "Delete the channel"
+
+
 class ClubDiscordSettings(TimeStampedModel):
     """How SimLane behaves on the club's Discord server: event channels, pings, reminders (made on first change).
 
@@ -66,6 +71,19 @@ class ClubDiscordSettings(TimeStampedModel):
     reminder_offsets = models.JSONField(
         default=_default_reminders, blank=True, help_text="minutes before an event to remind, longest first (≤ 5)"
     )
+    archive_mode = models.CharField(
+        max_length=8,
+        choices=ArchiveMode.choices,
+        default=ArchiveMode.ARCHIVE,
+        help_text="after an event: move its channel to the archive category, or delete it",
+    )
+    archive_delay_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="hours after the race ends before threads are locked and channels tidied away"
+    )
+    race_voice_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="hours before the race start that the team race voice channels open"
+    )
+    team_roles = models.BooleanField(default=True, help_text="give each team of a team event its own role")
     updated_by = models.BigIntegerField(null=True, blank=True, help_text="Discord user who last changed these")
 
     class Meta:

@@ -13,8 +13,8 @@ from django.utils import timezone
 from . import discord_oauth
 from .crypto import decrypt, encrypt
 from .discord_oauth import DiscordOAuthError, DiscordTokenExpired, UserGuild
-from .discord_settings import ClubSettingsError, channel_pattern_clean, reminder_offsets_parse
-from .models import Club, ClubDiscordSettings, ClubMember, ClubRole, DiscordCredential, ResultsPing
+from .discord_settings import ClubSettingsError, channel_pattern_clean, event_hours_check, reminder_offsets_parse
+from .models import ArchiveMode, Club, ClubDiscordSettings, ClubMember, ClubRole, DiscordCredential, ResultsPing
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +139,17 @@ def discord_settings_update(
     results_ping: ResultsPing,
     results_ping_role_id: int | None,
     reminder_offsets: str,
+    archive_mode: ArchiveMode | None = None,
+    archive_delay_hours: int | None = None,
+    race_voice_hours: int | None = None,
+    team_roles: bool | None = None,
 ) -> ClubDiscordSettings:
-    """Change the club's Discord settings (made on first change); all or nothing, and who changed them is kept."""
+    """Change the club's Discord settings (made on first change); all or nothing, and who changed them is kept.
+
+    The event Discord settings (archive mode and delay, race-voice hours, team roles) are kept as they are when
+    None is given."""
     pattern = channel_pattern_clean(channel_name_pattern)
+    event_hours_check(archive_delay_hours=archive_delay_hours, race_voice_hours=race_voice_hours)
     reminders = reminder_offsets_parse(reminder_offsets)
     if results_ping == ResultsPing.ROLE and results_ping_role_id is None:
         raise ClubSettingsError("Give the id of the role results should mention.")
@@ -154,6 +162,14 @@ def discord_settings_update(
     found.results_ping = results_ping
     found.results_ping_role_id = results_ping_role_id if results_ping == ResultsPing.ROLE else None
     found.reminder_offsets = reminders
+    if archive_mode is not None:
+        found.archive_mode = archive_mode
+    if archive_delay_hours is not None:
+        found.archive_delay_hours = archive_delay_hours
+    if race_voice_hours is not None:
+        found.race_voice_hours = race_voice_hours
+    if team_roles is not None:
+        found.team_roles = team_roles
     found.updated_by = actor_id
     found.save()
     return found

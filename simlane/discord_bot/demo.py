@@ -32,6 +32,7 @@ from simlane.results.poller import PollPolicy
 from simlane.web.demo import simcord_demo_world, standin_discord
 
 from .bot import SimLaneBot
+from .exts.event_discord._cog import EventDiscordCog
 from .exts.health._cog import HealthCog
 from .exts.intents._cog import IntentsCog
 from .offline import reply_text
@@ -239,17 +240,21 @@ async def run_demo(
         say("Offline Discord (simcord): creating the demo server")
         run = DemoRun(bot, env, await demo_server(env, sim, say))
         shown: set[int] = set()
-        # The live bot's background loops (intents drain, health heartbeat) poll on real time, which the offline
-        # Discord's virtual clock never lets settle: the demo takes a health snapshot now and carries out the
-        # dashboard's queued actions at every results cycle instead.
+        # The live bot's background loops (intents drain, health heartbeat, events tick) poll on real time, which the
+        # offline Discord's virtual clock never lets settle: the demo takes a health snapshot now and carries out the
+        # dashboard's queued actions and the events' due steps at every results cycle instead.
         health, intents = bot.get_cog("HealthCog"), bot.get_cog("IntentsCog")
         guild = bot.get_guild(run.server.guild.id)
         if isinstance(health, HealthCog) and guild is not None:
             await health.refresh_guild(guild)
 
+        events = bot.get_cog("EventDiscordCog")
+
         async def show(_tick: object) -> None:
             if isinstance(intents, IntentsCog):
                 await intents.drain()
+            if isinstance(events, EventDiscordCog):  # time-driven event steps (race voice, start, end, archive)
+                await events.tick()
             run.ticks += 1
             run._ticked.set()
             for message in run.server.results.history():

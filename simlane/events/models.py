@@ -258,3 +258,59 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar of club {self.club_id}" + (f" member {self.member_id}" if self.member_id else "")
+
+
+# ---- the Discord objects SimLane made for events (the reconciler in discord_bot/exts/event_discord records each one
+# here the moment it exists, before the next step, so a crash never makes it twice) ------------------------------
+
+
+class EventCategory(models.Model):
+    """A category SimLane made for a series' event channels (or for finished ones), reused by its Discord id.
+
+    A category holds at most 50 channels, so a busy series gets ``<series> 2`` and so on: ``index`` counts them.
+    """
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="event_categories")
+    label = models.CharField(max_length=100, help_text="the series (or 'Event archive'); the category's base name")
+    index = models.PositiveSmallIntegerField(default=1, help_text="1 for the first category of the label, 2 next…")
+    archive = models.BooleanField(default=False, help_text="holds finished event channels")
+    discord_id = models.BigIntegerField(help_text="the category's Discord id")
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("club", "label", "archive", "index"), name="event_category_once"),
+        )
+        ordering = ("club", "label", "index")
+
+    def __str__(self) -> str:
+        return f"category {self.label} {self.index} of club {self.club_id}"
+
+
+class EventDiscordProgress(models.Model):
+    """The time-driven steps of an event's Discord side that happened, and when the next one falls due."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="discord_progress")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="SimLane started the Discord event")
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="SimLane ended (or cancelled) the Discord event")
+    archived_at = models.DateTimeField(null=True, blank=True, help_text="threads locked, voice and roles deleted")
+    next_due_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="when the bot's tick should look at this event again"
+    )
+
+    def __str__(self) -> str:
+        return f"Discord progress of event {self.event_id}"
+
+
+class TeamDiscord(models.Model):
+    """A team's Discord objects: its private thread (and who was added), role and voice channels."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="discord")
+    thread_id = models.BigIntegerField(null=True, blank=True, help_text="private thread in the event channel")
+    thread_member_ids = models.JSONField(default=list, blank=True, help_text="Discord users added to the thread")
+    role_id = models.BigIntegerField(null=True, blank=True)
+    role_member_ids = models.JSONField(default=list, blank=True, help_text="Discord users given the team role")
+    practice_voice_id = models.BigIntegerField(null=True, blank=True)
+    race_voice_id = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Discord objects of team {self.team_id}"

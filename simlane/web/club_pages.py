@@ -16,7 +16,7 @@ from simlane.clubs import discord_settings as channel_naming
 from simlane.clubs import selectors as clubs
 from simlane.clubs.health.selectors import health_view
 from simlane.clubs.intents.selectors import intent_list
-from simlane.clubs.models import ResultsPing
+from simlane.clubs.models import ArchiveMode, ResultsPing
 from simlane.clubs.permissions import ClubAccess, club_member_required
 from simlane.discord_bot import selectors as guild_settings
 from simlane.discord_bot.services import MAX_FOLLOWED_SERIES
@@ -84,6 +84,7 @@ def settings_page(request: HttpRequest, access: ClubAccess) -> HttpResponse:
         channel_preview=channel_naming.channel_name_render(discord.channel_name_pattern),
         reminders=channel_naming.reminder_offsets_format(list(discord.reminder_offsets)),
         ping_choices=ResultsPing.choices,
+        archive_choices=ArchiveMode.choices,
         placeholders=[f"{{{p}}}" for p in channel_naming.PLACEHOLDERS],
     )
 

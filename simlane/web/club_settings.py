@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from simlane.clubs import services as clubs_services
-from simlane.clubs.models import ResultsPing
+from simlane.clubs.models import ArchiveMode, ResultsPing
 from simlane.clubs.permissions import ClubAccess, club_admin_required, club_manager_required
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot import services as guild_settings
@@ -202,6 +202,10 @@ def discord_settings(request: HttpRequest, access: ClubAccess) -> HttpResponse:
             results_ping=ResultsPing(data["results_ping"]),
             results_ping_role_id=int(data["results_ping_role_id"]) if data["results_ping_role_id"] else None,
             reminder_offsets=data["reminder_offsets"],
+            archive_mode=ArchiveMode(data["archive_mode"]) if data["archive_mode"] else None,
+            archive_delay_hours=data["archive_delay_hours"],
+            race_voice_hours=data["race_voice_hours"],
+            team_roles={"yes": True, "no": False}.get(data["team_roles"]),
         )
     except ApplicationError as exc:
         return _refused(request, access, "discord", None, exc.message)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from simlane.clubs.permissions import ClubAccess, club_member_required
 from simlane.events import selectors
 from simlane.events.actors import actor_for_web
+from simlane.events.discord_objects.services import event_discord_retry
 from simlane.events.ical import calendar_text
 from simlane.events.models import CalendarFeed, EventKind
 from simlane.events.parsing import parse_utc, parse_windows
@@ -193,7 +194,7 @@ def event_withdraw(request: HttpRequest, access: ClubAccess, event_id: int) -> H
 @club_member_required
 @_refusals
 def event_manage(request: HttpRequest, access: ClubAccess, event_id: int) -> HttpResponse:
-    """Admin actions on the event page: a class's capacity, closing signups, cancelling."""
+    """Admin actions on the event page: a class's capacity, closing signups, cancelling, retrying Discord."""
     actor, now, action = _actor(access), timezone.now(), request.POST.get("action", "")
     if selectors.event_get(club_id=access.club.id, event_id=event_id) is None:
         raise Http404("No such event in this club.")
@@ -223,6 +224,9 @@ def event_manage(request: HttpRequest, access: ClubAccess, event_id: int) -> Htt
     elif action == "cancel":
         event_cancel(actor=actor, event_id=event_id, now=now)
         messages.success(request, "Event cancelled; its card says so.")
+    elif action == "discord_retry":
+        event_discord_retry(actor=actor, event_id=event_id, now=now)
+        messages.success(request, "SimLane will try the event's Discord setup again in a moment.")
     else:
         raise EventError("Unknown action.")
     return redirect(_event_url(access, event_id, "manage"))

@@ -10,7 +10,7 @@ import re
 
 from django import forms
 
-from simlane.clubs.models import ResultsPing
+from simlane.clubs.models import ArchiveMode, ResultsPing
 from simlane.racenumbers.models import OnLeave
 from simlane.results.models import ResultsMode
 from simlane.results.services import MAX_TRACKED_PER_GUILD
@@ -81,6 +81,11 @@ class DiscordSettingsForm(forms.Form):
     results_ping = forms.ChoiceField(choices=ResultsPing.choices, label="Results posts mention")
     results_ping_role_id = forms.CharField(required=False, max_length=20, label="Role id to mention")
     reminder_offsets = forms.CharField(required=False, max_length=200, label="Reminders before an event")
+    # Event Discord settings: left out of a post, they stay as they are.
+    archive_mode = forms.ChoiceField(choices=[("", ""), *ArchiveMode.choices], required=False)
+    archive_delay_hours = forms.IntegerField(required=False, label="Tidy away after the race (hours)")
+    race_voice_hours = forms.IntegerField(required=False, label="Open race voice before the start (hours)")
+    team_roles = forms.ChoiceField(choices=[("", ""), ("yes", "Yes"), ("no", "No")], required=False)
 
     def clean_results_ping_role_id(self) -> str:
         return _ids_only(self.cleaned_data["results_ping_role_id"])

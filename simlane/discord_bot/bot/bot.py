@@ -24,6 +24,7 @@ EXTENSIONS = (
     "simlane.discord_bot.exts.help",
     "simlane.discord_bot.exts.health",
     "simlane.discord_bot.exts.intents",
+    "simlane.discord_bot.exts.event_discord",
     "simlane.discord_bot.exts.clubs",
     "simlane.discord_bot.exts.events",
 )

@@ -12,7 +12,7 @@ import pytest
 import simcord
 from asgiref.sync import sync_to_async
 
-from simlane.clubs.models import Club, ClubMember, DiscordIntent, IntentKind, IntentStatus
+from simlane.clubs.models import Club, ClubDiscordSettings, ClubMember, DiscordIntent, IntentKind, IntentStatus
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.exts.events._sync import card_post_or_edit
@@ -85,6 +85,9 @@ async def server(simcord_env: simcord.Env, simcord_bot: SimLaneBot) -> Server:
     await Track.objects.acreate(track_id=163, name="Spa-Francorchamps", config_name="Grand Prix", content_hash="x")
     await GuildResultsConfig.objects.acreate(guild_id=s.guild.id, channel_id=s.results.id)
     assert await ClubMember.objects.filter(club__guild_id=s.guild.id).acount() >= 3  # the bot's join synced them
+    # These tests follow the card; event channels (tested in test_discord_*) are off, so it goes to #race-results.
+    club = await Club.objects.aget(guild_id=s.guild.id)
+    await ClubDiscordSettings.objects.aupdate_or_create(club=club, defaults={"auto_create_channels": False})
     return s
 
 

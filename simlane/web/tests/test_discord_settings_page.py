@@ -86,3 +86,34 @@ def test_a_refused_change_says_why_and_saves_nothing(setup, change, error):
 def test_a_member_cannot_change_them(setup):
     assert client_for(DEMO_MEMBER_ID).post(f"{S}discord/", FORM).status_code == 403
     assert saved() == []
+
+
+def event_discord_saved() -> list[tuple[object, ...]]:
+    return list(
+        ClubDiscordSettings.objects.values_list("archive_mode", "archive_delay_hours", "race_voice_hours", "team_roles")
+    )
+
+
+def test_an_admin_sets_how_events_are_tidied_away_and_when_race_voice_opens(setup):
+    admin = client_for(DELEGATED_ID)
+    more = {"archive_mode": "delete", "archive_delay_hours": "6", "race_voice_hours": "2", "team_roles": "no"}
+    page = admin.post(f"{S}discord/", FORM | more, follow=True).content.decode()
+    assert event_discord_saved() == [("delete", 6, 2, False)]
+    assert '<dd data-testid="archive-summary">Delete the channel, 6 h after the race</dd>' in page
+    assert "opens 2 h before the start; no team roles" in page
+    admin.post(f"{S}discord/", FORM)  # a post without them (an older page) keeps them
+    assert event_discord_saved() == [("delete", 6, 2, False)]
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"archive_delay_hours": "721"}, "Tidy events away between 0 and 720 hours after the race."),
+        ({"race_voice_hours": "0"}, "Open race voice between 1 and 168 hours before the race."),
+    ],
+    ids=["archive-delay", "race-voice"],
+)
+def test_event_hours_out_of_range_are_refused_and_nothing_changes(setup, change, error):
+    page = client_for(DELEGATED_ID).post(f"{S}discord/", FORM | change, follow=True).content.decode()
+    assert error in page
+    assert saved() == []

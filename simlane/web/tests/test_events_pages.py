@@ -231,3 +231,25 @@ def test_an_admin_edits_an_event_and_a_member_cannot(client, standin, world):
     saved = Event.objects.get(id=ev.id)
     assert (saved.title, saved.track_name, saved.duration_minutes) == ("Renamed", "Monza", 90)
     assert saved.race_at == ev.race_at + timedelta(hours=1)
+
+
+def test_a_blocked_discord_setup_shows_its_fix_and_only_an_admin_retries_it(client, standin, world):
+    from simlane.clubs.models import DiscordIntent, IntentKind
+
+    setup = populate(world)
+    ev = make_event(setup.club)
+    DiscordIntent.objects.filter(kind=IntentKind.EVENT_SYNC).delete()  # the bot already ran the creation's sync
+    detail = "SimLane could not create the team roles: it needs Manage Roles on this server."
+    EventDiscordChannel.objects.filter(event=ev).update(status="blocked", status_detail=detail)
+    as_user(client, DEMO_MEMBER_ID)
+    assert client.post(f"{C}events/{ev.id}/manage/", {"action": "discord_retry"}).status_code == 403
+    assert not DiscordIntent.objects.filter(kind=IntentKind.EVENT_SYNC).exists()
+
+    admin = as_user(Client(), MANAGER_ID)
+    page = admin.get(f"{C}events/{ev.id}/").content.decode()
+    assert detail in page and 'data-testid="discord-retry"' in page
+    page = admin.post(f"{C}events/{ev.id}/manage/", {"action": "discord_retry"}, follow=True).content.decode()
+    assert "SimLane will try the event&#x27;s Discord setup again in a moment." in page
+    assert 'data-testid="discord-retry"' not in page and "Trying again…" in page
+    (intent,) = DiscordIntent.objects.filter(kind=IntentKind.EVENT_SYNC)
+    assert intent.payload == {"event_id": ev.id} and intent.status == "queued"

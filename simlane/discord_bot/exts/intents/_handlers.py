@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from simlane.clubs.models import DiscordIntent, IntentKind
 from simlane.core.errors import ApplicationError
-from simlane.results.poller.outbox import Publisher
+from simlane.results.poller.outbox import Publisher, RetryLaterError
 
 if TYPE_CHECKING:
     from simlane.discord_bot.bot import SimLaneBot
@@ -83,20 +83,25 @@ async def refresh_health(ctx: HandlerContext, intent: DiscordIntent) -> dict[str
 
 
 async def event_sync(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, Any]:
-    """Bring an event's Discord side up to date: its signup card (posted or edited in place), then tell members
+    """Bring an event's Discord side up to date with the event reconciler (exts.event_discord: category, channel,
+    signup card through exts/events/_sync.card_post_or_edit, Discord event, team objects, archive), then tell members
     the waitlist promoted. One queued intent per event covers every change made before it runs."""
-    from simlane.discord_bot.exts.events._sync import announce_promotions, card_post_or_edit
-    from simlane.events import aio as events_aio
+    from simlane.discord_bot.exts.event_discord._cog import EventDiscordCog
+    from simlane.discord_bot.exts.events._sync import announce_promotions
     from simlane.events.models import DiscordObjectStatus
-    from simlane.results.poller.outbox import DestinationError
 
+    cog = ctx.bot.get_cog("EventDiscordCog")
+    if not isinstance(cog, EventDiscordCog):
+        raise IntentRefused("This SimLane runs without its events extension, so it cannot set up event channels.")
     event_id = int(intent.payload["event_id"])
-    try:
-        result = await card_post_or_edit(ctx.bot, event_id, nonce=intent.nonce, recover=intent.attempts > 1)
-    except DestinationError as exc:  # the dashboard says what to fix; the intent fails without retrying
-        detail = f"The signup card could not be posted: {exc}."
-        await events_aio.discord_status_set(event_id=event_id, status=DiscordObjectStatus.BLOCKED, detail=detail)
-        raise
+    outcome = await cog.sync(event_id, nonce=intent.nonce, recover=intent.attempts > 1)
+    if outcome is None:
+        raise IntentRefused("The event is gone, or SimLane is not on its server right now.")
+    if outcome.busy:  # Discord said not now: the queue's bounded back-off, never sooner than its Retry-After
+        raise RetryLaterError(outcome.detail, outcome.retry_after)
+    if outcome.status == DiscordObjectStatus.BLOCKED:  # fails with what to fix; no retry until someone fixes it
+        raise IntentRefused(outcome.detail)
+    result = outcome.as_result()
     result["announced"] = await announce_promotions(ctx.bot, event_id)
     return result
 
