@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("identity/", include("simlane.identity.urls")),
     path("api/", api.urls),
+    path("", include("simlane.ops.urls")),  # /healthz, /readyz, /metrics
     path("", include("simlane.web.urls")),
 ]

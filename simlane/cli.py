@@ -27,6 +27,7 @@ NO_DATABASE_CHECK = {
     "run",
     "bench",
     "simulator",
+    "collectstatic",  # the image build collects static files with no database at all
 }
 
 

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "simlane.events",
     "simlane.web",
     "simlane.identity",
+    "simlane.ops",
+    "simlane.cards",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -134,10 +136,12 @@ DATABASE_ROUTERS = ["simlane.core.db.DemoRouter"]
 IRACING_CACHE_TTL = env_int("IRACING_CACHE_TTL", 24 * 3600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis (optional): the cache, and the iRacing account's rate budget shared by every process using the account.
+REDIS_URL = env("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
-        if env("REDIS_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
         # A file cache without Redis: cached iRacing reference data survives between runs of the sync commands.
         else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
     )
@@ -186,10 +190,25 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Every task has its own limit (a test holds each to this ceiling); this is the longest any task may run.
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# A task is acknowledged after it ran, not when it was received, and a worker process that dies mid-task (SIGKILL,
+# out of memory) puts its message back on the queue: work is never dropped. Tasks are idempotent, so a redelivery
+# is harmless.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged message to another worker after the visibility timeout: just above the longest task
+# limit, so a whole worker killed mid-task costs at most that long, and a task still running is never given out twice.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60)
+# Every worker looks for such messages every 10 s (kombu's default scans only every 100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"
 
 # --- iRacing -------------------------------------------------------------------------------------------------------
@@ -218,12 +237,20 @@ DISCORD_API_BASE_URL = env("DISCORD_API_BASE_URL", "https://discord.com/api")
 # Where `simlane run` serves the dashboard beside the bot (`--web-host`/`--web-port` override them).
 WEB_HOST = env("WEB_HOST", "127.0.0.1")
 WEB_PORT = env_int("WEB_PORT", 8000)
+# The health port of `simlane bot` (/healthz, /readyz, /metrics; the web app serves them on its own port). 0: off.
+HEALTH_HOST = env("HEALTH_HOST", "127.0.0.1")
+HEALTH_PORT = env_int("HEALTH_PORT", 8001)
 # Fernet key for OAuth tokens at rest (`Fernet.generate_key()`); empty: derived from DJANGO_SECRET_KEY.
 DISCORD_TOKEN_KEY = env("DISCORD_TOKEN_KEY")
 
 LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+# plain: a line of text per record; json: one JSON object per line (for log collectors). Both are redacted.
+LOG_FORMAT = env("SIMLANE_LOG_FORMAT", "plain").lower()
 LOGGING = redacting_logging_config(
     LOG_LEVEL,
+    log_format=LOG_FORMAT,
+    # Warnings and errors counted by logger for /metrics (failures by kind).
+    extra_handlers={"problems": {"()": "simlane.ops.problems.ProblemCounter"}},
     secrets=[
         IRACING_CLIENT_SECRET,
         IRACING_PASSWORD,

@@ -10,6 +10,8 @@ if SECRET_KEY.startswith("insecure-"):
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# Health checks and Prometheus call the process directly over plain HTTP, not through the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (the usual way to run uvicorn).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 30 * 24 * 3600)

@@ -21,12 +21,15 @@ from typing import Any
 
 from simlane.bench import aio
 from simlane.bench.baseline_poller import BaselinePoller
+from simlane.cards.post import LapFetcher
 from simlane.core.db import close_async_connections
 from simlane.iracing.client import IRacingClient
+from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import World
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
+from simlane.results.poller.outbox import CARD_FILENAME, Publisher
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 RATE_LIMIT = 240  # /data requests per 60 s (iRacing's x-ratelimit-limit)
@@ -45,10 +48,16 @@ class StrategyResult:
     delays: list[float] = field(default_factory=list)
     delays_recent: list[float] = field(default_factory=list)
     wall_seconds: float = 0.0
+    lap_calls: int = 0  # results/lap_chart_data and lap_data, fetched for the race cards' charts
 
     @property
     def calls_per_post(self) -> float:
+        """Without charts: finding and fetching results."""
         return self.calls / max(1, self.posted)
+
+    @property
+    def calls_per_post_with_charts(self) -> float:
+        return (self.calls + self.lap_calls) / max(1, self.posted)
 
     @staticmethod
     def pct(values: list[float], q: float) -> float:
@@ -77,6 +86,26 @@ class Scenario:
         return pairs
 
 
+class LapsOnly:
+    """The race cards' iRacing calls without the drawing: this benchmark counts calls, not pixels."""
+
+    def __init__(self, laps: LapFetcher) -> None:
+        self.laps = laps
+
+    async def render_for_server(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> bytes | None:
+        await self.laps.race(result, cust_id)
+        return None
+
+    async def claim_highlight(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> None:
+        return None
+
+    async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int:
+        return 0
+
+    async def drain_digests(self, publisher: Publisher, now: datetime) -> int:
+        return 0
+
+
 class Recorder:
     """The benchmark's Discord: records what was posted, when (simulated time), and for whom."""
 
@@ -84,7 +113,15 @@ class Recorder:
         self.clock = clock
         self.posts: list[tuple[int, int, int, float]] = []  # guild, subsession, cust, time
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
+    async def send(
+        self,
+        *,
+        channel_id: int,
+        embed: dict[str, Any],
+        nonce: str,
+        image: bytes | None = None,
+        filename: str = CARD_FILENAME,
+    ) -> int:
         guild, subsession, cust = await aio.posted_key(nonce=nonce)
         self.posts.append((guild, subsession, cust, self.clock.time()))
         return len(self.posts)
@@ -148,7 +185,7 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
                 if name == "SimLane"
                 else BaselinePoller(client, now=now)
             )
-            outbox = Outbox(recorder, fetcher, now=now)
+            outbox = Outbox(recorder, fetcher, now=now, cards=LapsOnly(LapFetcher(client)))
             stop = T0.timestamp() + (scenario.hours + scenario.tail_hours) * 3600
             shown = -1
             while clock.time() < stop:
@@ -165,7 +202,8 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
     finally:
         await sim.stop()
     result.wall_seconds = time.perf_counter() - started
-    result.calls = sim.counters["data"]
+    result.lap_calls = sim.counters["data:results/lap_chart_data"] + sim.counters["data:results/lap_data"]
+    result.calls = sim.counters["data"] - result.lap_calls
     truth = ground_truth(scenario, world)
     seen: set[tuple[int, int, int]] = set()
     for g, sub, c, t in recorder.posts:

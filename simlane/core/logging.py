@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -71,8 +73,43 @@ class DropVoiceSupportWarning(logging.Filter):
         return not any(noise in message for noise in self.NOISE)
 
 
-def redacting_logging_config(level: str, *, secrets: list[str]) -> dict[str, Any]:
-    """A ``LOGGING`` dict whose every handler redacts; ``secrets`` are registered as values to mask."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (``SIMLANE_LOG_FORMAT=json``) for log collectors; the text in it is the redacted
+    text, since the redacting filter has rewritten the record before any formatter sees it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+            "pid": record.process,
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = redact(record.exc_text)
+        return json.dumps(entry, ensure_ascii=False)
+
+    def converter(self, timestamp: float | None) -> time.struct_time:
+        return time.gmtime(timestamp)
+
+
+def redacting_logging_config(
+    level: str,
+    *,
+    secrets: list[str],
+    log_format: str = "plain",
+    extra_handlers: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A ``LOGGING`` dict whose every handler redacts; ``secrets`` are registered as values to mask.
+
+    ``log_format`` is ``plain`` (a line of text) or ``json`` (one object per line); ``extra_handlers`` are added to
+    the root logger as they are (for example a counter of problems for metrics).
+    """
+    if log_format not in ("plain", "json"):
+        raise ValueError(f"SIMLANE_LOG_FORMAT must be plain or json, not {log_format!r}")
+    extra = extra_handlers or {}
     for secret in secrets:
         register_secret(secret)
     return {
@@ -82,14 +119,18 @@ def redacting_logging_config(level: str, *, secrets: list[str]) -> dict[str, Any
             "redact": {"()": "simlane.core.logging.RedactingFilter"},
             "no_voice_warning": {"()": "simlane.core.logging.DropVoiceSupportWarning"},
         },
-        "formatters": {"plain": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"},
+            "json": {"()": "simlane.core.logging.JsonFormatter"},
+        },
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
                 "filters": ["no_voice_warning", "redact"],
-                "formatter": "plain",
-            }
+                "formatter": log_format,
+            },
+            **extra,
         },
-        "root": {"handlers": ["console"], "level": level},
+        "root": {"handlers": ["console", *extra], "level": level},
         "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
     }

@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import discord
 import simcord
@@ -38,6 +39,8 @@ from .exts.health._cog import HealthCog
 from .exts.intents._cog import IntentsCog
 from .offline import reply_text
 from .runtime import Say, WebAddress, dashboard, results_runner
+
+DEMO_CARDS_DIR = Path(settings.DATA_DIR) / "demo-cards"  # where the demo saves the race cards it posts
 
 
 def _plain(text: str) -> str:
@@ -165,6 +168,7 @@ class DemoRun:
     server: DemoServer
     dashboard: str | None = None  # the dashboard's address, once served
     posts: list[str] = field(default_factory=list)  # the result posts, as printed
+    cards: list[Path] = field(default_factory=list)  # the race cards attached to them, saved to disk
     ticks: int = 0  # results cycles run (each also carries out the dashboard's queued Discord actions)
     event: DemoEvent | None = None  # the club event walked through its lifecycle
     _posted: asyncio.Event = field(default_factory=asyncio.Event)
@@ -284,6 +288,12 @@ async def run_demo(
                     shown.add(message.id)
                     when = datetime.fromtimestamp(sim.clock.time(), UTC)
                     post = f"[{when:%H:%M} simulated] #race-results\n{embed_as_text(dict(message.embeds[0].to_dict()))}"
+                    for attachment in message.attachments:  # the race card, saved so it can be opened
+                        path = DEMO_CARDS_DIR / f"{message.id}-{attachment.filename}"
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        path.write_bytes(await attachment.read())
+                        run.cards.append(path)
+                        post += f"\nRace card: {path}"
                     run.posts.append(post)
                     run._posted.set()
                     say(f"\n{post}")

@@ -7,12 +7,13 @@ sleeps through short 429s itself; a 429 that still surfaces is deferred, never s
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import discord
 
 from simlane.discord_bot.escaping import NO_MENTIONS
-from simlane.results.poller.outbox import DestinationError, RejectedError, RetryLaterError
+from simlane.results.poller.outbox import CARD_FILENAME, DestinationError, RejectedError, RetryLaterError
 
 HISTORY_LOOKBACK = 100  # messages searched for an embed that may have been sent before a crash
 
@@ -35,6 +36,13 @@ def classify_http_error(exc: discord.HTTPException, what: str) -> Exception:
 _classify = classify_http_error  # the name other modules imported before it was public
 
 
+def _may_attach(channel: discord.abc.Messageable) -> bool:
+    """Whether the bot may attach files here (DMs and channels it cannot see the permissions of: assume yes)."""
+    if isinstance(channel, discord.abc.GuildChannel):
+        return channel.permissions_for(channel.guild.me).attach_files
+    return True
+
+
 class DiscordPublisher:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
@@ -50,12 +58,25 @@ class DiscordPublisher:
             raise DestinationError("the results channel is not a text channel")
         return channel
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
+    async def send(
+        self,
+        *,
+        channel_id: int,
+        embed: dict[str, Any],
+        nonce: str,
+        image: bytes | None = None,
+        filename: str = CARD_FILENAME,
+    ) -> int:
         channel = await self._channel(channel_id)
+        if image is not None and not _may_attach(channel):
+            # Without Attach Files Discord refuses the whole message (403): the result goes as text, the health
+            # page names the missing permission.
+            image, embed = None, {k: v for k, v in embed.items() if k != "image"}
+        files = [discord.File(io.BytesIO(image), filename=filename)] if image is not None else []
         try:
             # discord.py sends enforce_nonce=True with a nonce: a repeat returns the first message, not a new one.
             message = await channel.send(
-                embed=discord.Embed.from_dict(embed), nonce=nonce, allowed_mentions=NO_MENTIONS
+                embed=discord.Embed.from_dict(embed), files=files, nonce=nonce, allowed_mentions=NO_MENTIONS
             )
         except discord.HTTPException as exc:
             raise classify_http_error(exc, "post in the results channel") from exc

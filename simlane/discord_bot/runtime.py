@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from config.periodic import PERIODIC_JOBS
+from simlane.cards.post import CardMaker, LapFetcher
 from simlane.core.periodic import run_periodic
 from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError
@@ -26,6 +27,7 @@ from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, ResultsRun
 from simlane.web.server import serve_web
 
 from .bot import SimLaneBot
+from .gateway import held_shards
 from .publisher import DiscordPublisher
 
 Say = Callable[[str], None]
@@ -88,7 +90,15 @@ def results_runner(
 ) -> ResultsRunner:
     fetcher = SubsessionFetcher(client)
     poller = ResultsPoller(client, now=bot.now, policy=policy, fetcher=fetcher)
-    outbox = Outbox(DiscordPublisher(bot), fetcher, now=bot.now)
+    # A sharded bot posts for the servers of its own shards only (another process holds the others). Race cards:
+    # laps fetched once per race for every server, drawn in a worker thread off the event loop.
+    outbox = Outbox(
+        DiscordPublisher(bot),
+        fetcher,
+        now=bot.now,
+        shards=lambda: held_shards(bot),
+        cards=CardMaker(LapFetcher(client)),
+    )
     return ResultsRunner(poller, outbox, interval_seconds=policy.interval.total_seconds(), sleep=sleep)
 
 

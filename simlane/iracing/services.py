@@ -26,6 +26,7 @@ def client_config_from_settings(**overrides: object) -> ClientConfig:
         "api_base_url": settings.IRACING_API_BASE_URL,
         "oauth_base_url": settings.IRACING_OAUTH_BASE_URL,
         "concurrency": settings.IRACING_CONCURRENCY,
+        "shared_budget_url": settings.REDIS_URL,
     }
     values.update(overrides)
     return ClientConfig(**values)  # type: ignore[arg-type]

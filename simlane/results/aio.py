@@ -18,6 +18,7 @@ subscriptions_by_driver = sync_to_async(selectors.subscriptions_by_driver)
 subscriptions_version = sync_to_async(selectors.subscriptions_version)
 poll_states = sync_to_async(selectors.poll_states)
 posts_due = sync_to_async(selectors.posts_due)
+post_lease = sync_to_async(services.post_lease)
 posts_pending_count = sync_to_async(selectors.posts_pending_count)
 claimed_guilds = sync_to_async(selectors.claimed_guilds)
 

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Mod
 
 from simlane.iracing.models import Participant
 
@@ -35,6 +36,10 @@ class Subscription:
     official_only: bool
     include_hosted: bool
     include_league: bool
+
+
+# A bot process's shards: Discord's shard count and the ids of the shards this process holds.
+Shards = tuple[int, frozenset[int]]
 
 
 def results_config_get(*, guild_id: int) -> GuildResultsConfig | None:
@@ -128,14 +133,20 @@ def poll_states(*, cust_ids: Iterable[int]) -> dict[int, DriverPollState]:
     return {s.cust_id: s for s in DriverPollState.objects.filter(cust_id__in=list(cust_ids))}
 
 
-def posts_due(*, now: datetime, limit: int = 100) -> list[PostedResult]:
-    """Claimed posts whose server can receive them and whose back-off (if any) has passed, oldest first."""
+def posts_due(*, now: datetime, limit: int = 100, shards: Shards | None = None) -> list[PostedResult]:
+    """Claimed posts whose server can receive them and whose back-off (if any) has passed, oldest first.
+
+    ``shards`` (a shard count and the shard ids a bot process holds) keeps the servers of those shards only, so a
+    post goes out from the process connected to its server (Discord: shard = (guild_id >> 22) % shard count).
+    """
     postable = GuildResultsConfig.objects.filter(channel_id__isnull=False, status=ConfigStatus.OK).values("guild_id")
-    return list(
-        PostedResult.objects.filter(status=PostStatus.CLAIMED, guild_id__in=postable)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("created_at", "id")[:limit]
+    rows = PostedResult.objects.filter(status=PostStatus.CLAIMED, guild_id__in=postable).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
+    if shards is not None:
+        count, held = shards
+        rows = rows.annotate(shard=Mod(F("guild_id") / (1 << 22), count)).filter(shard__in=sorted(held))
+    return list(rows.order_by("created_at", "id")[:limit])
 
 
 def posts_pending_count(*, guild_id: int) -> int:

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from simlane.cards.charts import forecast_png
 from simlane.clubs import discord_settings as channel_naming
 from simlane.clubs import selectors as clubs
 from simlane.clubs.health.selectors import health_view
@@ -21,7 +22,6 @@ from simlane.discord_bot import selectors as guild_settings
 from simlane.discord_bot.services import MAX_FOLLOWED_SERIES
 from simlane.events.notices import prefs as notice_prefs
 from simlane.iracing import selectors as iracing
-from simlane.iracing.charts import forecast_png
 from simlane.racenumbers import selectors as numbers
 from simlane.racenumbers.export import roster_csv
 from simlane.results import selectors as results

@@ -38,6 +38,7 @@ from simlane.events.services.events import (
     class_capacity_set,
     event_cancel,
     event_create,
+    event_update,
     sheet_close_now,
 )
 from simlane.events.services.signups import signup_save, signup_withdraw, signup_withdraw_mine
@@ -208,6 +209,17 @@ def event_manage(request: HttpRequest, access: ClubAccess, event_id: int) -> Htt
             now=now,
         )
         messages.success(request, "Capacity saved; the waitlist moved up where places freed.")
+    elif action == "edit":
+        changes: dict[str, Any] = {
+            "title": request.POST.get("title", ""),
+            "track_name": request.POST.get("track_name", ""),
+        }
+        race_at = _time(request.POST.get("race_at"))
+        if race_at is not None:
+            changes["race_at"] = race_at
+        changes["duration_minutes"] = _int(request.POST.get("duration_minutes"), 0)
+        event_update(actor=actor, event_id=event_id, changes=changes, now=now)
+        messages.success(request, "Event saved; its card updates in a moment.")
     elif action == "close":
         sheet_close_now(actor=actor, event_id=event_id, now=now)
         messages.success(request, "Signups closed.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -49,6 +50,7 @@ class SimLaneBot(commands.Bot):
         iracing: IRacingClient | None = None,
         now: Callable[[], datetime] = utc_now,
         loops: bool = False,
+        **options: Any,
     ) -> None:
         intents = discord.Intents.default()
         # Privileged (enable "Server Members Intent" in the Developer Portal): the car-number rules need to know
@@ -57,7 +59,8 @@ class SimLaneBot(commands.Bot):
         # Member lists are downloaded at start-up (discord.py's default): nickname and role changes reach
         # on_member_update only for members in the cache, and the member sync (exts/clubs) keeps ClubMember current
         # from them.
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents, tree_cls=SimLaneTree)
+        # ``options`` reach discord.py's client: the shards (``shard_ids``, ``shard_count``) of a sharded bot.
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents, tree_cls=SimLaneTree, **options)
         self.dev_guild_id = dev_guild_id
         self.extension_names = extensions
         self.iracing = iracing

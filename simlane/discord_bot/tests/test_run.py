@@ -18,6 +18,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from PIL import Image
 
 from simlane.clubs.models import Club
 from simlane.core.db import close_async_connections, demo_database
@@ -146,6 +147,12 @@ def test_demo_sets_up_a_server_tracks_drivers_and_posts_their_races(demo_with_we
     posts = text.split("#race-results\n")[1:]
     assert len(posts) == len(run.posts) >= 3
     assert all(block.startswith("🏁 ") and "Subsession " in block for block in posts)
+    # Each post carries its race card, saved where the terminal says, a real picture of the card's width.
+    cards = re.findall(r"^Race card: (.+\.png)$", text, re.M)
+    assert len(cards) == len(posts) and [str(p) for p in run.cards] == cards
+    for path in run.cards:
+        with Image.open(path) as img:
+            assert img.format == "PNG" and img.width == 1000 and img.height > 900
     assert "429s: 0" in text
     assert f"{len(posts)} results posted" in text
     # Car numbers in the same demo server: a claim, a link an admin verifies, and a roster sync.

@@ -12,7 +12,7 @@ import pytest
 import simcord
 from asgiref.sync import sync_to_async
 
-from simlane.clubs.models import Club, ClubDiscordSettings, ClubMember
+from simlane.clubs.models import Club, ClubDiscordSettings, ClubMember, DiscordIntent, IntentKind, IntentStatus
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.exts.events._sync import card_post_or_edit
@@ -221,3 +221,34 @@ async def test_a_crash_between_posting_the_card_and_recording_it_posts_once(serv
     assert result["message_id"] == str(posted.id)
     assert card(s.results).id == posted.id  # one card, found again
     assert (await EventDiscordChannel.objects.aget(event=event)).signup_message_id == posted.id
+
+
+@pytest.mark.parametrize("status", [429, 503], ids=["rate-limited", "discord-down"])
+async def test_discord_failing_while_posting_the_card_is_retried_after_a_back_off(
+    server: Server, simcord_bot: SimLaneBot, clock: Clock, simcord_env: simcord.Env, status: int
+):
+    s = server
+    event = await create_event(s, capacity=5)
+    simcord_env.inject_error("POST", f"/channels/{s.results.id}/messages", status=status, message="Try later.")
+    assert await drain(simcord_bot) == 1
+    waiting = await DiscordIntent.objects.aget(kind=IntentKind.EVENT_SYNC)
+    assert (waiting.status, waiting.attempts) == (IntentStatus.QUEUED, 1) and waiting.not_before > clock()
+    assert await drain(simcord_bot) == 0  # nothing before the back-off
+    assert not [m for m in s.results.history() if m.embeds]
+    clock.at = waiting.not_before
+    assert await drain(simcord_bot) == 1
+    assert card(s.results).embeds[0].title == "🏁 Thursday GT3"
+    assert (await EventDiscordChannel.objects.aget(event=event)).signup_message_id == card(s.results).id
+
+
+async def test_a_channel_the_bot_may_not_post_in_blocks_with_a_reason(
+    server: Server, simcord_bot: SimLaneBot, simcord_env
+):
+    s = server
+    event = await create_event(s, capacity=5)
+    simcord_env.inject_error("POST", f"/channels/{s.results.id}/messages", status=403, message="Missing Permissions")
+    assert await drain(simcord_bot) == 1
+    record = await EventDiscordChannel.objects.aget(event=event)
+    assert record.status == "blocked" and "not allowed" in record.status_detail
+    assert (await DiscordIntent.objects.aget(kind=IntentKind.EVENT_SYNC)).status == IntentStatus.FAILED
+    assert await drain(simcord_bot) == 0  # no retry storm

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
+from redis.asyncio import Redis
 
 from . import models as m
 from .auth import MemoryTokenStore, OAuthAuthenticator, TokenStore
@@ -18,6 +19,7 @@ from .config import ClientConfig
 from .endpoints import ENDPOINT_MODELS, normalize_endpoint
 from .errors import LinkExpiredError
 from .metrics import ClientMetrics
+from .shared_budget import SharedRateBudget, budget_account
 from .transport import Transport
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,15 @@ class IRacingClient:
         self._auth = OAuthAuthenticator(
             config, self._http, token_store or MemoryTokenStore(), self._clock, self.metrics
         )
-        self._transport = Transport(config, self._http, self._auth, self._clock, self.metrics)
+        shared = None
+        self._redis: Redis | None = None
+        if config.shared_budget_url:  # the account's budget is shared with every process through Redis
+            self._redis = Redis.from_url(config.shared_budget_url)
+            account = budget_account(config.client_id, config.username)
+            shared = SharedRateBudget(
+                self._redis, account, self._clock, self.metrics, request_timeout=config.request_timeout
+            )
+        self._transport = Transport(config, self._http, self._auth, self._clock, self.metrics, shared=shared)
 
     async def __aenter__(self) -> IRacingClient:
         return self
@@ -71,6 +81,8 @@ class IRacingClient:
     async def aclose(self) -> None:
         if self._owns_http:
             await self._http.aclose()
+        if self._redis is not None:
+            await self._redis.aclose()
 
     # -- generic access -------------------------------------------------------------------------------------------
 

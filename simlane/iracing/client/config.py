@@ -32,6 +32,9 @@ class ClientConfig:
     # How many times one call may ask for fresh links after a download link expired.
     max_link_refreshes: int = 2
     request_timeout: float = 30.0
+    # A Redis URL: the account's rate budget is shared with every process using the same URL and account
+    # (``shared_budget``). Empty: this client paces on its own, enough for one process.
+    shared_budget_url: str = ""
     # Refresh the access token this many seconds before it expires (the book suggests using it for ~590 of 600 s).
     token_refresh_margin: float = 30.0
     # Longest Retry-After from the token endpoint we are willing to wait for inside one call.

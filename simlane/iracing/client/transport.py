@@ -49,6 +49,7 @@ from .metrics import ClientMetrics
 from .params import encode_params
 from .ratelimit import RateBudget
 from .redaction import redact
+from .shared_budget import SharedRateBudget
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,11 @@ class Transport:
         auth: OAuthAuthenticator,
         clock: Clock,
         metrics: ClientMetrics,
+        *,
+        shared: SharedRateBudget | None = None,
     ) -> None:
         self._config = config
+        self._shared = shared  # the account's budget across processes, taken on top of this process's own
         self._http = http
         self._auth = auth
         self._clock = clock
@@ -81,6 +85,11 @@ class Transport:
         self.budget = RateBudget(clock, metrics)
         self._data_slots = asyncio.Semaphore(config.concurrency)
         self._download_slots = asyncio.Semaphore(config.download_concurrency)
+
+    async def _release(self, grant: str | None, response: httpx.Response | None, *, exhausted: bool = False) -> None:
+        self.budget.release(response, exhausted=exhausted)
+        if self._shared is not None and grant:
+            await self._shared.release(grant, response, exhausted=exhausted)
 
     async def get_data(self, path: str, params: dict[str, Any] | None, *, retry: bool = True) -> Any:
         """GET ``/data/<path>`` with the bearer token; return the parsed JSON body."""
@@ -96,6 +105,11 @@ class Transport:
             async with self._data_slots:
                 before = self._clock.time()
                 await self.budget.acquire(wait=retry)
+                try:
+                    grant = await self._shared.acquire(wait=retry) if self._shared else None
+                except BaseException:
+                    self.budget.release(None)
+                    raise
                 paused += self._clock.time() - before
                 response: httpx.Response | None = None
                 try:
@@ -109,15 +123,15 @@ class Transport:
                     text = response.text
                 except httpx.TimeoutException:
                     error: IRacingError = RequestTimeoutError(f"iRacing /data/{path} timed out")
-                    self.budget.release(None)
+                    await self._release(grant, None)
                 except httpx.TransportError as exc:
                     error = TransportError(f"iRacing /data/{path} unreachable: {type(exc).__name__}")
-                    self.budget.release(None)
+                    await self._release(grant, None)
                 else:
                     rate_limited = response.status_code == 429 or (
                         response.is_success and text.strip() == RATE_LIMIT_TEXT
                     )
-                    self.budget.release(response, exhausted=rate_limited)
+                    await self._release(grant, response, exhausted=rate_limited)
                     if rate_limited:
                         self._metrics.rate_limited += 1
                         limited += 1

@@ -76,10 +76,32 @@ def missing_track_ids(seasons: list[dict[str, Any]]) -> set[int]:
     return {t for t in wanted if t is not None} - known
 
 
-@transaction.atomic
+# Seasons whose schedule is rewritten per transaction. A full sync rewrites hundreds of schedules (tens of
+# thousands of session times); in one transaction that held SQLite's only write lock for half a minute, longer
+# than every other process's busy timeout ("database is locked"). Small batches let other writers in between.
+SCHEDULE_BATCH = 10
+
+
 def write_seasons(seasons: list[dict[str, Any]], *, retire_missing: bool) -> SeasonSyncSummary:
-    """Upsert the seasons, then rewrite the race weeks and session times of the seasons whose schedule changed."""
+    """Upsert the seasons, then rewrite the race weeks and session times of the seasons whose schedule changed.
+
+    Each step is its own short transaction. A season's new schedule hash is written in the same transaction as its
+    schedule, so a sync stopped halfway leaves the rest "changed", and the next run rewrites exactly those.
+    """
     summary = SeasonSyncSummary()
+    with transaction.atomic():
+        changed = _upsert_seasons(seasons, retire_missing=retire_missing, summary=summary)
+    items = list(changed.items())
+    for start in range(0, len(items), SCHEDULE_BATCH):
+        with transaction.atomic():
+            _write_schedules(dict(items[start : start + SCHEDULE_BATCH]), summary)
+    return summary
+
+
+def _upsert_seasons(
+    seasons: list[dict[str, Any]], *, retire_missing: bool, summary: SeasonSyncSummary
+) -> dict[int, tuple[str, list[dict[str, Any]]]]:
+    """Upsert the seasons; return the schedules (with their new hash) that differ from the stored ones."""
     # series/seasons lists current and future seasons only: one that vanished from that range is retired; past
     # seasons (synced from series/past_seasons) are outside it and left alone.
     quarters = [(s.get("season_year") or 0, s.get("season_quarter") or 0) for s in seasons]
@@ -103,12 +125,16 @@ def write_seasons(seasons: list[dict[str, Any]], *, retire_missing: bool) -> Sea
             summary.schedules_skipped += 1
         else:
             changed[s["season_id"]] = (h, s.get("schedules") or [])
-    if not changed:
-        return summary
+    return changed
+
+
+def _write_schedules(changed: dict[int, tuple[str, list[dict[str, Any]]]], summary: SeasonSyncSummary) -> None:
+    """Rewrite these seasons' race weeks and session times, and record their new schedule hash."""
     season_pk = dict(Season.objects.filter(season_id__in=list(changed)).values_list("season_id", "id"))
     tracks = dict(Track.objects.values_list("track_id", "id"))
     weeks = [{**w, "season_id": sid} for sid, (_h, ws) in changed.items() for w in ws]
-    summary.race_weeks = bulk_upsert(RaceWeek, "key", weeks, _week_fields(season_pk, tracks), retire_missing=False)
+    counts = bulk_upsert(RaceWeek, "key", weeks, _week_fields(season_pk, tracks), retire_missing=False)
+    summary.race_weeks += counts
     week_pk = dict(RaceWeek.objects.filter(season_id__in=season_pk.values()).values_list("key", "id"))
     SessionTime.objects.filter(race_week_id__in=week_pk.values()).delete()
     times = []
@@ -124,11 +150,10 @@ def write_seasons(seasons: list[dict[str, Any]], *, retire_missing: bool) -> Sea
                 )
             )
     SessionTime.objects.bulk_create(times, batch_size=1000)
-    summary.session_times = len(times)
+    summary.session_times += len(times)
     Season.objects.bulk_update(
         [Season(id=season_pk[sid], schedule_hash=h) for sid, (h, _w) in changed.items()], ["schedule_hash"]
     )
-    return summary
 
 
 def season_raw(*, season_id: int) -> dict[str, Any] | None:

@@ -5,6 +5,9 @@ nonce (Discord's ``enforce_nonce`` returns the first message for a repeated nonc
 message id. If the process dies between the send and the mark, the row still says ``attempts > 0``: before
 sending again the channel's recent messages are searched for the same embed, so a restart never posts twice, and
 a row is never dropped, so a restart never loses a result either.
+
+Several processes may drain one database: each leases a post (``services.post_lease``: a row lock on PostgreSQL, a
+conditional update on SQLite) before delivering it, so no two of them send the same row.
 """
 
 from __future__ import annotations
@@ -17,13 +20,17 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from simlane.core.errors import ApplicationError
+from simlane.iracing.client.models import SubsessionResult
 
 from .. import aio
 from ..embeds import render_result_embed
 from ..models import GuildResultsConfig, PostedResult
+from ..selectors import Shards
 from .ingest import SubsessionFetcher
 
 logger = logging.getLogger(__name__)
+
+CARD_FILENAME = "race-card.png"
 
 
 class DestinationError(Exception):
@@ -45,11 +52,37 @@ class RejectedError(Exception):
 class Publisher(Protocol):
     """Where results go: Discord in production, simcord in tests and the demo, a recorder in benchmarks."""
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int: ...
+    async def send(
+        self,
+        *,
+        channel_id: int,
+        embed: dict[str, Any],
+        nonce: str,
+        image: bytes | None = None,
+        filename: str = CARD_FILENAME,
+    ) -> int:
+        """Post ``embed`` (with ``image`` attached as the race card, when there is one); return the message id."""
+        ...
 
     async def find_sent(self, *, channel_id: int, embed: dict[str, Any]) -> int | None: ...
 
     async def notify_admins(self, *, guild_id: int, text: str) -> None: ...
+
+
+class CardSource(Protocol):
+    """Race cards (``simlane.cards.post.CardMaker``): a PNG for a post, or None for the embed alone."""
+
+    async def render_for_server(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> bytes | None: ...
+
+    async def claim_highlight(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> None:
+        """Claim the result's post in the server's second channel (podiums, personal bests), if it is one."""
+        ...
+
+    async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int: ...
+
+    async def drain_digests(self, publisher: Publisher, now: datetime) -> int:
+        """Claim and send the weekly digests now due."""
+        ...
 
 
 @dataclass
@@ -58,6 +91,9 @@ class DrainReport:
     recovered: int = 0  # found already sent after a crash
     deferred: int = 0
     failed: int = 0
+    taken_elsewhere: int = 0  # leased by another process draining the same database
+    highlights: int = 0  # podiums / personal bests also posted in a server's second channel
+    digests: int = 0  # weekly digests posted
     broken_guilds: set[int] = field(default_factory=set)
 
 
@@ -67,6 +103,9 @@ class OutboxPolicy:
     first_backoff: timedelta = timedelta(seconds=5)
     max_backoff: timedelta = timedelta(minutes=15)
     batch: int = 200
+    # How long a drainer holds a post while it delivers it: other processes leave the row alone until then, and
+    # take it over after (a crashed process's post is delivered late, never lost). Far above one send's time.
+    lease: timedelta = timedelta(minutes=10)
 
     def backoff(self, attempts: int) -> timedelta:
         factor: int = 2 ** max(0, attempts - 1)
@@ -88,9 +127,15 @@ class Outbox:
         *,
         now: Callable[[], datetime],
         policy: OutboxPolicy | None = None,
+        shards: Callable[[], Shards | None] | None = None,
+        cards: CardSource | None = None,
     ) -> None:
+        """``shards``: the shards of the bot process this outbox posts through, asked at each drain (a sharded bot
+        learns its shard count from Discord when it connects); only their servers' posts are drained here."""
         self.publisher = publisher
+        self.shards = shards or (lambda: None)
         self.fetcher = fetcher
+        self.cards = cards  # None: text embeds only
         self.now = now
         self.policy = policy or OutboxPolicy()
         # The poller drains as it finds results, from several concurrent searches: one drain at a time, so two of
@@ -100,12 +145,16 @@ class Outbox:
     async def drain(self) -> DrainReport:
         """Deliver every due claimed post; one server's failure never holds up another's."""
         async with self._draining:
-            return await self._drain()
+            report = await self._drain()
+            if self.cards is not None:
+                report.highlights = await self.cards.drain_highlights(self.publisher, self.fetcher)
+                report.digests = await self.cards.drain_digests(self.publisher, self.now())
+            return report
 
     async def _drain(self) -> DrainReport:
         report = DrainReport()
         configs: dict[int, GuildResultsConfig | None] = {}
-        for post in await aio.posts_due(now=self.now(), limit=self.policy.batch):
+        for post in await aio.posts_due(now=self.now(), limit=self.policy.batch, shards=self.shards()):
             if post.guild_id in report.broken_guilds:
                 continue
             if post.guild_id not in configs:
@@ -113,16 +162,23 @@ class Outbox:
             config = configs[post.guild_id]
             if config is None or not config.is_postable or config.channel_id is None:
                 continue
-            await self._deliver(post, config.channel_id, report)
+            # Another process draining the same database may have taken this post since it was read.
+            leased = await aio.post_lease(post_id=post.id, now=self.now(), until=self.now() + self.policy.lease)
+            if leased is None:
+                report.taken_elsewhere += 1
+                continue
+            await self._deliver(leased, config.channel_id, report)
         return report
 
     async def _deliver(self, post: PostedResult, channel_id: int, report: DrainReport) -> None:
         try:
-            embed = await self._embed(post)
+            result = await self._result(post)
+            embed = render_result_embed(result, post.cust_id)
         except ApplicationError as exc:  # the driver is not in that race: nothing to post, ever
             await aio.post_fail(post_id=post.id, error=exc.message)
             report.failed += 1
             return
+        image: bytes | None = None
         try:
             if post.attempts > 0 and post.channel_id == channel_id:
                 found = await self.publisher.find_sent(channel_id=channel_id, embed=embed)
@@ -130,10 +186,17 @@ class Outbox:
                     await aio.post_mark_posted(post_id=post.id, message_id=found, now=self.now())
                     report.recovered += 1
                     return
+            if self.cards is not None:  # claimed before this post is sent: a crash in between never loses it
+                await self.cards.claim_highlight(result, cust_id=post.cust_id, guild_id=post.guild_id)
+            image = await self._card(result, post)
+            if image is not None:
+                embed["image"] = {"url": f"attachment://{CARD_FILENAME}"}
             post = await aio.post_attempt_begin(post_id=post.id, channel_id=channel_id)
-            message_id = await self.publisher.send(channel_id=channel_id, embed=embed, nonce=post.nonce)
+            message_id = await self.publisher.send(channel_id=channel_id, embed=embed, nonce=post.nonce, image=image)
         except DestinationError as exc:
             report.broken_guilds.add(post.guild_id)
+            # Give the lease back: the post goes out as soon as an admin fixes the channel, not when the lease ends.
+            await aio.post_defer(post_id=post.id, until=self.now(), error=str(exc))
             logger.warning("guild %s: results channel %s unusable: %s", post.guild_id, channel_id, exc)
             if await aio.results_config_mark_broken(guild_id=post.guild_id, reason=str(exc)):
                 await self._notify(post.guild_id, broken_notice(channel_id, str(exc)))
@@ -151,11 +214,17 @@ class Outbox:
         await aio.post_mark_posted(post_id=post.id, message_id=message_id, now=self.now())
         report.posted += 1
 
-    async def _embed(self, post: PostedResult) -> dict[str, Any]:
+    async def _result(self, post: PostedResult) -> SubsessionResult:
         result = await self.fetcher.get(post.subsession_id)
         if result is None:
             raise ApplicationError(f"subsession {post.subsession_id} has no results")
-        return render_result_embed(result, post.cust_id)
+        return result
+
+    async def _card(self, result: SubsessionResult, post: PostedResult) -> bytes | None:
+        """The race card, or None: cards off, or drawing failed (the card maker logs why; the embed still goes)."""
+        if self.cards is None:
+            return None
+        return await self.cards.render_for_server(result, cust_id=post.cust_id, guild_id=post.guild_id)
 
     async def _retry_later(
         self, post: PostedResult, error: str, retry_after: float | None, report: DrainReport

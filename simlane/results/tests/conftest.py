@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pytest
 import simcord
 
+from simlane.cards.post import CardMaker
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.escaping import discord_safe
@@ -43,11 +44,11 @@ class ResultsWorld:
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock.time(), UTC)
 
-    def start_job(self, publisher: Publisher | None = None) -> ResultsRunner:
+    def start_job(self, publisher: Publisher | None = None, cards: CardMaker | None = None) -> ResultsRunner:
         """A fresh poller and outbox, as a (re)started process would build them: nothing carried in memory."""
         fetcher = SubsessionFetcher(self.client)
         poller = ResultsPoller(self.client, now=self.now, policy=self.policy, fetcher=fetcher)
-        outbox = Outbox(publisher or DiscordPublisher(self.bot), fetcher, now=self.now)
+        outbox = Outbox(publisher or DiscordPublisher(self.bot), fetcher, now=self.now, cards=cards)
         self.runner = ResultsRunner(poller, outbox, interval_seconds=self.policy.interval.total_seconds())
         return self.runner
 

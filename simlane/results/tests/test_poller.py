@@ -17,6 +17,7 @@ from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import Member
 from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, TrackedDriver
 from simlane.results.poller import Outbox, ResultsPoller, SubsessionFetcher
+from simlane.results.poller.outbox import CARD_FILENAME
 
 from .conftest import T0, ResultsWorld
 
@@ -31,7 +32,15 @@ class Recorder:
         self.world = world
         self.sent: list[tuple[str, int]] = []  # nonce, searches so far
 
-    async def send(self, *, channel_id: int, embed: dict[str, Any], nonce: str) -> int:
+    async def send(
+        self,
+        *,
+        channel_id: int,
+        embed: dict[str, Any],
+        nonce: str,
+        image: bytes | None = None,
+        filename: str = CARD_FILENAME,
+    ) -> int:
         searches = self.world.sim.counters["data:results/search_series"] if self.world else 0
         self.sent.append((nonce, searches))
         return len(self.sent)

@@ -216,6 +216,23 @@ def test_an_admin_plans_stints_from_the_teams_page(client, standin, world):
     assert client.post(f"{C}events/{ev.id}/teams/{team.id}/stints/", {"plan": f"{start} Ana"}).status_code == 403
 
 
+def test_an_admin_edits_an_event_and_a_member_cannot(client, standin, world):
+    setup = populate(world)
+    ev = make_event(setup.club)
+    race = (ev.race_at + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    form = {"action": "edit", "title": "Renamed", "race_at": race, "track_name": "Monza", "duration_minutes": "90"}
+    as_user(client, DEMO_MEMBER_ID)
+    assert client.post(f"{C}events/{ev.id}/manage/", form).status_code == 403
+    assert Event.objects.get(id=ev.id).title == "Thursday GT3"
+    admin = Client()
+    login(admin, user_id=MANAGER_ID)
+    assert 'value="Thursday GT3"' in admin.get(f"{C}events/{ev.id}/").content.decode()
+    assert admin.post(f"{C}events/{ev.id}/manage/", form).status_code == 302
+    saved = Event.objects.get(id=ev.id)
+    assert (saved.title, saved.track_name, saved.duration_minutes) == ("Renamed", "Monza", 90)
+    assert saved.race_at == ev.race_at + timedelta(hours=1)
+
+
 def test_a_blocked_discord_setup_shows_its_fix_and_only_an_admin_retries_it(client, standin, world):
     from simlane.clubs.models import DiscordIntent, IntentKind
 

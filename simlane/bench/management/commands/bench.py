@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -36,10 +37,17 @@ class Command(BaseCommand):
         matching.add_argument("--world", type=int, default=1200, help="iRacing members simulated (default 1200)")
         matching.add_argument("--seed", type=int, default=1, help="world and server draw (default 1)")
 
+        render = sub.add_parser("render", help="race cards: render time and PNG size (recorded and simulated)")
+        render.add_argument("--races", type=int, default=5, help="simulated races per kind (default 5)")
+        render.add_argument("--repeat", type=int, default=3, help="renders per card (default 3)")
+
         sync = sub.add_parser("sync", help="bulk upserts vs per-row update_or_create on the recorded catalogue")
         sync.add_argument("--fixtures", default=None, help="recorded responses (default: the ones in the package)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["bench"] == "render":
+            self._render(opts)
+            return
         if opts["bench"] == "sync":
             self._sync(opts)
             return
@@ -80,7 +88,8 @@ class Command(BaseCommand):
         for r in results:
             self.stdout.write(
                 f"{r.name:9s} {r.calls:7d} /data calls, {r.posted:5d} posted ({r.expected} expected), "
-                f"{r.calls_per_post:7.1f} calls/post, delay p50 {StrategyResult.pct(r.delays, 50):5.0f} s "
+                f"{r.calls_per_post:7.1f} calls/post ({r.calls_per_post_with_charts:.1f} with charts), "
+                f"delay p50 {StrategyResult.pct(r.delays, 50):5.0f} s "
                 f"p95 {StrategyResult.pct(r.delays, 95):5.0f} s, p95 for drivers who raced in the previous day "
                 f"{StrategyResult.pct(r.delays_recent, 95):5.0f} s (two intervals: {two:.0f} s), max "
                 f"{max(r.delays, default=float('nan')):5.0f} s, duplicates {r.duplicates}, misses {r.misses}, "
@@ -93,9 +102,27 @@ class Command(BaseCommand):
         # The last line(s): one summary per strategy, SimLane's last.
         for r in sorted(results, key=lambda r: r.name == "SimLane"):
             self.stdout.write(
-                f"{r.name.lower()}: calls per posted result {r.calls_per_post:.2f}; p95 delay "
+                f"{r.name.lower()}: calls per posted result {r.calls_per_post:.2f} "
+                f"({r.calls_per_post_with_charts:.2f} with race-card charts); p95 delay "
                 f"{StrategyResult.pct(r.delays, 95):.0f} s; duplicates {r.duplicates}; misses {r.misses}"
             )
+
+    def _render(self, opts: dict[str, Any]) -> None:
+        from simlane.bench.render import DISCORD_LIMIT, run_render_bench
+
+        runs = run_render_bench(races=opts["races"], repeat=opts["repeat"], progress=self.stdout.write)
+        for r in runs:
+            self.stdout.write(
+                f"{r.name:9s} {len(r.sizes):3d} cards: render p50 {r.pct(50) * 1000:5.0f} ms p95 "
+                f"{r.pct(95) * 1000:5.0f} ms max {max(r.seconds) * 1000:5.0f} ms; PNG median "
+                f"{statistics.median(r.sizes) / 1024:4.0f} KB max {max(r.sizes) / 1024:4.0f} KB"
+            )
+        largest = max(max(r.sizes) for r in runs)
+        p95 = max(r.pct(95) for r in runs)
+        self.stdout.write(
+            f"render: p95 {p95 * 1000:.0f} ms; largest card {largest / 1024:.0f} KB = "
+            f"{largest / DISCORD_LIMIT:.1%} of Discord's 10 MiB"
+        )
 
     def _sync(self, opts: dict[str, Any]) -> None:
         from pathlib import Path

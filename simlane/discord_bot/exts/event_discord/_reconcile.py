@@ -65,6 +65,7 @@ class Pass:
     now: datetime
     created: int = 0
     notes: list[str] = field(default_factory=list)
+    category: discord.CategoryChannel | None = None  # the event's category, as this pass found or made it
 
     def creating(self) -> None:
         """Count a create request; past the pace, stop this pass before sending it."""

@@ -54,18 +54,18 @@ async def category_with_room(p: Pass, *, archive: bool = False, needed: int = 1)
     label = ARCHIVE_LABEL if archive else snap.series_label
     known = snap.archive_categories if archive else snap.categories
     uses: list[plan.CategoryUse] = []
+    live: dict[int, discord.CategoryChannel] = {}
     for index, category_id in sorted(known.items()):
         category = await _channel(guild, category_id)
         if not isinstance(category, discord.CategoryChannel):  # deleted by a human: forget it, make it again
             await aio.category_record(club_id=snap.club_id, label=label, index=index, archive=archive, discord_id=None)
             known.pop(index)
             continue
+        live[category.id] = category
         uses.append(plan.CategoryUse(index, category.id, len(category.channels)))
     choice = plan.category_pick(uses, needed=needed)
     if choice.discord_id is not None:
-        found = guild.get_channel(choice.discord_id)
-        assert isinstance(found, discord.CategoryChannel)
-        return found
+        return live[choice.discord_id]
     name = plan.archive_category_name(choice.index) if archive else plan.category_name(label, choice.index)
     category = next((c for c in guild.categories if c.name == name and c.id not in known.values()), None)
     if category is None:
@@ -84,6 +84,7 @@ async def category(p: Pass) -> None:
     if await _channel(p.guild, snap.text_channel_id) is not None:
         return  # the channel exists: its category is settled
     chosen = await category_with_room(p)
+    p.category = chosen  # the gateway may not have told the cache about a category made a moment ago
     if snap.category_id != chosen.id:
         await aio.event_object_record(event_id=snap.event_id, field="category_id", discord_id=chosen.id)
         snap.category_id = chosen.id
@@ -110,7 +111,7 @@ async def text_channel(p: Pass) -> None:
     channel = next((c for c in guild.text_channels if plan.has_marker(c.topic, snap.event_id)), None)
     if channel is None:
         plan.check_channel_room(channels_now=len(guild.channels))
-        parent = guild.get_channel(snap.category_id) if snap.category_id else None
+        parent = p.category or (guild.get_channel(snap.category_id) if snap.category_id else None)
         p.creating()
         channel = await guild.create_text_channel(
             snap.channel_name,

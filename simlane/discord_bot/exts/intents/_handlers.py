@@ -88,6 +88,7 @@ async def event_sync(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, An
     the waitlist promoted. One queued intent per event covers every change made before it runs."""
     from simlane.discord_bot.exts.event_discord._cog import EventDiscordCog
     from simlane.discord_bot.exts.events._sync import announce_promotions
+    from simlane.events.models import DiscordObjectStatus
 
     cog = ctx.bot.get_cog("EventDiscordCog")
     if not isinstance(cog, EventDiscordCog):
@@ -98,6 +99,8 @@ async def event_sync(ctx: HandlerContext, intent: DiscordIntent) -> dict[str, An
         raise IntentRefused("The event is gone, or SimLane is not on its server right now.")
     if outcome.busy:  # Discord said not now: the queue's bounded back-off, never sooner than its Retry-After
         raise RetryLaterError(outcome.detail, outcome.retry_after)
+    if outcome.status == DiscordObjectStatus.BLOCKED:  # fails with what to fix; no retry until someone fixes it
+        raise IntentRefused(outcome.detail)
     result = outcome.as_result()
     result["announced"] = await announce_promotions(ctx.bot, event_id)
     return result

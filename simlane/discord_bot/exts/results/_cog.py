@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import calendar
+import io
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from simlane.cards import aio as cards_aio
+from simlane.cards.models import CardTheme
+from simlane.cards.post import CardMaker, LapFetcher
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot.bot.checks import admin_role_set, configuration_command, guild_id_of, is_admin
 from simlane.discord_bot.drivers import Driver, choice_name, driver_autocomplete, require_client, resolve_driver
 from simlane.discord_bot.escaping import NO_MENTIONS, discord_safe
-from simlane.discord_bot.ids import require_ids
+from simlane.discord_bot.ids import require_id, require_ids
 from simlane.discord_bot.pages import LinePages
 from simlane.results import aio
 from simlane.results.embeds import render_result_embed
 from simlane.results.models import DEFAULT_TRACKED_PER_MEMBER, ResultsMode, TrackedDriver
 from simlane.results.poller.ingest import SubsessionFetcher
+from simlane.results.poller.outbox import CARD_FILENAME
 from simlane.results.samples import sample_result
 from simlane.results.selectors import fold
 from simlane.results.services import MAX_TRACKED_PER_GUILD
@@ -38,6 +44,7 @@ class ResultsCog(commands.Cog):
     def __init__(self, bot: SimLaneBot) -> None:
         self.bot = bot
         self.fetcher = SubsessionFetcher(bot.iracing) if bot.iracing else None
+        self.cards = CardMaker(LapFetcher(bot.iracing) if bot.iracing else None)
 
     # -- tracking (any member) ----------------------------------------------------------------------------------
 
@@ -93,15 +100,7 @@ class ResultsCog(commands.Cog):
     async def _untrack_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        key = fold(current.strip())
-        rows = await aio.tracked_driver_list(guild_id=interaction.guild_id)
-        return [
-            app_commands.Choice(name=choice_name(Driver(r.cust_id, r.display_name)), value=str(r.cust_id))
-            for r in rows
-            if key in fold(r.display_name) or str(r.cust_id).startswith(key)
-        ][:25]
+        return await _tracked_choices(interaction, current)
 
     @app_commands.command(name="tracked", description="List the drivers this server tracks")
     @app_commands.guild_only()
@@ -254,11 +253,146 @@ class ResultsCog(commands.Cog):
         )
         await interaction.followup.send(embed=embed, allowed_mentions=NO_MENTIONS)
 
+    @results.command(name="card", description="Draw the race card of a tracked driver in any past race")
+    @app_commands.describe(
+        subsession="The race's subsession id (in the footer of a result, or on iRacing's results page)",
+        driver="One of this server's tracked drivers (pick from the list)",
+    )
+    async def card(self, interaction: discord.Interaction, subsession: app_commands.Range[int, 1], driver: str) -> None:
+        guild_id = guild_id_of(interaction)
+        # Only the server's tracked drivers: a server draws cards of the drivers it follows, not of anyone.
+        cust_id = require_id(driver, hint="Pick a tracked driver from the list (or type their iRacing customer id).")
+        if await aio.tracked_driver_get(guild_id=guild_id, cust_id=cust_id) is None:
+            raise ResultsCommandError("That driver is not tracked in this server: `/track` them first.")
+        if self.fetcher is None:
+            raise ResultsCommandError("iRacing is not configured here.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.fetcher.get(subsession)
+        if result is None:
+            raise ResultsCommandError(f"iRacing has no result for subsession {subsession}.")
+        embed = render_result_embed(result, cust_id)  # a driver not in that race is a clear error here
+        png = await self.cards.render_for_server(result, cust_id=cust_id, guild_id=guild_id)
+        if png is None:
+            await interaction.edit_original_response(content="The card could not be drawn; here is the result.")
+            await interaction.followup.send(embed=discord.Embed.from_dict(embed), allowed_mentions=NO_MENTIONS)
+            return
+        embed["image"] = {"url": f"attachment://{CARD_FILENAME}"}
+        await interaction.edit_original_response(content="Posted the race card in this channel.")
+        await interaction.followup.send(
+            embed=discord.Embed.from_dict(embed),
+            file=discord.File(io.BytesIO(png), filename=CARD_FILENAME),
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @configuration_command()
+    @results.command(name="cards", description="Race cards on result posts: on or off, charts, colours (admins)")
+    @app_commands.describe(
+        enabled="Attach a race card picture to each result", charts="Draw lap charts on the card", theme="Colours"
+    )
+    @app_commands.choices(theme=[app_commands.Choice(name=label, value=value) for value, label in CardTheme.choices])
+    async def cards_settings(
+        self,
+        interaction: discord.Interaction,
+        enabled: bool | None = None,
+        charts: bool | None = None,
+        theme: app_commands.Choice[str] | None = None,
+    ) -> None:
+        row = await cards_aio.card_settings_set(
+            guild_id=guild_id_of(interaction), cards=enabled, charts=charts, theme=theme.value if theme else None
+        )
+        state = "on" if row.cards_enabled else "off (text only)"
+        await interaction.response.send_message(
+            f"Race cards: {state}; charts: {'on' if row.charts_enabled else 'off'}; colours: {row.theme}.",
+            ephemeral=True,
+        )
+
+    @configuration_command()
+    @results.command(name="highlights", description="Also post podiums and/or personal bests in a channel (admins)")
+    @app_commands.describe(
+        channel="The second channel; leave it out to stop",
+        podiums="Podiums (class podiums in multi-class races)",
+        personal_bests="A best lap faster than the driver's earlier races at this track in this car",
+    )
+    async def highlights(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        podiums: bool | None = None,
+        personal_bests: bool | None = None,
+    ) -> None:
+        if channel is not None and not channel.permissions_for(channel.guild.me).send_messages:
+            raise ResultsCommandError(f"SimLane cannot post in {channel.mention}: give it Send Messages there first.")
+        if channel is not None and podiums is None and personal_bests is None:
+            podiums = True  # a channel with nothing chosen would stay silent: podiums are the usual wish
+        row = await cards_aio.highlights_set(
+            guild_id=guild_id_of(interaction),
+            channel_id=channel.id if channel else None,
+            podiums=podiums,
+            personal_bests=personal_bests,
+        )
+        if row.highlights_channel_id is None:
+            text = "Highlights are off: every result goes to the results channel only."
+        else:
+            chosen = (("podiums", row.route_podiums), ("personal bests", row.route_personal_bests))
+            kinds = " and ".join(k for k, on in chosen if on).capitalize() or "Nothing"
+            text = f"{kinds} will also be posted in <#{row.highlights_channel_id}>."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @configuration_command()
+    @results.command(name="digest", description="A weekly digest of the tracked drivers' races (admins)")
+    @app_commands.describe(
+        weekday="The day it is posted; leave it out to stop the digest",
+        hour="The hour it is posted, UTC (default 20)",
+        channel="Where (default: the results channel)",
+    )
+    @app_commands.choices(weekday=[app_commands.Choice(name=n, value=i) for i, n in enumerate(calendar.day_name)])
+    async def digest(
+        self,
+        interaction: discord.Interaction,
+        weekday: app_commands.Choice[int] | None = None,
+        hour: app_commands.Range[int, 0, 23] = 20,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        if channel is not None and not channel.permissions_for(channel.guild.me).send_messages:
+            raise ResultsCommandError(f"SimLane cannot post in {channel.mention}: give it Send Messages there first.")
+        await cards_aio.digest_set(
+            guild_id=guild_id_of(interaction),
+            weekday=weekday.value if weekday else None,
+            now=self.bot.now(),
+            hour=hour,
+            channel_id=channel.id if channel else None,
+        )
+        if weekday is None:
+            text = "The weekly digest is off."
+        else:
+            where = channel.mention if channel else "the results channel"
+            text = f"The weekly digest will be posted every {weekday.name} at {hour:02d}:00 UTC in {where}."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
     @results.command(name="preview", description="Show what a posted result looks like, on a sample race")
     async def preview(self, interaction: discord.Interaction) -> None:
         result, cust_id = sample_result()
         embed = discord.Embed.from_dict(render_result_embed(result, cust_id))
         await interaction.response.send_message("This is how a finished race is posted:", embed=embed, ephemeral=True)
+
+    @card.autocomplete("driver")
+    async def _card_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await _tracked_choices(interaction, current)
+
+
+async def _tracked_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The server's tracked drivers matching what was typed (name without case or accents, or id prefix)."""
+    if interaction.guild_id is None:
+        return []
+    key = fold(current.strip())
+    rows = await aio.tracked_driver_list(guild_id=interaction.guild_id)
+    return [
+        app_commands.Choice(name=choice_name(Driver(r.cust_id, r.display_name)), value=str(r.cust_id))
+        for r in rows
+        if key in fold(r.display_name) or str(r.cust_id).startswith(key)
+    ][:25]
 
 
 def _names(rows: list[TrackedDriver], shown: int = 10) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from simlane.cards.charts import forecast_png
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot import aio as bot_aio
 from simlane.discord_bot.bot.checks import configuration_command, guild_id_of
@@ -16,7 +18,6 @@ from simlane.discord_bot.escaping import discord_safe
 from simlane.discord_bot.ids import require_id
 from simlane.discord_bot.services import MAX_FOLLOWED_SERIES
 from simlane.iracing import aio
-from simlane.iracing.charts import forecast_png
 
 from ._render import guide_embed, schedule_embed
 
@@ -60,7 +61,9 @@ class ScheduleCog(commands.Cog):
         names = await aio.car_names(car_ids=car_ids)
         embed = schedule_embed(row, weeks, names)
         forecast = getattr(weeks[0].week, "forecast", None) if weeks else None  # reverse one-to-one: may be absent
-        png = forecast_png(forecast.points, title=f"{row.name}: {weeks[0].week.track_name}") if forecast else None
+        # Drawn in a worker thread: matplotlib takes a tenth of a second the event loop must not wait for.
+        title = f"{row.name} — {weeks[0].week.track_name}" if weeks else row.name
+        png = await asyncio.to_thread(forecast_png, forecast.points, title=title) if forecast else None
         if png is None:
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return

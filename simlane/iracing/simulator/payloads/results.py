@@ -429,34 +429,74 @@ class ResultPayloads(PayloadBase):
             }
         return None
 
-    def laps(self, result: dict[str, Any], cust_id: int | None) -> list[dict[str, Any]]:
+    def laps(self, result: dict[str, Any], cust_id: int | None, team_id: int | None = None) -> list[dict[str, Any]]:
+        """Lap rows of the main event: one row per car and lap (``group_id`` the team in team events, ``cust_id``
+        whoever drove that lap, stints in turn), the running position moving from the grid to the finish, incident
+        laps, and a pit stop in races of 20 laps or more."""
         race = next(s for s in result["session_results"] if s["simsession_number"] == 0)["results"]
-        rows = [d for r in race for d in (r.get("driver_results") or [r])]
-        if cust_id is not None:
-            rows = [d for d in rows if d.get("cust_id") == cust_id]
+        seed, sub = self.world.seed, result["subsession_id"]
+        laps_total = max((r["laps_complete"] for r in race), default=0)
+        cars = []
+        for r in race:
+            drivers = r.get("driver_results") or [r]
+            group = r["team_id"] if r.get("driver_results") else r["cust_id"]
+            cars.append((r, drivers, group))
+        positions: dict[tuple[int, int], int] = {}
+        for n in range(laps_total + 1):
+            share = n / max(1, laps_total)
+            running = []
+            for r, _drivers, group in cars:
+                if n > r["laps_complete"]:
+                    continue
+                noise = 0.0 if n in (0, laps_total) else (mix(seed, sub, group, n) - 0.5) * 1.5
+                start, finish = r["starting_position"], r["finish_position"]
+                running.append((start + (finish - start) * share + noise, finish, group))
+            for place, (_score, _finish, group) in enumerate(sorted(running), start=1):
+                positions[(group, n)] = place
         laps = []
-        for d in rows:
-            best = d["best_lap_time"]
-            for n in range(d["laps_complete"] + 1):
-                lap_time = -1 if n == 0 else best + int(mix(self.world.seed, d["cust_id"], n) * 8000)
+        for r, drivers, group in cars:
+            if team_id is not None and group != team_id:
+                continue
+            best, stint = r["best_lap_time"], max(1, -(-r["laps_complete"] // len(drivers)))
+            incident_laps = {
+                1 + int(mix(seed, sub, group, 9000 + k) * max(1, r["laps_complete"]))
+                for k in range(min(r["incidents"] // 2, r["laps_complete"]))
+            }
+            pit_lap = r["laps_complete"] // 2 if r["laps_complete"] >= 20 else None
+            clock = 0
+            for n in range(r["laps_complete"] + 1):
+                d = drivers[min(len(drivers) - 1, max(0, n - 1) // stint)]
+                if cust_id is not None and d["cust_id"] != cust_id:
+                    continue
+                lap_time = -1 if n == 0 else best + int(mix(seed, d["cust_id"], n) * 8000)
+                events = ["pitted"] if n == pit_lap else []
+                if n == pit_lap:
+                    lap_time += 250_000  # the stop's time in the pit lane
+                if n in incident_laps:
+                    events.append("off track")
+                clock += max(0, lap_time)
                 laps.append(
                     {
-                        "group_id": d["cust_id"],
+                        "group_id": group,
                         "name": d["display_name"],
                         "cust_id": d["cust_id"],
                         "display_name": d["display_name"],
                         "lap_number": n,
                         "flags": 0,
-                        "incident": False,
-                        "session_time": n * best,
+                        "incident": n in incident_laps,
+                        "session_time": clock,
                         "session_start_time": None,
                         "lap_time": lap_time,
                         "team_fastest_lap": False,
                         "personal_best_lap": False,
                         "helmet": d["helmet"] if "helmet" in d else helmet(d["cust_id"]),
                         "license_level": d["new_license_level"],
-                        "car_number": d["livery"]["car_number"],
-                        "lap_events": [],
+                        "car_number": r["livery"]["car_number"] if "livery" in r else d["livery"]["car_number"],
+                        "lap_events": events,
+                        "lap_position": positions.get((group, n)),
+                        "interval": None,
+                        "interval_units": None,
+                        "fastest_lap": False,
                         "ai": False,
                     }
                 )

@@ -120,10 +120,10 @@ class ResultsRoutes(Routes):
     def lap_data(self, p: dict[str, str], now: float) -> Reply:
         result = self._result_or_404(p, now)
         int_param(p, "simsession_number", required=True)
-        cust_id = int_param(p, "cust_id")
-        if cust_id is None and int_param(p, "team_id") is None:
+        cust_id, team_id = int_param(p, "cust_id"), int_param(p, "team_id")
+        if cust_id is None and team_id is None:
             raise DataError(400, "Bad Request")
-        laps = self.payloads.laps(result, cust_id)
+        laps = self.payloads.laps(result, cust_id, team_id)
         header = {
             "success": True,
             "session_info": {"subsession_id": result["subsession_id"]},
