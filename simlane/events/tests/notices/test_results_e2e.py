@@ -12,7 +12,9 @@ from asgiref.sync import sync_to_async
 
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
-from simlane.events.models import Event, EventNotice, EventSource, EventStatus, NoticeKind
+from simlane.discord_bot.exts.event_notices._sender import DiscordNoticeSender
+from simlane.events.models import Event, EventNotice, EventSource, EventStatus, NoticeKind, NoticeStatus
+from simlane.events.notices.outbox import Message
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.models import Subsession
 from simlane.iracing.simulator import Simulator
@@ -167,3 +169,40 @@ async def test_an_official_event_with_none_of_its_drivers_in_a_stored_race_posts
     clock.at = result.start_time + timedelta(hours=2)
     tick = await notices_cog(simcord_bot).tick()
     assert tick.results == 0 and results_posts(world) == []
+
+
+class Crash(BaseException):
+    """The process dies (raised past every ``except Exception``)."""
+
+
+class CrashAfterSend(DiscordNoticeSender):
+    async def send(self, message: Message, *, nonce: str) -> int:
+        await super().send(message, nonce=nonce)
+        raise Crash  # the results are out, the ledger was not marked
+
+
+async def test_a_restart_between_posting_the_results_and_recording_them_posts_once(
+    simcord_env, simcord_bot, clock: Clock
+):
+    result, cust_id = sample_result()
+    await sync_to_async(subsession_store)(result)
+    assert result.start_time is not None
+    world = await club_world(simcord_env, title="Official GT3")
+    await link(world, "bob", cust_id)
+    await Event.objects.filter(id=world.event.id).aupdate(
+        source=EventSource.OFFICIAL, series_id=result.series_id, race_at=result.start_time
+    )
+    clock.at = result.start_time + timedelta(hours=2)
+    notices_cog(simcord_bot).outbox.sender = CrashAfterSend(simcord_bot)
+    with pytest.raises(Crash):
+        await notices_cog(simcord_bot).tick()
+    assert len(results_posts(world)) == 1
+
+    restarted = SimLaneBot(now=clock)
+    await simcord_env.restart_bot(restarted)
+    tick = await notices_cog(restarted).tick()
+    (post,) = results_posts(world)
+    assert tick.report.recovered == 1
+    notice = await EventNotice.objects.aget(kind=NoticeKind.RESULTS)
+    assert (notice.status, notice.message_id) == (NoticeStatus.SENT, post.id)
+    assert (await Event.objects.aget(id=world.event.id)).results_posted_at is not None
