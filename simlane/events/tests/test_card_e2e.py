@@ -84,10 +84,6 @@ async def server(simcord_env: simcord.Env, simcord_bot: SimLaneBot) -> Server:
     await simcord_env.settle()
     await Track.objects.acreate(track_id=163, name="Spa-Francorchamps", config_name="Grand Prix", content_hash="x")
     await GuildResultsConfig.objects.acreate(guild_id=s.guild.id, channel_id=s.results.id)
-    # The card in the club's results channel: this club creates no event channels (the reconciler's tests cover
-    # the card in an event channel).
-    club = await Club.objects.aget(guild_id=s.guild.id)
-    await ClubDiscordSettings.objects.aupdate_or_create(club=club, defaults={"auto_create_channels": False})
     assert await ClubMember.objects.filter(club__guild_id=s.guild.id).acount() >= 3  # the bot's join synced them
     # These tests follow the card; event channels (tested in test_discord_*) are off, so it goes to #race-results.
     club = await Club.objects.aget(guild_id=s.guild.id)
