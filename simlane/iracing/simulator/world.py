@@ -4,10 +4,10 @@ Everything is a pure function of ``(seed, member count, time)``: the same seed g
 sessions and the same results, whenever and however often they are asked for. Nothing is stored; sessions exist on
 their schedules and get results once their end time has passed on the simulator's clock.
 
-Assumptions that are ours, not iRacing's (see the README): each member races in one "home" series at a personal
-rate (a few races a day for the most active, one every couple of months for the dormant), so a member is never in
-two official sessions at once; splits hold at most 20 entries by iRating; a result is visible as soon as the
-session's end time has passed; iRating and safety rating do not carry over from one race to the next.
+Assumptions that are ours, not iRacing's (see the README): each member races at a personal rate (most a few races a
+week, some daily, a few several a day, some not at all), mostly in one "home" series and, for some, now and then
+in a second one, never in two sessions at once; splits hold at most 20 entries by iRating; a result is visible as
+soon as the session's end time has passed; iRating and safety rating do not carry over from one race to the next.
 """
 
 from __future__ import annotations
@@ -29,8 +29,12 @@ SPLITS_PER_SESSION = 64
 WEEKS_PER_SEASON = 12
 SUBSESSION_BASE = 90_000_000
 LEAGUE_SUBSESSION_BASE = 70_000_000
-# Races a day by activity tier; a member is placed in a tier by its seed.
-ACTIVITY_TIERS = ((0.08, 5.0), (0.22, 1.0), (0.30, 0.2), (1.0, 0.015))
+# Races a day by activity tier: (cumulative share of members, fewest, most); a member's rate is drawn in its tier.
+# Most members race a few times a week, a quarter about daily, one in ten several times a day, 15 % not at all.
+ACTIVITY_TIERS = ((0.15, 0.0, 0.0), (0.65, 0.15, 0.7), (0.90, 0.8, 1.5), (1.0, 3.0, 6.0))
+# Two members in five also race a second series, for this share of their races (the drivers who switch series).
+SECOND_SERIES_MEMBERS = 0.4
+SECOND_SERIES_SHARE = 0.25
 
 
 def mix(*values: int) -> float:
@@ -57,6 +61,8 @@ class Member:
     series_index: int
     races_per_day: float
     car_id: int
+    second_index: int = -1  # a second series raced now and then (-1: none)
+    second_share: float = 0.0  # the share of this member's races in the second series
 
 
 @dataclass(frozen=True)
@@ -102,9 +108,11 @@ class World:
         self.seed = seed
         self.members: list[Member] = [self._make_member(i) for i in range(members)]
         self.by_id = {m.cust_id: m for m in self.members}
-        self.home: list[list[Member]] = [[] for _ in SERIES]
+        self.home: list[list[Member]] = [[] for _ in SERIES]  # members who race each series (home or second)
         for m in self.members:
             self.home[m.series_index].append(m)
+            if m.second_index >= 0:
+                self.home[m.second_index].append(m)
         self.leagues = [self._make_league(i) for i in range(2)]
         self.league_by_id = {lg.league_id: lg for lg in self.leagues}
 
@@ -118,8 +126,11 @@ class World:
         if u(3) < 0.25:
             name = names.DECORATIONS[int(u(4) * len(names.DECORATIONS))].format(name=name)
         tier_draw = u(5)
-        rate = next(r for threshold, r in ACTIVITY_TIERS if tier_draw < threshold)
+        low, high = next((lo, hi) for threshold, lo, hi in ACTIVITY_TIERS if tier_draw < threshold)
+        rate = low + u(12) * (high - low)
         series_index = int(u(6) * len(SERIES))
+        second = (series_index + 1 + int(u(14) * (len(SERIES) - 1))) % len(SERIES)
+        has_second = u(13) < SECOND_SERIES_MEMBERS
         class_id = SERIES[series_index].class_ids[int(u(8) * len(SERIES[series_index].class_ids))]
         cars = [c for c in CARS if c[3] == class_id]
         return Member(
@@ -131,6 +142,8 @@ class World:
             series_index=series_index,
             races_per_day=rate,
             car_id=cars[int(u(11) * len(cars))][0],
+            second_index=second if has_second else -1,
+            second_share=SECOND_SERIES_SHARE if has_second else 0.0,
         )
 
     def _make_league(self, i: int) -> League:
@@ -238,9 +251,28 @@ class World:
 
     # -- participation and results ---------------------------------------------------------------------------------
 
+    def _draws(self, member: Member, session: Session, share: float) -> bool:
+        p = min(0.9, member.races_per_day * share * session.series.repeat_minutes / 1440)
+        return mix(self.seed, member.cust_id, session.minute, session.series_index) < p
+
     def races_in(self, member: Member, session: Session) -> bool:
-        p = min(0.9, member.races_per_day * session.series.repeat_minutes / 1440)
-        return mix(self.seed, member.cust_id, session.minute) < p
+        if session.series_index == member.series_index:
+            return self._draws(member, session, 1.0 - member.second_share)
+        if session.series_index != member.second_index or not self._draws(member, session, member.second_share):
+            return False
+        # One session at a time: a home race that overlaps this one is the one the member drives.
+        home = SERIES[member.series_index]
+        return not any(
+            h.end > session.start and self._draws(member, h, 1.0 - member.second_share)
+            for h in self.sessions_between(member.series_index, session.start - home.session_minutes * 60, session.end)
+        )
+
+    def series_of(self, member: Member) -> list[int]:
+        """The series the member races: home first."""
+        return [member.series_index] + ([member.second_index] if member.second_index >= 0 else [])
+
+    def longest_session(self, member: Member) -> int:
+        return max(SERIES[i].session_minutes for i in self.series_of(member)) * 60
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - the world lives as long as the simulator
     def splits(self, session: Session) -> tuple[tuple[Member, ...], ...]:
@@ -254,11 +286,18 @@ class World:
         return tuple(tuple(entrants[i : i + SPLIT_SIZE]) for i in range(0, len(entrants), SPLIT_SIZE))
 
     def member_sessions(self, member: Member, begin: float, end: float) -> list[Session]:
-        """Sessions the member raced that *started* in [begin, end)."""
-        return [s for s in self.sessions_between(member.series_index, begin, end) if self.races_in(member, s)]
+        """Sessions the member raced that *started* in [begin, end), in start order."""
+        out = [
+            s
+            for index in self.series_of(member)
+            for s in self.sessions_between(index, begin, end)
+            if self.races_in(member, s)
+        ]
+        return sorted(out, key=lambda s: s.start) if member.second_index >= 0 else out
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - the world lives as long as the simulator
+    def _split_index(self, session: Session) -> dict[int, int]:
+        return {m.cust_id: i for i, split in enumerate(self.splits(session)) for m in split}
 
     def split_of(self, member: Member, session: Session) -> int | None:
-        for i, split in enumerate(self.splits(session)):
-            if member in split:
-                return i
-        return None
+        return self._split_index(session).get(member.cust_id)

@@ -98,7 +98,7 @@ class Context:
         if m is None:
             return []
         end = min(end, now)
-        longest = SERIES[m.series_index].session_minutes * 60
+        longest = self.world.longest_session(m)
         out = []
         for session in self.world.member_sessions(m, begin - longest, end):
             if begin <= session.end <= end:
