@@ -75,11 +75,12 @@ class Scenario:
     interval: float = 120.0
     tail_hours: float = 2.25  # keep polling after the window so the slowest allowed detection still lands
     accounts: int = 1
+    rate_limit: int = RATE_LIMIT  # /data requests a minute per account
 
     @property
     def warmup_hours(self) -> float:
         """Long enough for every driver's first search on the budget (about 150 a minute per account)."""
-        return 0.5 + self.drivers / (150 * 60 * self.accounts)
+        return 0.5 + self.drivers / (0.6 * self.rate_limit * 60 * self.accounts)
 
     def subscriptions(self, world: World) -> list[tuple[int, int]]:
         """(guild index, cust_id): every driver in one server, one in five also in the next server."""
@@ -142,7 +143,7 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
         members=max(2000, WORLD_PER_DRIVER * scenario.drivers),
         rate_limit=10**9,  # the request cost below models the budget; no 429s
         # Each account has its own budget: N accounts spend N times as many requests in the same time.
-        request_cost=60.0 / (RATE_LIMIT * scenario.accounts),
+        request_cost=60.0 / (scenario.rate_limit * scenario.accounts),
         result_delay=RESULT_DELAY,
     )
     sim = Simulator(config, clock=clock)
@@ -167,7 +168,10 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
                 ResultsPoller(
                     client,
                     now=now,
-                    policy=PollPolicy(interval=timedelta(seconds=scenario.interval)),
+                    policy=PollPolicy(
+                        interval=timedelta(seconds=scenario.interval),
+                        budget_per_minute=0.8 * scenario.rate_limit,
+                    ),
                     accounts=extra,
                 )
                 if name == "SimLane"
@@ -237,3 +241,67 @@ def run_poller_bench(
             await close_async_connections()
 
     return asyncio.run(both())
+
+
+@dataclass(frozen=True)
+class Probe:
+    drivers: int
+    result: StrategyResult
+
+    @property
+    def p95(self) -> float:
+        return StrategyResult.pct(self.result.delays, 95)
+
+
+def run_capacity(
+    base: Scenario,
+    *,
+    goal_seconds: float = 600.0,
+    start: int = 2000,
+    limit: int = 200_000,
+    progress: Callable[[str], None] = print,
+) -> tuple[int | None, list[Probe]]:
+    """The most drivers for which SimLane's p95 detection delay stays within ``goal_seconds`` (and nothing is missed).
+
+    Sizes double from ``start`` until a probe fails (or ``limit``), then bisect to within a tenth. Each probe is a
+    full run on its own world (four members per driver), servers at one per 100 drivers.
+    """
+    probes: list[Probe] = []
+
+    def probe(drivers: int) -> bool:
+        scenario = Scenario(
+            drivers=drivers,
+            guilds=max(1, drivers // 100),
+            hours=base.hours,
+            seed=base.seed,
+            accounts=base.accounts,
+            rate_limit=base.rate_limit,
+        )
+        result = run_poller_bench(scenario, progress=lambda _: None, only="simlane")[0]
+        found = Probe(drivers, result)
+        probes.append(found)
+        ok = found.p95 <= goal_seconds and result.misses == 0
+        progress(
+            f"  probe {drivers:7d} drivers: p95 {found.p95:5.0f} s, misses {result.misses}, "
+            f"{result.calls_per_post:.2f} calls/post, wall {result.wall_seconds:.0f} s -> {'ok' if ok else 'too slow'}"
+        )
+        return ok
+
+    good: int | None = None
+    bad: int | None = None
+    size = start
+    while size <= limit:
+        if probe(size):
+            good, size = size, size * 2
+        else:
+            bad = size
+            break
+    if good is None or bad is None:
+        return good, probes
+    while bad - good > max(1, good // 10):
+        mid = (good + bad) // 2
+        if probe(mid):
+            good = mid
+        else:
+            bad = mid
+    return good, probes

@@ -251,19 +251,51 @@ class World:
 
     # -- participation and results ---------------------------------------------------------------------------------
 
-    def _draws(self, member: Member, session: Session, share: float) -> bool:
-        p = min(0.9, member.races_per_day * share * session.series.repeat_minutes / 1440)
-        return mix(self.seed, member.cust_id, session.minute, session.series_index) < p
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - the world lives as long as the simulator
+    def _day_plan(self, series_index: int, day: int) -> tuple[dict[int, frozenset[int]], dict[int, list[Member]]]:
+        """Who enters which of one series' sessions on one UTC day: (cust_id -> slots, slot -> members).
+
+        Drawn per member and day, not per member and session, so that a session's entrants cost one pass over the
+        series' members a day rather than one per session: ``floor(rate × share + u)`` races that day, in slots
+        drawn uniformly from the day's sessions (a collision just means one race fewer).
+        """
+        s = SERIES[series_index]
+        slots_a_day = (1440 - s.first_minute - 1) // s.repeat_minutes + 1
+        by_member: dict[int, frozenset[int]] = {}
+        by_slot: dict[int, list[Member]] = {}
+        for m in self.home[series_index]:
+            share = 1.0 - m.second_share if series_index == m.series_index else m.second_share
+            races = min(int(m.races_per_day * share + mix(self.seed, m.cust_id, day, series_index, 1)), slots_a_day)
+            if races <= 0:
+                continue
+            slots = frozenset(
+                int(mix(self.seed, m.cust_id, day, series_index, 2 + j) * slots_a_day) for j in range(races)
+            )
+            by_member[m.cust_id] = slots
+            for slot in slots:
+                by_slot.setdefault(slot, []).append(m)
+        return by_member, by_slot
+
+    @staticmethod
+    def _slot(session: Session) -> tuple[int, int]:
+        """(UTC day, the session's number that day)."""
+        day = session.start // 86400
+        s = session.series
+        return day, (session.start - day * 86400 - s.first_minute * 60) // (s.repeat_minutes * 60)
+
+    def _entered(self, member: Member, session: Session) -> bool:
+        day, slot = self._slot(session)
+        return slot in self._day_plan(session.series_index, day)[0].get(member.cust_id, ())
 
     def races_in(self, member: Member, session: Session) -> bool:
         if session.series_index == member.series_index:
-            return self._draws(member, session, 1.0 - member.second_share)
-        if session.series_index != member.second_index or not self._draws(member, session, member.second_share):
+            return self._entered(member, session)
+        if session.series_index != member.second_index or not self._entered(member, session):
             return False
         # One session at a time: a home race that overlaps this one is the one the member drives.
         home = SERIES[member.series_index]
         return not any(
-            h.end > session.start and self._draws(member, h, 1.0 - member.second_share)
+            h.end > session.start and self._entered(member, h)
             for h in self.sessions_between(member.series_index, session.start - home.session_minutes * 60, session.end)
         )
 
@@ -276,8 +308,9 @@ class World:
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - the world lives as long as the simulator
     def splits(self, session: Session) -> tuple[tuple[Member, ...], ...]:
+        day, slot = self._slot(session)
         entrants = sorted(
-            (m for m in self.home[session.series_index] if self.races_in(m, session)),
+            (m for m in self._day_plan(session.series_index, day)[1].get(slot, ()) if self.races_in(m, session)),
             key=lambda m: -m.irating,
         )
         if session.series.team and len(entrants) % 2:
@@ -287,12 +320,14 @@ class World:
 
     def member_sessions(self, member: Member, begin: float, end: float) -> list[Session]:
         """Sessions the member raced that *started* in [begin, end), in start order."""
-        out = [
-            s
-            for index in self.series_of(member)
-            for s in self.sessions_between(index, begin, end)
-            if self.races_in(member, s)
-        ]
+        out = []
+        for index in self.series_of(member):
+            series = SERIES[index]
+            for day in range(int(begin // 86400), int((end - 1) // 86400) + 1):
+                for slot in sorted(self._day_plan(index, day)[0].get(member.cust_id, ())):
+                    session = Session(index, day * 86400 + series.first_minute * 60 + slot * series.repeat_minutes * 60)
+                    if begin <= session.start < end and self.races_in(member, session):
+                        out.append(session)
         return sorted(out, key=lambda s: s.start) if member.second_index >= 0 else out
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - the world lives as long as the simulator

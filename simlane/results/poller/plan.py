@@ -69,7 +69,7 @@ def make_plan(
 def warn_if_short(plan: Plan, drivers: int) -> None:
     if plan.shortfall > 0:
         logger.warning(
-            "results poller: %d drivers need %.1f Data API calls a minute but the budget is %.1f (short by %.1f): "
+            "results poller: %d drivers need %.2f Data API calls a minute but the budget is %.2f (short by %.2f): "
             "every driver's checks are %.2f times further apart; add an iRacing account or track fewer drivers",
             drivers,
             plan.need_per_minute,

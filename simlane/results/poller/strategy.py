@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
+from simlane.iracing.client.ratelimit import background
 from simlane.iracing.client.models import SearchResultRow, SubsessionResult
 from simlane.iracing.client.models.results import EVENT_TYPE_RACE
 
@@ -87,6 +88,11 @@ class ResultsPoller:
         self._searchers: set[int] = set()  # drivers some server follows for hosted or league races
 
     async def cycle(self) -> CycleReport:
+        # Background lane of the rate budget: slash-command lookups sharing the account go first.
+        with background():
+            return await self._cycle()
+
+    async def _cycle(self) -> CycleReport:
         report = CycleReport()
         now = self.now()
         subs = await self._subscriptions()
@@ -297,7 +303,7 @@ class ResultsPoller:
             if row.event_type not in (None, EVENT_TYPE_RACE):
                 continue
             self._note_race(st, row.end_time, row.series_id if not row.league_id else None)
-            if row.subsession_id in self._handled or (row.end_time is not None and row.end_time < since):
+            if row.subsession_id in self._handled or (row.end_time is not None and row.end_time <= since):
                 continue  # already handled here, or older than the tracking: learn from the row, fetch nothing
             result = await self.fetcher.get(row.subsession_id)
             if result is None and row.end_time is not None:
