@@ -197,8 +197,8 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
                 if clock.time() < wake:
                     clock.advance(wake - clock.time())
     finally:
-        for c in extra:
-            await c.aclose()
+        for account in extra:
+            await account.aclose()
         await sim.stop()
     result.wall_seconds = time.perf_counter() - started
     total = sim.counters["data"]

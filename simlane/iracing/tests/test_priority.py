@@ -70,9 +70,8 @@ async def test_background_work_leaves_the_last_requests_of_a_window_to_interacti
     clock = StoppedClock()
     budget = spent_budget(clock, remaining=RESERVE)
 
-    with background():  # the poller's lane, picked up from the context
-        with pytest.raises(RateLimitError):
-            await budget.acquire(wait=False)
+    with background(), pytest.raises(RateLimitError):  # the poller's lane, picked up from the context
+        await budget.acquire(wait=False)
     assert budget.remaining == RESERVE  # nothing taken
 
     await budget.acquire(wait=False)  # an interactive lookup still gets through

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
-from simlane.iracing.client.ratelimit import background
 from simlane.iracing.client.models import SearchResultRow, SubsessionResult
 from simlane.iracing.client.models.results import EVENT_TYPE_RACE
+from simlane.iracing.client.ratelimit import background
 
 from .. import aio
 from ..models import DriverPollState

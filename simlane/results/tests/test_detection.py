@@ -94,7 +94,7 @@ async def test_a_race_that_moves_no_rating_is_found_by_the_fallback_search(resul
     member = next(m for m in w.sim.world.members if w.races(m, T0, T0 + 2 * HOURS))
     await sync_to_async(_track)([member])
 
-    await _run(w, PollPolicy().fallback_active / timedelta(hours=1) + 3)
+    await _run(w, PollPolicy().fallback_dormant / timedelta(hours=1) + 3)  # the longest safety-net gap
 
     races = _races(w, [member], T0, T0 + 2 * HOURS)
     assert races and races <= await _claimed()

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..catalog import SERIES
 from ..leagues import LeagueRaces
 from ..payloads import Payloads
 from ..world import World
