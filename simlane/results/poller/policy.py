@@ -30,7 +30,7 @@ class PollPolicy:
     overlap: timedelta = timedelta(minutes=30)
     # The first search of a newly tracked driver looks this far back (one call, iRacing allows 90 days): it posts
     # nothing from before the tracking but learns which series they race, so their sweeps follow those series.
-    first_window: timedelta = timedelta(days=14)
+    first_window: timedelta = timedelta(days=7)
     active_window: timedelta = timedelta(hours=24)
     active_max: timedelta = timedelta(minutes=30)
     recent_window: timedelta = timedelta(days=7)
@@ -44,7 +44,7 @@ class PollPolicy:
     # and member data's caching), and at the latest every ``sweep_active``/``sweep_recent``/``sweep_dormant`` by
     # how recently they raced: the bound for a race in a series they are not known to race.
     ratings_lag: timedelta = timedelta(seconds=180)
-    series_memory: timedelta = timedelta(days=14)
+    series_memory: timedelta = timedelta(days=14)  # series learnt from races, first search included
     sweep_active: timedelta = timedelta(minutes=15)
     sweep_recent: timedelta = timedelta(minutes=30)
     sweep_dormant: timedelta = timedelta(minutes=90)
