@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.simulator import Simulator, SimulatorConfig
+from simlane.iracing.simulator.catalog import SERIES
 from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.routes import DataService
 from simlane.iracing.simulator.world import Member
@@ -196,3 +197,65 @@ async def test_drivers_are_spread_over_several_accounts_each_on_its_own_budget(r
     searches = [s.counters["data:results/search_series"] for s in (w.sim, second)]
     assert min(searches) > 0
     assert report.budget_per_minute == 2 * PollPolicy().budget_per_minute
+
+
+def _series_switch(w: ResultsWorld) -> tuple[Member, int, float]:
+    """A driver who races their second series in the run without having raced it in the week before tracking."""
+    world = w.sim.world
+    for m in world.members:
+        if m.second_index < 0:
+            continue
+        before = [s for s in world.member_sessions(m, T0 - 7 * 86400, T0) if s.series_index == m.second_index]
+        after = [
+            s
+            for s in world.member_sessions(m, T0 + HOURS, T0 + 12 * HOURS)
+            if s.series_index == m.second_index and world.split_of(m, s) is not None
+        ]
+        if not before and after:
+            split = world.split_of(m, after[0])
+            assert split is not None
+            return m, after[0].subsession_id(split), float(after[0].end)
+    raise AssertionError("no driver switches series in this world")
+
+
+async def test_a_race_in_a_series_new_to_the_driver_is_found_by_the_capped_sweep(results_world: ResultsWorld):
+    w = results_world
+    _unrated_share(w, 0.0)
+    member, sub, end = _series_switch(w)
+    await sync_to_async(_track)([member])
+    fetcher = SubsessionFetcher(w.client)
+    outbox = Outbox(Recorder(w), fetcher, now=w.now)
+    poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain)
+
+    found_at = None
+    while w.clock.time() < end + 3 * HOURS and found_at is None:
+        await poller.cycle()
+        await outbox.drain()
+        if (sub, member.cust_id) in await _claimed():
+            found_at = w.clock.time()
+        w.clock.advance(STEP)
+
+    # The race guide never pointed at that series for them: the sweep at their activity cap saw the ratings move,
+    # long before the safety-net search (18 h or more).
+    assert found_at is not None
+    assert found_at - end <= PollPolicy().sweep_dormant.total_seconds() + 180 + 2 * STEP
+
+
+async def test_one_teammates_result_posts_the_other_with_one_fetch(results_world: ResultsWorld):
+    w = results_world
+    _unrated_share(w, 0.0)
+    world = w.sim.world
+    team = next(i for i, s in enumerate(SERIES) if s.team)
+    session = next(
+        s for s in world.sessions_between(team, T0, T0 + 12 * HOURS) if world.splits(s) and len(world.splits(s)[0]) >= 2
+    )
+    first, second = world.splits(session)[0][:2]  # teams are pairs of neighbours in a split
+    await sync_to_async(_track)([first, second])
+    sub = session.subsession_id(0)
+
+    await _run(w, (session.end - T0) / HOURS + 0.5)
+
+    assert {(sub, first.cust_id), (sub, second.cust_id)} <= await _claimed()
+    # Each race of the two fetched once, the team race included (both are in it).
+    races = {s for s, _ in _races(w, [first, second], T0, session.end)}
+    assert w.sim.counters["data:results/get"] == len(races)
