@@ -138,13 +138,17 @@ class Command(BaseCommand):
         )
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
-            best, _ = run_capacity(
+            best, probes = run_capacity(
                 scenario, start=opts["drivers"], limit=opts["max_drivers"], progress=self.stdout.write
             )
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
         if best is None:
             self.stdout.write(f"capacity: below {opts['drivers']} drivers (the first probe missed the goal)")
+        elif all(p.drivers <= best for p in probes):
+            self.stdout.write(
+                f"capacity: at least {best} drivers on {scenario.accounts} account(s) (the largest tried)"
+            )
         else:
             self.stdout.write(f"capacity: {best} drivers on {scenario.accounts} account(s)")
 
