@@ -219,6 +219,13 @@ IRACING_PASSWORD = env("IRACING_PASSWORD")
 IRACING_API_BASE_URL = env("IRACING_API_BASE_URL", "https://members-ng.iracing.com")
 IRACING_OAUTH_BASE_URL = env("IRACING_OAUTH_BASE_URL", "https://oauth.iracing.com")
 IRACING_CONCURRENCY = env_int("IRACING_CONCURRENCY", 4)
+# More iRacing accounts for the results poller, each with its own rate budget (tracked drivers are spread over
+# them): IRACING_USERNAME_2 / IRACING_PASSWORD_2, IRACING_USERNAME_3 / IRACING_PASSWORD_3, with the same client id.
+# iRacing's password_limited grant allows fewer than three users per client, so a second client id is needed past
+# two accounts (check iRacing's terms before running several).
+IRACING_EXTRA_ACCOUNTS = [
+    (env(f"IRACING_USERNAME_{n}"), env(f"IRACING_PASSWORD_{n}")) for n in range(2, 4) if env(f"IRACING_USERNAME_{n}")
+]
 # "Sign in with iRacing" (simlane.identity): a separate authorization-code client registered with iRacing, with the
 # redirect URI below (empty: this site's /identity/iracing/callback/ as the browser reached it). Empty id: off.
 IRACING_OAUTH_CLIENT_ID = env("IRACING_OAUTH_CLIENT_ID")
@@ -254,6 +261,7 @@ LOGGING = redacting_logging_config(
     secrets=[
         IRACING_CLIENT_SECRET,
         IRACING_PASSWORD,
+        *(password for _, password in IRACING_EXTRA_ACCOUNTS),
         IRACING_OAUTH_CLIENT_SECRET,
         DISCORD_TOKEN,
         SECRET_KEY,

@@ -8,6 +8,11 @@ takes minutes. Both claim and post through the same ledger and outbox into a rec
 Measured per strategy: Data API (/data) calls per posted result, detection delay (simulated seconds from a race's
 end to its post) p50/p95 overall and for drivers who raced in the previous 24 hours, duplicates and misses against
 the world's ground truth (every race of every tracked driver that ended in the measured window).
+
+The poller starts ``warmup`` before the measured window, as a bot that has run for a while (drivers are tracked from
+the window's start, so nothing from the warm-up is posted): each driver's first search, which learns the series they
+race, happens there. Calls are counted over the measured window only (the warm-up's are printed apart). The
+simulated world has four members for every tracked driver, so a race holds untracked drivers too.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 RATE_LIMIT = 240  # /data requests per 60 s (iRacing's x-ratelimit-limit)
 RESULT_DELAY = 30.0  # simulated seconds from the chequered flag to a searchable result
 CHANNEL_OFFSET = 1_000_000
+WORLD_PER_DRIVER = 4  # simulated members per tracked driver
 
 
 @dataclass
@@ -49,6 +55,9 @@ class StrategyResult:
     delays_recent: list[float] = field(default_factory=list)
     wall_seconds: float = 0.0
     lap_calls: int = 0  # results/lap_chart_data and lap_data, fetched for the race cards' charts
+    warmup_calls: int = 0
+    outside: int = 0  # posts of races that ended after the window (found in the tail; not measured)
+    slowest: list[tuple[float, int, int]] = field(default_factory=list)  # (delay, subsession, cust_id)
 
     @property
     def calls_per_post(self) -> float:
@@ -74,6 +83,13 @@ class Scenario:
     seed: int = 1
     interval: float = 120.0
     tail_hours: float = 2.25  # keep polling after the window so the slowest allowed detection still lands
+    accounts: int = 1
+    rate_limit: int = RATE_LIMIT  # /data requests a minute per account
+
+    @property
+    def warmup_hours(self) -> float:
+        """Long enough for every driver's first search on the budget (about 150 a minute per account)."""
+        return 0.5 + self.drivers / (0.6 * self.rate_limit * 60 * self.accounts)
 
     def subscriptions(self, world: World) -> list[tuple[int, int]]:
         """(guild index, cust_id): every driver in one server, one in five also in the next server."""
@@ -157,12 +173,14 @@ def ground_truth(scenario: Scenario, world: World) -> dict[tuple[int, int, int],
 async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str], None]) -> StrategyResult:
     import time
 
-    clock = SimClock(start=T0.timestamp(), speed=0)
+    warmup = scenario.warmup_hours * 3600
+    clock = SimClock(start=T0.timestamp() - warmup, speed=0)
     config = SimulatorConfig(
         seed=scenario.seed,
-        members=max(2000, scenario.drivers),
+        members=max(2000, WORLD_PER_DRIVER * scenario.drivers),
         rate_limit=10**9,  # the request cost below models the budget; no 429s
-        request_cost=60.0 / RATE_LIMIT,
+        # Each account has its own budget: N accounts spend N times as many requests in the same time.
+        request_cost=60.0 / (scenario.rate_limit * scenario.accounts),
         result_delay=RESULT_DELAY,
     )
     sim = Simulator(config, clock=clock)
@@ -176,23 +194,43 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
     recorder = Recorder(clock)
     started = time.perf_counter()
     result = StrategyResult(name)
+    extra = [IRacingClient(demo_client_config(sim.base_url), clock=clock) for _ in range(scenario.accounts - 1)]
+    calls_at_start: tuple[int, int] | None = None  # (all /data calls, lap fetches) when the window opens
+    calls_at_end: tuple[int, int] | None = None
+
+    def laps() -> int:
+        return sim.counters["data:results/lap_chart_data"] + sim.counters["data:results/lap_data"]
+
     try:
         async with IRacingClient(demo_client_config(sim.base_url), clock=clock) as client:
             fetcher = SubsessionFetcher(client)
             now = lambda: datetime.fromtimestamp(clock.time(), UTC)  # noqa: E731
             poller: ResultsPoller | BaselinePoller = (
-                ResultsPoller(client, now=now, policy=PollPolicy(interval=timedelta(seconds=scenario.interval)))
+                ResultsPoller(
+                    client,
+                    now=now,
+                    policy=PollPolicy(
+                        interval=timedelta(seconds=scenario.interval),
+                        budget_per_minute=0.8 * scenario.rate_limit,
+                    ),
+                    accounts=extra,
+                )
                 if name == "SimLane"
                 else BaselinePoller(client, now=now)
             )
             outbox = Outbox(recorder, fetcher, now=now, cards=LapsOnly(LapFetcher(client)))
             stop = T0.timestamp() + (scenario.hours + scenario.tail_hours) * 3600
             shown = -1
+            window_end = T0.timestamp() + scenario.hours * 3600
             while clock.time() < stop:
+                if calls_at_start is None and clock.time() >= T0.timestamp():
+                    calls_at_start = (sim.counters["data"], laps())
+                if calls_at_end is None and clock.time() >= window_end:
+                    calls_at_end = (sim.counters["data"], laps())
                 cycle_start = clock.time()
                 await poller.cycle()
                 await outbox.drain()
-                done = int(100 * (clock.time() - T0.timestamp()) / (stop - T0.timestamp()))
+                done = int(100 * (clock.time() - T0.timestamp() + warmup) / (stop - T0.timestamp() + warmup))
                 if done // 10 > shown:
                     shown = done // 10
                     progress(f"  {name}: {min(done, 100):3d}% of simulated time, {sim.counters['data']} /data calls")
@@ -200,10 +238,16 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
                 if clock.time() < wake:
                     clock.advance(wake - clock.time())
     finally:
+        for account in extra:
+            await account.aclose()
         await sim.stop()
     result.wall_seconds = time.perf_counter() - started
-    result.lap_calls = sim.counters["data:results/lap_chart_data"] + sim.counters["data:results/lap_data"]
-    result.calls = sim.counters["data"] - result.lap_calls
+    # Calls are counted over the measured window; the race cards' lap fetches apart from the poller's own.
+    total = sim.counters["data"]
+    result.warmup_calls = total if calls_at_start is None else calls_at_start[0]
+    window_total, window_laps = (total, laps()) if calls_at_end is None else calls_at_end
+    result.lap_calls = window_laps - (0 if calls_at_start is None else calls_at_start[1])
+    result.calls = window_total - result.warmup_calls - result.lap_calls
     truth = ground_truth(scenario, world)
     seen: set[tuple[int, int, int]] = set()
     for g, sub, c, t in recorder.posts:
@@ -216,9 +260,13 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
             end, recent = truth[key]
             delay = t - end
             result.delays.append(delay)
+            result.slowest.append((delay, sub, c))
             if recent:
                 result.delays_recent.append(delay)
-    result.posted = len(seen)
+        else:
+            result.outside += 1
+    result.slowest = sorted(result.slowest, reverse=True)[:5]
+    result.posted = len(seen & truth.keys())
     result.expected = len(truth)
     result.misses = len(set(truth) - seen)
     return result
@@ -237,3 +285,67 @@ def run_poller_bench(
             await close_async_connections()
 
     return asyncio.run(both())
+
+
+@dataclass(frozen=True)
+class Probe:
+    drivers: int
+    result: StrategyResult
+
+    @property
+    def p95(self) -> float:
+        return StrategyResult.pct(self.result.delays, 95)
+
+
+def run_capacity(
+    base: Scenario,
+    *,
+    goal_seconds: float = 600.0,
+    start: int = 2000,
+    limit: int = 200_000,
+    progress: Callable[[str], None] = print,
+) -> tuple[int | None, list[Probe]]:
+    """The most drivers for which SimLane's p95 detection delay stays within ``goal_seconds`` (and nothing is missed).
+
+    Sizes double from ``start`` until a probe fails (or ``limit``), then bisect to within a tenth. Each probe is a
+    full run on its own world (four members per driver), servers at one per 100 drivers.
+    """
+    probes: list[Probe] = []
+
+    def probe(drivers: int) -> bool:
+        scenario = Scenario(
+            drivers=drivers,
+            guilds=max(1, drivers // 100),
+            hours=base.hours,
+            seed=base.seed,
+            accounts=base.accounts,
+            rate_limit=base.rate_limit,
+        )
+        result = run_poller_bench(scenario, progress=lambda _: None, only="simlane")[0]
+        found = Probe(drivers, result)
+        probes.append(found)
+        ok = found.p95 <= goal_seconds and result.misses == 0
+        progress(
+            f"  probe {drivers:7d} drivers: p95 {found.p95:5.0f} s, misses {result.misses}, "
+            f"{result.calls_per_post:.2f} calls/post, wall {result.wall_seconds:.0f} s -> {'ok' if ok else 'too slow'}"
+        )
+        return ok
+
+    good: int | None = None
+    bad: int | None = None
+    size = start
+    while size <= limit:
+        if probe(size):
+            good, size = size, size * 2
+        else:
+            bad = size
+            break
+    if good is None or bad is None:
+        return good, probes
+    while bad - good > max(1, good // 10):
+        mid = (good + bad) // 2
+        if probe(mid):
+            good = mid
+        else:
+            bad = mid
+    return good, probes

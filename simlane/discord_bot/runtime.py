@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,10 +86,16 @@ async def dashboard(web: WebAddress | None, say: Say) -> AsyncIterator[str | Non
 
 
 def results_runner(
-    bot: SimLaneBot, client: IRacingClient, *, policy: PollPolicy, sleep: Callable[[float], Awaitable[None]]
+    bot: SimLaneBot,
+    client: IRacingClient,
+    *,
+    policy: PollPolicy,
+    sleep: Callable[[float], Awaitable[None]],
+    accounts: Sequence[IRacingClient] = (),
 ) -> ResultsRunner:
+    """``accounts``: more iRacing accounts the poller spreads the tracked drivers over, each on its own budget."""
     fetcher = SubsessionFetcher(client)
-    poller = ResultsPoller(client, now=bot.now, policy=policy, fetcher=fetcher)
+    poller = ResultsPoller(client, now=bot.now, policy=policy, fetcher=fetcher, accounts=accounts)
     # A sharded bot posts for the servers of its own shards only (another process holds the others). Race cards:
     # laps fetched once per race for every server, drawn in a worker thread off the event loop.
     outbox = Outbox(
@@ -103,18 +109,30 @@ def results_runner(
 
 
 def background_jobs(
-    bot: SimLaneBot, client: IRacingClient, *, policy: PollPolicy, broker: bool
+    bot: SimLaneBot,
+    client: IRacingClient,
+    *,
+    policy: PollPolicy,
+    broker: bool,
+    accounts: Sequence[IRacingClient] = (),
 ) -> list[Coroutine[Any, Any, None]]:
     """The results job, and the periodic jobs table only without a broker (with one, Celery beat sends them to
     workers; running them here too would run them twice)."""
-    jobs = [results_runner(bot, client, policy=policy, sleep=asyncio.sleep).run_forever()]
+    jobs = [results_runner(bot, client, policy=policy, sleep=asyncio.sleep, accounts=accounts).run_forever()]
     if not broker:
         jobs.append(run_periodic(PERIODIC_JOBS, now=bot.now))
     return jobs
 
 
 async def run_live(
-    bot: SimLaneBot, client: IRacingClient, token: str, *, policy: PollPolicy, say: Say, web: WebAddress | None
+    bot: SimLaneBot,
+    client: IRacingClient,
+    token: str,
+    *,
+    policy: PollPolicy,
+    say: Say,
+    web: WebAddress | None,
+    accounts: Sequence[IRacingClient] = (),
 ) -> None:
     """Connect to Discord and run the results job and the dashboard beside the bot until interrupted."""
 
@@ -126,7 +144,8 @@ async def run_live(
                 await asyncio.to_thread(nightly_sync.delay)
             except IRacingError as exc:
                 logger.warning("first iRacing sync failed (tried again at %s UTC): %s", NIGHTLY_AT, exc)
-        await asyncio.gather(*background_jobs(bot, client, policy=policy, broker=bool(settings.CELERY_BROKER_URL)))
+        broker = bool(settings.CELERY_BROKER_URL)
+        await asyncio.gather(*background_jobs(bot, client, policy=policy, broker=broker, accounts=accounts))
 
     async with bot, dashboard(web, say) as address:
         if address and not (settings.DISCORD_CLIENT_ID and settings.DISCORD_CLIENT_SECRET):

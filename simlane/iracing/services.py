@@ -32,6 +32,15 @@ def client_config_from_settings(**overrides: object) -> ClientConfig:
     return ClientConfig(**values)  # type: ignore[arg-type]
 
 
+def extra_account_configs() -> list[ClientConfig]:
+    """One configuration per extra account in the settings (``IRACING_USERNAME_2`` ...), complete ones only."""
+    return [
+        client_config_from_settings(username=username, password=password)
+        for username, password in settings.IRACING_EXTRA_ACCOUNTS
+        if username and password
+    ]
+
+
 def iracing_client_create(*, config: ClientConfig | None = None, clock: Clock | None = None) -> IRacingClient:
     """A client whose token state is shared through the database with every other SimLane process."""
     config = config or client_config_from_settings()

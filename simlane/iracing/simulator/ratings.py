@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import LICENSE_CATEGORY, SERIES
+from .catalog import LICENSE_CATEGORY
 from .world import Member, World, mix
 
 GROUPS = ("Rookie", "Class D", "Class C", "Class B", "Class A", "Pro")
 
 
 class RatingsFeed:
-    """The ratings each member shows at a time, from the newest race of theirs that changed them."""
+    """The ratings each member shows at a time, from the newest race of theirs that changed them (per category)."""
 
     def __init__(
         self, world: World, *, result_delay: float, staleness: float, unchanged_share: float, lookback: float = 86400
@@ -27,45 +27,56 @@ class RatingsFeed:
         self.staleness = staleness
         self.unchanged_share = unchanged_share
         self.lookback = lookback
-        self._scan: dict[int, tuple[float, int]] = {}  # cust_id -> (races ended up to here are scanned, newest race)
+        # cust_id -> (races ended up to here are scanned, newest race per licence category)
+        self._scan: dict[int, tuple[float, dict[int, int]]] = {}
+        self._licenses: dict[int, tuple[tuple[int, ...], list[dict[str, Any]]]] = {}
 
     def moves_ratings(self, member: Member, subsession_id: int) -> bool:
         return mix(self.world.seed, member.cust_id, subsession_id, 77) >= self.unchanged_share
 
-    def newest_race(self, member: Member, now: float) -> int:
-        """The subsession of the member's newest race that has reached ``member/get`` by ``now`` (0: none seen)."""
+    def newest_races(self, member: Member, now: float) -> dict[int, int]:
+        """Per category, the member's newest race that has reached ``member/get`` by ``now`` (absent: none seen)."""
         horizon = now - self.result_delay - self.staleness
-        scanned, newest = self._scan.get(member.cust_id, (horizon - self.lookback, 0))
+        scanned, newest = self._scan.get(member.cust_id, (horizon - self.lookback, {}))
         if horizon > scanned:
-            longest = SERIES[member.series_index].session_minutes * 60
+            newest = dict(newest)
+            longest = self.world.longest_session(member)
             for session in self.world.member_sessions(member, scanned - longest, horizon):
                 if scanned < session.end <= horizon:
                     split = self.world.split_of(member, session)
                     if split is not None and self.moves_ratings(member, session.subsession_id(split)):
-                        newest = session.subsession_id(split)
+                        newest[session.series.category_id] = session.subsession_id(split)
             self._scan[member.cust_id] = (horizon, newest)
         return newest
 
+    def newest_race(self, member: Member, now: float) -> int:
+        """The subsession of the member's newest rated race seen by ``now`` (0: none)."""
+        return max(self.newest_races(member, now).values(), default=0)
+
     def licenses(self, member: Member, now: float) -> list[dict[str, Any]]:
-        newest = self.newest_race(member, now)
+        newest = self.newest_races(member, now)
+        key = tuple(newest.get(c, 0) for c in sorted(LICENSE_CATEGORY))
+        cached = self._licenses.get(member.cust_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]  # unchanged since the last call: the same ratings (read-only for callers)
         seed = self.world.seed
-        irating = member.irating + (int(mix(seed, member.cust_id, newest, 1) * 161) - 80 if newest else 0)
-        sub_level = member.sub_level + (int(mix(seed, member.cust_id, newest, 2) * 61) - 30 if newest else 0)
-        sub_level = max(1, min(499, sub_level))
         level = member.license_level
-        home = SERIES[member.series_index].category_id
         out = []
         for category_id, name in sorted(LICENSE_CATEGORY.items()):
-            moved = category_id == home
+            race = newest.get(category_id, 0)
+            irating = member.irating + (int(mix(seed, member.cust_id, race, 1) * 161) - 80 if race else 0)
+            sub_level = member.sub_level + (int(mix(seed, member.cust_id, race, 2) * 61) - 30 if race else 0)
+            sub_level = max(1, min(499, sub_level))
             out.append(
                 {
                     "category_id": category_id,
                     "category": name.lower(),
                     "category_name": name.replace("_", " "),
                     "license_level": level,
-                    "safety_rating": (sub_level if moved else member.sub_level) / 100,
-                    "irating": irating if moved else member.irating,
+                    "safety_rating": sub_level / 100,
+                    "irating": irating,
                     "group_name": GROUPS[min(len(GROUPS) - 1, (level - 1) // 4)],
                 }
             )
+        self._licenses[member.cust_id] = (key, out)
         return out

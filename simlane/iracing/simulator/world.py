@@ -4,10 +4,10 @@ Everything is a pure function of ``(seed, member count, time)``: the same seed g
 sessions and the same results, whenever and however often they are asked for. Nothing is stored; sessions exist on
 their schedules and get results once their end time has passed on the simulator's clock.
 
-Assumptions that are ours, not iRacing's (see the README): each member races in one "home" series at a personal
-rate (a few races a day for the most active, one every couple of months for the dormant), so a member is never in
-two official sessions at once; splits hold at most 20 entries by iRating; a result is visible as soon as the
-session's end time has passed; iRating and safety rating do not carry over from one race to the next.
+Assumptions that are ours, not iRacing's (see the README): each member races at a personal rate (most a few races a
+week, some daily, a few several a day, some not at all), mostly in one "home" series and, for some, now and then
+in a second one, never in two sessions at once; splits hold at most 20 entries by iRating; a result is visible as
+soon as the session's end time has passed; iRating and safety rating do not carry over from one race to the next.
 """
 
 from __future__ import annotations
@@ -29,8 +29,12 @@ SPLITS_PER_SESSION = 64
 WEEKS_PER_SEASON = 12
 SUBSESSION_BASE = 90_000_000
 LEAGUE_SUBSESSION_BASE = 70_000_000
-# Races a day by activity tier; a member is placed in a tier by its seed.
-ACTIVITY_TIERS = ((0.08, 5.0), (0.22, 1.0), (0.30, 0.2), (1.0, 0.015))
+# Races a day by activity tier: (cumulative share of members, fewest, most); a member's rate is drawn in its tier.
+# Most members race a few times a week, a quarter about daily, one in ten several times a day, 15 % not at all.
+ACTIVITY_TIERS = ((0.15, 0.0, 0.0), (0.65, 0.15, 0.7), (0.90, 0.8, 1.5), (1.0, 3.0, 6.0))
+# Two members in five also race a second series, for this share of their races (the drivers who switch series).
+SECOND_SERIES_MEMBERS = 0.4
+SECOND_SERIES_SHARE = 0.25
 
 
 def mix(*values: int) -> float:
@@ -57,6 +61,8 @@ class Member:
     series_index: int
     races_per_day: float
     car_id: int
+    second_index: int = -1  # a second series raced now and then (-1: none)
+    second_share: float = 0.0  # the share of this member's races in the second series
 
 
 @dataclass(frozen=True)
@@ -102,9 +108,11 @@ class World:
         self.seed = seed
         self.members: list[Member] = [self._make_member(i) for i in range(members)]
         self.by_id = {m.cust_id: m for m in self.members}
-        self.home: list[list[Member]] = [[] for _ in SERIES]
+        self.home: list[list[Member]] = [[] for _ in SERIES]  # members who race each series (home or second)
         for m in self.members:
             self.home[m.series_index].append(m)
+            if m.second_index >= 0:
+                self.home[m.second_index].append(m)
         self.leagues = [self._make_league(i) for i in range(2)]
         self.league_by_id = {lg.league_id: lg for lg in self.leagues}
 
@@ -118,8 +126,11 @@ class World:
         if u(3) < 0.25:
             name = names.DECORATIONS[int(u(4) * len(names.DECORATIONS))].format(name=name)
         tier_draw = u(5)
-        rate = next(r for threshold, r in ACTIVITY_TIERS if tier_draw < threshold)
+        low, high = next((lo, hi) for threshold, lo, hi in ACTIVITY_TIERS if tier_draw < threshold)
+        rate = low + u(12) * (high - low)
         series_index = int(u(6) * len(SERIES))
+        second = (series_index + 1 + int(u(14) * (len(SERIES) - 1))) % len(SERIES)
+        has_second = u(13) < SECOND_SERIES_MEMBERS
         class_id = SERIES[series_index].class_ids[int(u(8) * len(SERIES[series_index].class_ids))]
         cars = [c for c in CARS if c[3] == class_id]
         return Member(
@@ -131,6 +142,8 @@ class World:
             series_index=series_index,
             races_per_day=rate,
             car_id=cars[int(u(11) * len(cars))][0],
+            second_index=second if has_second else -1,
+            second_share=SECOND_SERIES_SHARE if has_second else 0.0,
         )
 
     def _make_league(self, i: int) -> League:
@@ -238,14 +251,66 @@ class World:
 
     # -- participation and results ---------------------------------------------------------------------------------
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - the world lives as long as the simulator
+    def _day_plan(self, series_index: int, day: int) -> tuple[dict[int, frozenset[int]], dict[int, list[Member]]]:
+        """Who enters which of one series' sessions on one UTC day: (cust_id -> slots, slot -> members).
+
+        Drawn per member and day, not per member and session, so that a session's entrants cost one pass over the
+        series' members a day rather than one per session: ``floor(rate × share + u)`` races that day, in slots
+        drawn uniformly from the day's sessions (a collision just means one race fewer).
+        """
+        s = SERIES[series_index]
+        slots_a_day = (1440 - s.first_minute - 1) // s.repeat_minutes + 1
+        by_member: dict[int, frozenset[int]] = {}
+        by_slot: dict[int, list[Member]] = {}
+        for m in self.home[series_index]:
+            share = 1.0 - m.second_share if series_index == m.series_index else m.second_share
+            races = min(int(m.races_per_day * share + mix(self.seed, m.cust_id, day, series_index, 1)), slots_a_day)
+            if races <= 0:
+                continue
+            slots = frozenset(
+                int(mix(self.seed, m.cust_id, day, series_index, 2 + j) * slots_a_day) for j in range(races)
+            )
+            by_member[m.cust_id] = slots
+            for slot in slots:
+                by_slot.setdefault(slot, []).append(m)
+        return by_member, by_slot
+
+    @staticmethod
+    def _slot(session: Session) -> tuple[int, int]:
+        """(UTC day, the session's number that day)."""
+        day = session.start // 86400
+        s = session.series
+        return day, (session.start - day * 86400 - s.first_minute * 60) // (s.repeat_minutes * 60)
+
+    def _entered(self, member: Member, session: Session) -> bool:
+        day, slot = self._slot(session)
+        return slot in self._day_plan(session.series_index, day)[0].get(member.cust_id, ())
+
     def races_in(self, member: Member, session: Session) -> bool:
-        p = min(0.9, member.races_per_day * session.series.repeat_minutes / 1440)
-        return mix(self.seed, member.cust_id, session.minute) < p
+        if session.series_index == member.series_index:
+            return self._entered(member, session)
+        if session.series_index != member.second_index or not self._entered(member, session):
+            return False
+        # One session at a time: a home race that overlaps this one is the one the member drives.
+        home = SERIES[member.series_index]
+        return not any(
+            h.end > session.start and self._entered(member, h)
+            for h in self.sessions_between(member.series_index, session.start - home.session_minutes * 60, session.end)
+        )
+
+    def series_of(self, member: Member) -> list[int]:
+        """The series the member races: home first."""
+        return [member.series_index] + ([member.second_index] if member.second_index >= 0 else [])
+
+    def longest_session(self, member: Member) -> int:
+        return max(SERIES[i].session_minutes for i in self.series_of(member)) * 60
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - the world lives as long as the simulator
     def splits(self, session: Session) -> tuple[tuple[Member, ...], ...]:
+        day, slot = self._slot(session)
         entrants = sorted(
-            (m for m in self.home[session.series_index] if self.races_in(m, session)),
+            (m for m in self._day_plan(session.series_index, day)[1].get(slot, ()) if self.races_in(m, session)),
             key=lambda m: -m.irating,
         )
         if session.series.team and len(entrants) % 2:
@@ -254,11 +319,20 @@ class World:
         return tuple(tuple(entrants[i : i + SPLIT_SIZE]) for i in range(0, len(entrants), SPLIT_SIZE))
 
     def member_sessions(self, member: Member, begin: float, end: float) -> list[Session]:
-        """Sessions the member raced that *started* in [begin, end)."""
-        return [s for s in self.sessions_between(member.series_index, begin, end) if self.races_in(member, s)]
+        """Sessions the member raced that *started* in [begin, end), in start order."""
+        out = []
+        for index in self.series_of(member):
+            series = SERIES[index]
+            for day in range(int(begin // 86400), int((end - 1) // 86400) + 1):
+                for slot in sorted(self._day_plan(index, day)[0].get(member.cust_id, ())):
+                    session = Session(index, day * 86400 + series.first_minute * 60 + slot * series.repeat_minutes * 60)
+                    if begin <= session.start < end and self.races_in(member, session):
+                        out.append(session)
+        return sorted(out, key=lambda s: s.start) if member.second_index >= 0 else out
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - the world lives as long as the simulator
+    def _split_index(self, session: Session) -> dict[int, int]:
+        return {m.cust_id: i for i, split in enumerate(self.splits(session)) for m in split}
 
     def split_of(self, member: Member, session: Session) -> int | None:
-        for i, split in enumerate(self.splits(session)):
-            if member in split:
-                return i
-        return None
+        return self._split_index(session).get(member.cust_id)

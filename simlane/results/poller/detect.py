@@ -9,6 +9,7 @@ move no rating: drivers followed for those keep their search schedule (policy.py
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -35,7 +36,7 @@ def account_of(cust_id: int, accounts: int) -> int:
 
 
 class RatingsWatch:
-    """Sweeps the tracked drivers' ratings every ``sweep_every``, in batches, and remembers what it saw.
+    """Sweeps the tracked drivers' ratings in batches when each is due (``schedule``) and remembers what it saw.
 
     With several accounts, each driver's batch goes to their own account (``account_of``), so every account
     spends its own rate budget on its share of the drivers.
@@ -48,14 +49,38 @@ class RatingsWatch:
         self.seen: dict[int, str] = {}  # cust_id -> ratings at the newest sweep
         self._next_sweep: dict[int, float] = {}
         self.calls = 0
-        self.stretch = 1.0  # the budget plan's factor on the sweep interval
+
+    def schedule(self, cust_id: int, at: datetime, *, sooner_only: bool = False) -> None:
+        """When this driver's ratings are read next (``sooner_only``: unless they are already read earlier)."""
+        t = at.timestamp()
+        if sooner_only and self._next_sweep.get(cust_id, t) < t:
+            return
+        self._next_sweep[cust_id] = t
 
     def due(self, cust_ids: Iterable[int], now: datetime) -> list[int]:
-        t = now.timestamp()
-        return sorted(c for c in cust_ids if self._next_sweep.get(c, float("-inf")) <= t)
+        """The drivers due a sweep, each account's share topped up to whole batches with those due soonest.
 
-    async def sweep(self, cust_ids: Sequence[int], now: datetime) -> None:
-        """Read the ratings of these drivers (one call per ``ratings_batch``); a failed batch is retried next cycle."""
+        A ``member/get`` costs one call for one id or for a full batch: the free room reads drivers a little early.
+        """
+        t = now.timestamp()
+        size = max(1, self.policy.ratings_batch)
+        accounts = len(self.clients)
+        due: list[int] = []
+        for account in range(accounts):
+            mine = [c for c in cust_ids if account_of(c, accounts) == account] if accounts > 1 else list(cust_ids)
+            ready = [c for c in mine if self._next_sweep.get(c, float("-inf")) <= t]
+            room = -len(ready) % size
+            if ready and room:
+                later = (c for c in mine if self._next_sweep.get(c, float("-inf")) > t)
+                ready += heapq.nsmallest(room, later, key=lambda c: self._next_sweep[c])
+            due += ready
+        return sorted(due)
+
+    async def sweep(self, cust_ids: Sequence[int], now: datetime) -> list[int]:
+        """Read the ratings of these drivers (one call per ``ratings_batch``); the drivers read.
+
+        A failed batch is not in the answer: its drivers stay due and are read again next cycle.
+        """
         size = max(1, self.policy.ratings_batch)
         per_account: list[list[int]] = [[] for _ in self.clients]
         for c in cust_ids:
@@ -66,6 +91,7 @@ class RatingsWatch:
             for i in range(0, len(ids), size)
         ]
         gate = asyncio.Semaphore(self.concurrency * len(self.clients))
+        read: list[int] = []
 
         async def one(client: IRacingClient, batch: list[int]) -> None:
             async with gate:
@@ -74,9 +100,7 @@ class RatingsWatch:
             for member in reply.members:
                 if member.licenses:
                     self.seen[member.cust_id] = fingerprint(member)
-            nxt = now.timestamp() + self.policy.sweep_every.total_seconds() * self.stretch
-            for c in batch:
-                self._next_sweep[c] = nxt
+            read.extend(batch)
 
         outcomes = await asyncio.gather(*(one(client, b) for client, b in batches), return_exceptions=True)
         for outcome in outcomes:
@@ -86,3 +110,4 @@ class RatingsWatch:
                 logger.warning("ratings sweep: a batch failed (retried next cycle): %s", outcome)
             elif isinstance(outcome, BaseException):
                 raise outcome
+        return read

@@ -65,7 +65,7 @@ def wants(sub: Subscription, result: SubsessionResult) -> bool:
     """Whether this server asked for this kind of race, and the race ended after the driver was tracked."""
     if result.event_type != EVENT_TYPE_RACE:
         return False
-    if result.end_time is not None and result.end_time < sub.tracked_since:
+    if result.end_time is not None and result.end_time <= sub.tracked_since:
         return False
     kind = race_kind(result)
     if kind == "league":

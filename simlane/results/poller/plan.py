@@ -43,13 +43,19 @@ def make_plan(
     changes_per_minute: float,
     policy: PollPolicy,
     accounts: int = 1,
+    event_sweeps_per_minute: float = 0.0,
 ) -> Plan:
-    """Calls a minute the schedule needs for these drivers (``last_races``: each one's newest race seen)."""
-    watched = len(last_races)
-    need = watched / max(1, policy.ratings_batch) * _per_minute(policy.sweep_every)
+    """Calls a minute the schedule needs for these drivers (``last_races``: each one's newest race seen).
+
+    ``event_sweeps_per_minute``: the ratings reads after sessions of the drivers' known series end.
+    """
+    share = 1 / max(1, policy.ratings_batch)
+    need = event_sweeps_per_minute
     for cust_id, last in last_races.items():
         active = policy.is_active(now, last)
         recent = last is not None and now - last <= policy.recent_window
+        sweep = policy.sweep_active if active else policy.sweep_recent if recent else policy.sweep_dormant
+        need += share * _per_minute(sweep)
         if cust_id in searchers:  # hosted/league followers: series and hosted searches on the capped schedule
             gap = policy.active_max if active else policy.recent_max if recent else policy.dormant_max
             need += 2 * _per_minute(gap)
@@ -63,7 +69,7 @@ def make_plan(
 def warn_if_short(plan: Plan, drivers: int) -> None:
     if plan.shortfall > 0:
         logger.warning(
-            "results poller: %d drivers need %.1f Data API calls a minute but the budget is %.1f (short by %.1f): "
+            "results poller: %d drivers need %.2f Data API calls a minute but the budget is %.2f (short by %.2f): "
             "every driver's checks are %.2f times further apart; add an iRacing account or track fewer drivers",
             drivers,
             plan.need_per_minute,

@@ -17,7 +17,7 @@ The assumptions about iRacing behind it (docs/poller.md has the reasoning; the s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,7 +28,9 @@ class PollPolicy:
     interval: timedelta = timedelta(seconds=120)
     publish_margin: timedelta = timedelta(seconds=60)
     overlap: timedelta = timedelta(minutes=30)
-    first_window: timedelta = timedelta(hours=48)  # the first search of a driver looks this far back
+    # The first search of a newly tracked driver looks this far back (one call, iRacing allows 90 days): it posts
+    # nothing from before the tracking but learns which series they race, so their sweeps follow those series.
+    first_window: timedelta = timedelta(days=7)
     active_window: timedelta = timedelta(hours=24)
     active_max: timedelta = timedelta(minutes=30)
     recent_window: timedelta = timedelta(days=7)
@@ -37,13 +39,25 @@ class PollPolicy:
     # Change detection (strategy F): member/get with many cust_ids shows each driver's ratings; a change means an
     # official race (unofficial series races move ratings too) finished, and only then is the driver searched.
     ratings_batch: int = 100  # cust_ids per member/get call (iRacing documents no maximum: an assumption)
-    sweep_every: timedelta = timedelta(seconds=240)
+    # Sweeps follow the races: a driver's ratings are read ``ratings_lag`` after each session of a series they
+    # raced within ``series_memory`` ends (the race guide gives the end times; the lag covers the result's delay
+    # and member data's caching), and at the latest every ``sweep_active``/``sweep_recent``/``sweep_dormant`` by
+    # how recently they raced: the bound for a race in a series they are not known to race.
+    ratings_lag: timedelta = timedelta(seconds=180)
+    series_memory: timedelta = timedelta(days=14)  # series learnt from races, first search included
+    sweep_active: timedelta = timedelta(minutes=15)
+    sweep_recent: timedelta = timedelta(minutes=30)
+    sweep_dormant: timedelta = timedelta(minutes=90)
+    # A ratings change first seen this soon after a race already handled through a teammate's or rival's result is
+    # that race's (a second race cannot start and finish in between): no search.
+    explain_window: timedelta = timedelta(minutes=15)
     # Searches without a ratings change, for races that move no rating (rare: a clean race at the top safety
     # rating with an unchanged iRating) and as a safety net; drivers followed for hosted or league races keep the
-    # schedule above, since those races never move ratings.
-    fallback_active: timedelta = timedelta(hours=2)
-    fallback_recent: timedelta = timedelta(hours=6)
-    fallback_dormant: timedelta = timedelta(hours=12)
+    # schedule above, since those races never move ratings. Such a race is usually found sooner, through the
+    # result of another tracked driver in it.
+    fallback_active: timedelta = timedelta(hours=24)
+    fallback_recent: timedelta = timedelta(hours=48)
+    fallback_dormant: timedelta = timedelta(hours=48)
     # Data API calls a minute the poller may plan for, per account: iRacing's 240, less a fifth kept free for
     # interactive lookups (slash-command autocomplete, /track) so they never queue behind a pass.
     budget_per_minute: float = 240 * 0.8
@@ -62,6 +76,32 @@ def fallback_at(*, now: datetime, cust_id: int, last_race_at: datetime | None, p
         gap = policy.fallback_dormant
     spread = (cust_id * 2654435761 % 2**32) / 2**32
     return now + gap * (0.75 + 0.25 * spread)
+
+
+def sweep_at(
+    *,
+    now: datetime,
+    cust_id: int,
+    last_race_at: datetime | None,
+    known_series: Iterable[int],
+    series_ends: Mapping[int, Sequence[datetime]],
+    policy: PollPolicy,
+    stretch: float = 1.0,
+) -> datetime:
+    """When a driver's ratings are read next: after the next session of a series they race, or at the cap."""
+    if policy.is_active(now, last_race_at):
+        gap = policy.sweep_active
+    elif last_race_at is not None and now - last_race_at <= policy.recent_window:
+        gap = policy.sweep_recent
+    else:
+        gap = policy.sweep_dormant
+    spread = (cust_id * 2654435761 % 2**32) / 2**32
+    cap = now + gap * (0.75 + 0.25 * spread) * stretch
+    after = [
+        e + policy.ratings_lag for s in known_series for e in series_ends.get(s, ()) if e + policy.ratings_lag > now
+    ]
+    first = min(after, default=None)
+    return first if first is not None and first < cap else cap
 
 
 def recent_series_ids(recent: Mapping[str, float], now: datetime, policy: PollPolicy) -> list[int]:

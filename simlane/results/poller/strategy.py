@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
 from simlane.iracing.client.models import SearchResultRow, SubsessionResult
 from simlane.iracing.client.models.results import EVENT_TYPE_RACE
+from simlane.iracing.client.ratelimit import background
 
 from .. import aio
 from ..models import DriverPollState
@@ -25,7 +26,7 @@ from ..selectors import Subscription
 from .detect import RatingsWatch, account_of
 from .ingest import SubsessionFetcher, claims_for_result, participants, race_kind
 from .plan import make_plan, warn_if_short
-from .policy import PollPolicy, fallback_at, next_poll_at
+from .policy import PollPolicy, fallback_at, next_poll_at, sweep_at
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,11 @@ class ResultsPoller:
         self._searchers: set[int] = set()  # drivers some server follows for hosted or league races
 
     async def cycle(self) -> CycleReport:
+        # Background lane of the rate budget: slash-command lookups sharing the account go first.
+        with background():
+            return await self._cycle()
+
+    async def _cycle(self) -> CycleReport:
         report = CycleReport()
         now = self.now()
         subs = await self._subscriptions()
@@ -108,13 +114,14 @@ class ResultsPoller:
             changes_per_minute=self._changes_per_minute,
             policy=self.policy,
             accounts=len(self.clients),
+            event_sweeps_per_minute=self._event_sweeps(states, now),
         )
         report.need_per_minute, report.budget_per_minute = plan.need_per_minute, plan.budget_per_minute
         report.shortfall_per_minute, self.stretch = plan.shortfall, plan.stretch
-        self.watch.stretch = plan.stretch
         if plan.shortfall and now.timestamp() - self._warned_at >= WARN_EVERY_SECONDS:
             warn_if_short(plan, len(subs))
             self._warned_at = now.timestamp()
+        sweeps_before = self.watch.calls
         try:
             report.changed = await self._sweep(subs, states, now)
             minutes = max(self.policy.interval.total_seconds(), 1.0) / 60
@@ -125,9 +132,20 @@ class ResultsPoller:
         # Searches cover what ended up to the moment after the sweep: a race the sweep saw is inside their window.
         now = self.now()
         due = [c for c, s in states.items() if s.next_poll_at is None or s.next_poll_at <= now]
-        due.sort(key=lambda c: (not self.policy.is_active(now, states[c].last_race_at), states[c].next_poll_at or now))
+        # Drivers whose ratings moved first (active ones before others), newly tracked drivers' first searches last.
+        due.sort(
+            key=lambda c: (
+                states[c].last_poll_at is None,
+                not self.policy.is_active(now, states[c].last_race_at),
+                states[c].next_poll_at or now,
+            )
+        )
         report.due = len(due)
-        queue = deque(due)
+        # No more searches a cycle than the budget allows until the next one (the rest stay due, in this order):
+        # a backlog, such as thousands of drivers tracked at once, never holds up the next cycle's sweep.
+        minutes = self.policy.interval.total_seconds() / 60
+        room = self.policy.budget_per_minute * len(self.clients) * minutes - (self.watch.calls - sweeps_before)
+        queue = deque(due[: max(self.concurrency * len(self.clients), int(room / 1.5))])
 
         async def worker() -> None:
             while queue and not report.maintenance:
@@ -169,24 +187,50 @@ class ResultsPoller:
     ) -> int:
         """Read the ratings of the drivers due a sweep; those whose ratings moved are due a search now."""
         due = self.watch.due(subs.keys(), now)
-        await self.watch.sweep(due, now)
+        read = await self.watch.sweep(due, now)
         changed = 0
-        baselines = []
-        for cust_id in due:
+        quiet = []  # ratings recorded without a search
+        for cust_id in read:
             st, seen = states[cust_id], self.watch.seen.get(cust_id)
+            self._schedule_sweep(st, now)
             if seen is None or seen == st.ratings:
                 continue
-            if not st.ratings and st.last_poll_at is None and now <= min(s.tracked_since for s in subs[cust_id]):
-                # Tracked from this very moment: every race they finish from now on moves these ratings.
-                st.ratings, st.last_poll_at = seen, now
-                st.next_poll_at = self._next(st, now)
-                baselines.append(st)
-            elif st.ratings:
+            if not st.ratings or self._explained(st, now):
+                # Newly tracked (these ratings are the baseline; their first search is due anyway), or the change
+                # is that of a race already handled through another tracked driver's result.
+                st.ratings = seen
+                quiet.append(st)
+            else:
                 changed += 1
                 st.next_poll_at = now
-        if baselines:
-            await aio.poll_states_save(states=baselines)
+        if quiet:
+            await aio.poll_states_save(states=quiet)
         return changed
+
+    def _schedule_sweep(self, st: DriverPollState, now: datetime, *, sooner_only: bool = False) -> None:
+        at = sweep_at(
+            now=now,
+            cust_id=st.cust_id,
+            last_race_at=st.last_race_at,
+            known_series=self._known_series(st, now),
+            series_ends=self.series_ends,
+            policy=self.policy,
+            stretch=self.stretch,
+        )
+        self.watch.schedule(st.cust_id, at, sooner_only=sooner_only)
+
+    def _known_series(self, st: DriverPollState, now: datetime) -> list[int]:
+        horizon = (now - self.policy.series_memory).timestamp()
+        return [int(k) for k, ts in st.recent_series.items() if ts >= horizon]
+
+    def _explained(self, st: DriverPollState, now: datetime) -> bool:
+        """Whether a ratings change is that of the driver's newest race, already handled (one race at a time)."""
+        return (
+            st.last_race_at is not None
+            and st.last_poll_at is not None
+            and st.last_poll_at >= st.last_race_at
+            and now - st.last_race_at <= self.policy.explain_window
+        )
 
     async def _refresh_guide(self, now: datetime) -> None:
         if self._guide_at is not None and now.timestamp() - self._guide_at < GUIDE_REFRESH_SECONDS:
@@ -226,6 +270,8 @@ class ResultsPoller:
         if pending is not None and now - pending < UNFETCHED_RETRY:
             st.last_poll_at = min(now, pending + self.policy.overlap)  # the next window reaches back to that race
         st.next_poll_at = self._next(st, now)
+        for c in touched:  # a search can reveal series: the next sessions of those are swept after they end
+            self._schedule_sweep(states[c], now, sooner_only=True)
         # Saved as soon as this driver's search completes (claims are already in the ledger): a crash later in the
         # pass loses neither this search nor what it found.
         await aio.poll_states_save(states=[states[c] for c in touched])
@@ -257,7 +303,7 @@ class ResultsPoller:
             if row.event_type not in (None, EVENT_TYPE_RACE):
                 continue
             self._note_race(st, row.end_time, row.series_id if not row.league_id else None)
-            if row.subsession_id in self._handled or (row.end_time is not None and row.end_time < since):
+            if row.subsession_id in self._handled or (row.end_time is not None and row.end_time <= since):
                 continue  # already handled here, or older than the tracking: learn from the row, fetch nothing
             result = await self.fetcher.get(row.subsession_id)
             if result is None and row.end_time is not None:
@@ -324,8 +370,20 @@ class ResultsPoller:
             key = str(series_id)
             st.recent_series[key] = max(st.recent_series.get(key, 0.0), end.timestamp())
 
+    def _event_sweeps(self, states: dict[int, DriverPollState], now: datetime) -> float:
+        """member/get calls a minute the sweeps after sessions of the drivers' known series cost."""
+        guide_minutes = 180.0
+        horizon = (now - self.policy.series_memory).timestamp()
+        followers: dict[int, int] = {}
+        for st in states.values():
+            for k, ts in st.recent_series.items():
+                if ts >= horizon:
+                    followers[int(k)] = followers.get(int(k), 0) + 1
+        per_minute = sum(n * len(self.series_ends.get(sid, ())) / guide_minutes for sid, n in followers.items())
+        return per_minute / max(1, self.policy.ratings_batch)
+
     def _next(self, st: DriverPollState, now: datetime) -> datetime:
-        horizon = (now - self.policy.active_window).timestamp()
+        horizon = (now - self.policy.series_memory).timestamp()
         st.recent_series = {k: v for k, v in st.recent_series.items() if v >= horizon}
         if st.cust_id not in self._searchers:
             # Official and unofficial series races show in the ratings sweep; searching is the rare safety net.

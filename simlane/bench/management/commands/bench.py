@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from simlane.bench.client import run_client_bench
 from simlane.bench.poller import Scenario, StrategyResult, run_poller_bench
@@ -30,6 +30,20 @@ class Command(BaseCommand):
         poller.add_argument("--seed", type=int, default=1, help="simulated world (default 1)")
         poller.add_argument(
             "--only", choices=("simlane", "baseline"), default=None, help="run one strategy (default: both)"
+        )
+        poller.add_argument(
+            "--accounts", type=int, default=1, help="iRacing accounts, each with its own rate budget (default 1)"
+        )
+        poller.add_argument(
+            "--rate-limit", type=int, default=240, help="Data API requests a minute per account (default 240)"
+        )
+        poller.add_argument(
+            "--capacity",
+            action="store_true",
+            help="find the most drivers SimLane serves at p95 <= 10 min (sizes double from --drivers, then bisect)",
+        )
+        poller.add_argument(
+            "--max-drivers", type=int, default=200_000, help="the largest size --capacity tries (default 200000)"
         )
 
         matching = sub.add_parser("matching", help="member matching: precision and recall on a simulated server")
@@ -73,10 +87,24 @@ class Command(BaseCommand):
     def _poller(self, opts: dict[str, Any]) -> None:
         from django.db import connection
 
-        scenario = Scenario(drivers=opts["drivers"], guilds=opts["guilds"], hours=opts["hours"], seed=opts["seed"])
+        if opts["accounts"] < 1 or opts["rate_limit"] < 1 or opts["drivers"] < 1:
+            raise CommandError("--drivers, --accounts and --rate-limit must be at least 1")
+        scenario = Scenario(
+            drivers=opts["drivers"],
+            guilds=opts["guilds"],
+            hours=opts["hours"],
+            seed=opts["seed"],
+            accounts=opts["accounts"],
+            rate_limit=opts["rate_limit"],
+        )
+        if opts["capacity"]:
+            self._capacity(scenario, opts)
+            return
         self.stdout.write(
             f"{scenario.drivers} drivers in {scenario.guilds} servers, {scenario.hours:g} simulated hours "
-            f"(+{scenario.tail_hours:g} h to let late detections land), poll interval {scenario.interval:g} s"
+            f"(+{scenario.tail_hours:g} h to let late detections land, after {scenario.warmup_hours:.1f} h of "
+            f"warm-up), poll interval {scenario.interval:g} s, {scenario.accounts} account(s) of "
+            f"{scenario.rate_limit} calls a minute"
         )
         # A throw-away database: the benchmark never touches SimLane's own data.
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -93,8 +121,10 @@ class Command(BaseCommand):
                 f"p95 {StrategyResult.pct(r.delays, 95):5.0f} s, p95 for drivers who raced in the previous day "
                 f"{StrategyResult.pct(r.delays_recent, 95):5.0f} s (two intervals: {two:.0f} s), max "
                 f"{max(r.delays, default=float('nan')):5.0f} s, duplicates {r.duplicates}, misses {r.misses}, "
-                f"wall {r.wall_seconds:.0f} s"
+                f"wall {r.wall_seconds:.0f} s ({r.warmup_calls} calls in the warm-up, not counted)"
             )
+            for delay, sub, cust in r.slowest[:3]:
+                self.stdout.write(f"  slowest: {delay:.0f} s, subsession {sub}, driver {cust}")
         by_name = {r.name: r for r in results}
         if len(by_name) == 2:
             ratio = by_name["baseline"].calls_per_post / by_name["SimLane"].calls_per_post
@@ -123,6 +153,31 @@ class Command(BaseCommand):
             f"render: p95 {p95 * 1000:.0f} ms; largest card {largest / 1024:.0f} KB = "
             f"{largest / DISCORD_LIMIT:.1%} of Discord's 10 MiB"
         )
+
+    def _capacity(self, scenario: Scenario, opts: dict[str, Any]) -> None:
+        from django.db import connection
+
+        from simlane.bench.poller import run_capacity
+
+        self.stdout.write(
+            f"capacity: {scenario.accounts} account(s) of {scenario.rate_limit} calls a minute, "
+            f"{scenario.hours:g} simulated hours a probe, goal p95 <= 600 s and no misses"
+        )
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            best, probes = run_capacity(
+                scenario, start=opts["drivers"], limit=opts["max_drivers"], progress=self.stdout.write
+            )
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        if best is None:
+            self.stdout.write(f"capacity: below {opts['drivers']} drivers (the first probe missed the goal)")
+        elif all(p.drivers <= best for p in probes):
+            self.stdout.write(
+                f"capacity: at least {best} drivers on {scenario.accounts} account(s) (the largest tried)"
+            )
+        else:
+            self.stdout.write(f"capacity: {best} drivers on {scenario.accounts} account(s)")
 
     def _sync(self, opts: dict[str, Any]) -> None:
         from pathlib import Path

@@ -22,7 +22,7 @@ from simlane.core.db import close_async_connections, demo_database
 from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.demo import Console, DemoOptions, DemoRun, Until, demo_main
 from simlane.discord_bot.runtime import WebAddress, run_live
-from simlane.iracing.services import client_config_from_settings, iracing_client_create
+from simlane.iracing.services import client_config_from_settings, extra_account_configs, iracing_client_create
 from simlane.results.poller import PollPolicy
 
 
@@ -62,12 +62,19 @@ class Command(BaseCommand):
             elif not settings.DISCORD_TOKEN:
                 raise CommandError("iRacing credentials are set but DISCORD_TOKEN is not; set it (see README.md).")
             else:
-                self.say(f"Using iRacing at {settings.IRACING_API_BASE_URL} as {settings.IRACING_USERNAME}")
+                extra = extra_account_configs()
+                users = ", ".join([settings.IRACING_USERNAME, *(c.username for c in extra)])
+                self.say(f"Using iRacing at {settings.IRACING_API_BASE_URL} as {users}")
                 policy = PollPolicy(interval=timedelta(seconds=opts["interval"]))
-                async with iracing_client_create() as client:
+                async with contextlib.AsyncExitStack() as stack:
+                    client = await stack.enter_async_context(iracing_client_create())
+                    # The poller's extra accounts: each its own token and rate budget.
+                    accounts = [await stack.enter_async_context(iracing_client_create(config=c)) for c in extra]
                     dev_guild = int(settings.DEV_GUILD_ID) if settings.DEV_GUILD_ID else None
                     bot = SimLaneBot(dev_guild_id=dev_guild, iracing=client, loops=True)
-                    await run_live(bot, client, settings.DISCORD_TOKEN, policy=policy, say=self.say, web=web)
+                    await run_live(
+                        bot, client, settings.DISCORD_TOKEN, policy=policy, say=self.say, web=web, accounts=accounts
+                    )
         finally:
             await close_async_connections()
 

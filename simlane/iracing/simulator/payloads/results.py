@@ -19,7 +19,9 @@ Unit = tuple[int, float, list[tuple[Member, Car]]]  # class id, lap time, driver
 class ResultPayloads(PayloadBase):
     """Results of the world's sessions."""
 
-    @functools.lru_cache(maxsize=2048)  # noqa: B019 - bounded, lives with the simulator
+    # Bounded, lives with the simulator; large enough that a poller's first searches of thousands of drivers (a week
+    # of races each) do not build the same results over and over.
+    @functools.lru_cache(maxsize=8192)  # noqa: B019
     def result(self, subsession_id: int) -> dict[str, Any] | None:
         """``results/get`` for a finished subsession, or None if it does not exist."""
         found = self.world.session_of_subsession(subsession_id)

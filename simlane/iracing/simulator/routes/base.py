@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..catalog import SERIES
 from ..leagues import LeagueRaces
 from ..payloads import Payloads
 from ..world import World
@@ -98,7 +97,7 @@ class Context:
         if m is None:
             return []
         end = min(end, now)
-        longest = SERIES[m.series_index].session_minutes * 60
+        longest = self.world.longest_session(m)
         out = []
         for session in self.world.member_sessions(m, begin - longest, end):
             if begin <= session.end <= end:
