@@ -30,6 +30,7 @@ from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import World
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
 from simlane.results.poller.outbox import CARD_FILENAME, Publisher
+from simlane.results.selectors import Shards
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 RATE_LIMIT = 240  # /data requests per 60 s (iRacing's x-ratelimit-limit)
@@ -99,10 +100,12 @@ class LapsOnly:
     async def claim_highlight(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> None:
         return None
 
-    async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int:
+    async def drain_highlights(
+        self, publisher: Publisher, fetcher: SubsessionFetcher, *, now: datetime, shards: Shards | None = None
+    ) -> int:
         return 0
 
-    async def drain_digests(self, publisher: Publisher, now: datetime) -> int:
+    async def drain_digests(self, publisher: Publisher, now: datetime, *, shards: Shards | None = None) -> int:
         return 0
 
 

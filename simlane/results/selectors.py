@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Model, Q, QuerySet
 from django.db.models.functions import Mod
 
 from simlane.iracing.models import Participant
@@ -37,6 +38,8 @@ class Subscription:
     include_hosted: bool
     include_league: bool
 
+
+_M = TypeVar("_M", bound=Model)
 
 # A bot process's shards: Discord's shard count and the ids of the shards this process holds.
 Shards = tuple[int, frozenset[int]]
@@ -143,10 +146,16 @@ def posts_due(*, now: datetime, limit: int = 100, shards: Shards | None = None) 
     rows = PostedResult.objects.filter(status=PostStatus.CLAIMED, guild_id__in=postable).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    if shards is not None:
-        count, held = shards
-        rows = rows.annotate(shard=Mod(F("guild_id") / (1 << 22), count)).filter(shard__in=sorted(held))
-    return list(rows.order_by("created_at", "id")[:limit])
+    return list(of_shards(rows, shards).order_by("created_at", "id")[:limit])
+
+
+def of_shards(rows: QuerySet[_M], shards: Shards | None) -> QuerySet[_M]:
+    """Only the rows (with a ``guild_id``) of the servers of these shards; all of them for an unsharded process."""
+    if shards is None:
+        return rows
+    count, held = shards
+    kept: QuerySet[_M] = rows.annotate(shard=Mod(F("guild_id") / (1 << 22), count)).filter(shard__in=sorted(held))
+    return kept
 
 
 def posts_pending_count(*, guild_id: int) -> int:
