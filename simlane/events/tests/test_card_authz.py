@@ -69,3 +69,6 @@ async def test_a_member_simlane_does_not_know_is_told_at_the_press_not_after_fil
     assert out.modal is None  # no form to fill in for nothing
     assert out.ephemeral and "does not know you as a member" in reply_text(out)
     assert not await Signup.objects.aexists()
+    # Nor does the event picker show the club's events to someone `/event list` refuses.
+    assert await s.ana.autocomplete(s.chat, "event info", "event", "thurs") == []
+    assert len(await s.ben.autocomplete(s.chat, "event info", "event", "thurs")) == 1
