@@ -23,6 +23,7 @@ from simlane.bench import aio
 from simlane.bench.baseline_poller import BaselinePoller
 from simlane.cards.post import LapFetcher
 from simlane.core.db import close_async_connections
+from simlane.core.shards import Shards
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
@@ -30,7 +31,6 @@ from simlane.iracing.simulator.local import demo_client_config
 from simlane.iracing.simulator.world import World
 from simlane.results.poller import Outbox, PollPolicy, ResultsPoller, SubsessionFetcher
 from simlane.results.poller.outbox import CARD_FILENAME, Publisher
-from simlane.results.selectors import Shards
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 RATE_LIMIT = 240  # /data requests per 60 s (iRacing's x-ratelimit-limit)

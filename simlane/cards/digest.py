@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from PIL import Image, ImageDraw
 
+from simlane.core.shards import Shards, of_shards
 from simlane.discord_bot.escaping import discord_safe
 from simlane.iracing.models import Participant
 from simlane.results.models import GuildResultsConfig, PostedResult, PostStatus
-from simlane.results.selectors import Shards, of_shards
 
 from .fonts import Style, draw_text, fit
 from .models import DigestPost, GuildCardSettings, HighlightStatus

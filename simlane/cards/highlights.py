@@ -11,11 +11,11 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from simlane.core.shards import Shards
 from simlane.iracing.client.models import SubsessionResult
 from simlane.results.embeds import find_participation, render_result_embed
 from simlane.results.poller.ingest import SubsessionFetcher
 from simlane.results.poller.outbox import CARD_FILENAME, DestinationError, Publisher, RejectedError, RetryLaterError
-from simlane.results.selectors import Shards
 
 from . import aio
 from .digest import digest_embed_text

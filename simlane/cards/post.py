@@ -15,12 +15,12 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
+from simlane.core.shards import Shards
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.client.models.results import LapRow
 from simlane.results.poller.ingest import SubsessionFetcher
 from simlane.results.poller.outbox import Publisher
-from simlane.results.selectors import Shards
 
 from . import aio, highlights
 from .card import Teammate

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from django.db.models import Min, Q
 
+from simlane.core.shards import Shards, of_shards
 from simlane.iracing.models import Participant
 from simlane.results.models import TrackedDriver
-from simlane.results.selectors import Shards, of_shards
 
 from .models import CardTheme, GuildCardSettings, HighlightPost, HighlightStatus
 

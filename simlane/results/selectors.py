@@ -8,11 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
-from django.db.models import Count, F, Max, Model, Q, QuerySet
-from django.db.models.functions import Mod
+from django.db.models import Count, Max, Q
 
+from simlane.core.shards import Shards, of_shards
 from simlane.iracing.models import Participant
 
 from .models import (
@@ -37,12 +36,6 @@ class Subscription:
     official_only: bool
     include_hosted: bool
     include_league: bool
-
-
-_M = TypeVar("_M", bound=Model)
-
-# A bot process's shards: Discord's shard count and the ids of the shards this process holds.
-Shards = tuple[int, frozenset[int]]
 
 
 def results_config_get(*, guild_id: int) -> GuildResultsConfig | None:
@@ -147,15 +140,6 @@ def posts_due(*, now: datetime, limit: int = 100, shards: Shards | None = None) 
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
     return list(of_shards(rows, shards).order_by("created_at", "id")[:limit])
-
-
-def of_shards(rows: QuerySet[_M], shards: Shards | None) -> QuerySet[_M]:
-    """Only the rows (with a ``guild_id``) of the servers of these shards; all of them for an unsharded process."""
-    if shards is None:
-        return rows
-    count, held = shards
-    kept: QuerySet[_M] = rows.annotate(shard=Mod(F("guild_id") / (1 << 22), count)).filter(shard__in=sorted(held))
-    return kept
 
 
 def posts_pending_count(*, guild_id: int) -> int:

@@ -20,12 +20,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from simlane.core.errors import ApplicationError
+from simlane.core.shards import Shards
 from simlane.iracing.client.models import SubsessionResult
 
 from .. import aio
 from ..embeds import render_result_embed
 from ..models import GuildResultsConfig, PostedResult
-from ..selectors import Shards
 from .ingest import SubsessionFetcher
 
 logger = logging.getLogger(__name__)
