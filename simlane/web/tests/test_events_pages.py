@@ -285,3 +285,31 @@ def test_a_calendar_feeds_token_never_reaches_the_logs(client, standin, world):
     assert all("/calendar/" in line for line in lines)
     text = stream.getvalue()
     assert feed.token not in text and "an-old-rotated-token" not in text  # ...without the tokens
+
+
+def test_an_admin_of_one_club_cannot_reach_another_clubs_event_by_changing_ids_in_the_address(client, standin, world):
+    setup = populate(world)
+    theirs = make_event(setup.other, "Theirs", kind="team")
+    outsider = ClubMember.objects.get(club=setup.other, discord_user_id=OUTSIDER_ID)
+    signup = Signup.objects.create(event=theirs, event_class=theirs.classes.get(), member=outsider)
+    team = Team.objects.create(event=theirs, name="Rivals", event_class=theirs.classes.get())
+    as_user(client, MANAGER_ID)  # an admin of this club, not of theirs
+    tampered = {
+        f"{C}events/{theirs.id}/manage/": {"action": "cancel"},
+        f"{C}events/{theirs.id}/withdraw/": {"signup_id": signup.id},
+        f"{C}events/{theirs.id}/teams/save/": {f"team_{signup.id}": "Mine", "finalise": "yes"},
+        f"{C}events/{theirs.id}/teams/{team.id}/stints/": {"plan": ""},
+    }
+    for url, form in tampered.items():
+        assert client.post(url, form).status_code == 404, url
+    assert client.get(f"{C}events/{theirs.id}/teams/").status_code == 404
+    # Their own club's address is refused too: this admin is no member there.
+    assert (
+        client.post(
+            f"/dashboard/clubs/{setup.other.guild_id}/events/{theirs.id}/manage/", {"action": "cancel"}
+        ).status_code
+        == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == "open" and Signup.objects.get(id=signup.id).status == signup.status
+    assert list(Team.objects.filter(event=theirs).values_list("name", flat=True)) == ["Rivals"]
