@@ -20,6 +20,7 @@ MAX_REMINDERS = 5
 REMINDER_MIN = timedelta(minutes=5)
 REMINDER_MAX = timedelta(days=14)
 DEFAULT_REMINDERS = (24 * 60, 60)  # minutes before the event
+DEFAULT_STINT_ALERTS = (15,)  # minutes before a stint starts
 ARCHIVE_DELAY_MAX_HOURS = 30 * 24
 RACE_VOICE_MAX_HOURS = 7 * 24
 SAMPLE = {

@@ -7,7 +7,7 @@ from django.db import models
 
 from simlane.core.models import TimeStampedModel
 
-from .discord_settings import DEFAULT_PATTERN, DEFAULT_REMINDERS
+from .discord_settings import DEFAULT_PATTERN, DEFAULT_REMINDERS, DEFAULT_STINT_ALERTS
 
 
 class Club(TimeStampedModel):
@@ -36,6 +36,10 @@ class Club(TimeStampedModel):
 
 def _default_reminders() -> list[int]:
     return list(DEFAULT_REMINDERS)
+
+
+def _default_stint_alerts() -> list[int]:
+    return list(DEFAULT_STINT_ALERTS)
 
 
 class ResultsPing(models.TextChoices):
@@ -70,6 +74,15 @@ class ClubDiscordSettings(TimeStampedModel):
     results_ping_role_id = models.BigIntegerField(null=True, blank=True, help_text="the role, when results_ping=role")
     reminder_offsets = models.JSONField(
         default=_default_reminders, blank=True, help_text="minutes before an event to remind, longest first (≤ 5)"
+    )
+    stint_alert_offsets = models.JSONField(
+        default=_default_stint_alerts,
+        blank=True,
+        help_text="minutes before each stint that its driver is alerted in the team thread, longest first (≤ 5)",
+    )
+    nudge_unanswered = models.BooleanField(
+        default=True,
+        help_text="the day before an event's signups close, mention the members who have not answered in its channel",
     )
     archive_mode = models.CharField(
         max_length=8,
@@ -126,6 +139,12 @@ class ClubMember(TimeStampedModel):
     nick = models.CharField(max_length=100, blank=True, default="", help_text="the server nickname, if any")
     active = models.BooleanField(default=True, help_text="false once the member left the server; the row is kept")
     left_at = models.DateTimeField(null=True, blank=True)
+    event_dms = models.BooleanField(
+        default=False, help_text="the member asked for event reminders by DM too (off unless they turn it on)"
+    )
+    event_nudges = models.BooleanField(
+        default=True, help_text="the member may be mentioned when they have not answered an event's signup"
+    )
 
     class Meta:
         constraints = (

@@ -32,7 +32,9 @@ from simlane.results.poller import PollPolicy
 from simlane.web.demo import simcord_demo_world, standin_discord
 
 from .bot import SimLaneBot
+from .demo_event import DemoEvent, demo_event_start, demo_event_tick
 from .exts.event_discord._cog import EventDiscordCog
+from .exts.event_notices._cog import EventNoticesCog
 from .exts.health._cog import HealthCog
 from .exts.intents._cog import IntentsCog
 from .offline import reply_text
@@ -168,6 +170,7 @@ class DemoRun:
     posts: list[str] = field(default_factory=list)  # the result posts, as printed
     cards: list[Path] = field(default_factory=list)  # the race cards attached to them, saved to disk
     ticks: int = 0  # results cycles run (each also carries out the dashboard's queued Discord actions)
+    event: DemoEvent | None = None  # the club event walked through its lifecycle
     _posted: asyncio.Event = field(default_factory=asyncio.Event)
     _ticked: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -175,6 +178,12 @@ class DemoRun:
         while len(self.posts) < count:
             self._posted.clear()
             await self._posted.wait()
+
+    async def event_done(self) -> None:
+        """Until the demo event's results are posted and its Discord side archived."""
+        while self.event is None or not self.event.done:
+            self._ticked.clear()
+            await self._ticked.wait()
 
     async def ticks_at_least(self, count: int) -> None:
         while self.ticks < count:
@@ -248,13 +257,30 @@ async def run_demo(
         if isinstance(health, HealthCog) and guild is not None:
             await health.refresh_guild(guild)
 
+        run.event = await demo_event_start(
+            bot,
+            env,
+            run.server.guild,
+            run.server.general,
+            run.server.admin,
+            run.server.member,
+            sim,
+            demo_drivers(sim),
+            bot.now(),
+            say,
+        )
         events = bot.get_cog("EventDiscordCog")
+        notices = bot.get_cog("EventNoticesCog")
 
         async def show(_tick: object) -> None:
             if isinstance(intents, IntentsCog):
                 await intents.drain()
             if isinstance(events, EventDiscordCog):  # time-driven event steps (race voice, start, end, archive)
                 await events.tick()
+            if isinstance(notices, EventNoticesCog):  # reminders, stint alerts, results posts
+                await notices.tick()
+            if run.event is not None:
+                await demo_event_tick(bot, run.event, say)
             run.ticks += 1
             run._ticked.set()
             for message in run.server.results.history():

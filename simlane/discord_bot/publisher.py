@@ -18,7 +18,8 @@ from simlane.results.poller.outbox import CARD_FILENAME, DestinationError, Rejec
 HISTORY_LOOKBACK = 100  # messages searched for an embed that may have been sent before a crash
 
 
-def _classify(exc: discord.HTTPException, what: str) -> Exception:
+def classify_http_error(exc: discord.HTTPException, what: str) -> Exception:
+    """A Discord HTTP error as one of the outbox outcomes (gone or forbidden, try later, rejected)."""
     if isinstance(exc, discord.Forbidden):
         return DestinationError(f"the bot is not allowed to {what} (Discord 403)")
     if isinstance(exc, discord.NotFound):
@@ -30,6 +31,9 @@ def _classify(exc: discord.HTTPException, what: str) -> Exception:
             retry_after = float(header) if header else None
         return RetryLaterError(f"Discord {exc.status} while trying to {what}", retry_after)
     return RejectedError(f"Discord {exc.status} while trying to {what}: {exc.text}")
+
+
+_classify = classify_http_error  # the name other modules imported before it was public
 
 
 def _may_attach(channel: discord.abc.Messageable) -> bool:
@@ -49,7 +53,7 @@ class DiscordPublisher:
             try:
                 channel = await self.client.fetch_channel(channel_id)
             except discord.HTTPException as exc:
-                raise _classify(exc, "see the channel") from exc
+                raise classify_http_error(exc, "see the channel") from exc
         if not isinstance(channel, discord.abc.Messageable):
             raise DestinationError("the results channel is not a text channel")
         return channel
@@ -75,7 +79,7 @@ class DiscordPublisher:
                 embed=discord.Embed.from_dict(embed), files=files, nonce=nonce, allowed_mentions=NO_MENTIONS
             )
         except discord.HTTPException as exc:
-            raise _classify(exc, "post in the results channel") from exc
+            raise classify_http_error(exc, "post in the results channel") from exc
         return message.id
 
     async def find_sent(self, *, channel_id: int, embed: dict[str, Any]) -> int | None:
@@ -91,7 +95,7 @@ class DiscordPublisher:
                     if e.title == embed.get("title") and e.footer.text == footer:
                         return message.id
         except discord.HTTPException as exc:
-            raise _classify(exc, "read the results channel") from exc
+            raise classify_http_error(exc, "read the results channel") from exc
         return None
 
     async def notify_admins(self, *, guild_id: int, text: str) -> None:
@@ -110,4 +114,4 @@ class DiscordPublisher:
             owner = guild.owner or await self.client.fetch_user(guild.owner_id or 0)
             await owner.send(text, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
-            raise _classify(exc, "message the server owner") from exc
+            raise classify_http_error(exc, "message the server owner") from exc

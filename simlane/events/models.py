@@ -260,6 +260,64 @@ class CalendarFeed(models.Model):
         return f"calendar of club {self.club_id}" + (f" member {self.member_id}" if self.member_id else "")
 
 
+class NoticeKind(models.TextChoices):
+    REMINDER = "reminder", "Reminder in the event channel"
+    REMINDER_DM = "reminder_dm", "Reminder by DM"
+    NUDGE = "nudge", "Nudge to members who have not answered"
+    STINT = "stint", "Stint alert in a team thread"
+    RESULTS = "results", "Results in the event channel"
+
+
+class NoticeStatus(models.TextChoices):
+    CLAIMED = "claimed", "Claimed, not yet confirmed sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Gave up"
+
+
+class EventNotice(TimeStampedModel):
+    """The exactly-once ledger of what SimLane says about an event: reminders, DMs, nudges, stint alerts, results.
+
+    A row is written (its unique key claims the notice) before anything is sent, with the text frozen; it is sent
+    with its ``nonce`` and marked with the message id. A process that dies between the send and the mark leaves
+    ``attempts > 0``: the next attempt first looks for the message in the channel's recent history.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=12, choices=NoticeKind.choices)
+    key = models.CharField(max_length=80, help_text="which one of its kind: the offset, part, member or stint")
+    channel_id = models.BigIntegerField(null=True, blank=True, help_text="channel or thread; empty for a DM")
+    user_id = models.BigIntegerField(null=True, blank=True, help_text="the DM's recipient")
+    content = models.TextField(blank=True, default="", help_text="the message text, frozen when claimed")
+    embed = models.JSONField(null=True, blank=True, help_text="the embed payload (results)")
+    mention_ids = models.JSONField(default=list, blank=True, help_text="the only users the message may ping")
+    nonce = models.CharField(max_length=25, help_text="Discord message nonce (≤ 25 characters)")
+    status = models.CharField(max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.CLAIMED)
+    attempts = models.PositiveIntegerField(default=0, help_text="sends tried; > 0 means a message may exist")
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="not before (after a 429 or 5xx)")
+    last_error = models.CharField(max_length=200, blank=True, default="")
+    message_id = models.BigIntegerField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("event", "kind", "key"), name="event_notice_once"),)
+        indexes = (models.Index(fields=("status", "next_attempt_at"), name="event_notice_due"),)
+
+    @property
+    def when_label(self) -> str:
+        """For the dashboard: which reminder ("24 hours before") or stint alert this is."""
+        parts = self.key.split(":")
+        if self.kind in (NoticeKind.REMINDER, NoticeKind.REMINDER_DM) and parts[0].isdigit():
+            minutes = int(parts[0])
+            amount = f"{minutes // 60} h" if minutes % 60 == 0 else f"{minutes} min"
+            return f"{amount} before"
+        if self.kind == NoticeKind.STINT and len(parts) == 3:
+            return f"stint {parts[1]}, {parts[2]} min before"
+        return ""
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} of event {self.event_id} ({self.status})"
+
+
 # ---- the Discord objects SimLane made for events (the reconciler in discord_bot/exts/event_discord records each one
 # here the moment it exists, before the next step, so a crash never makes it twice) ------------------------------
 

@@ -20,6 +20,7 @@ from simlane.clubs.models import ArchiveMode, ResultsPing
 from simlane.clubs.permissions import ClubAccess, club_member_required
 from simlane.discord_bot import selectors as guild_settings
 from simlane.discord_bot.services import MAX_FOLLOWED_SERIES
+from simlane.events.notices import prefs as notice_prefs
 from simlane.iracing import selectors as iracing
 from simlane.racenumbers import selectors as numbers
 from simlane.racenumbers.export import roster_csv
@@ -55,6 +56,7 @@ def overview(request: HttpRequest, access: ClubAccess) -> HttpResponse:
         guild=access.guild,
         health=health_view(guild_id=guild_id, now=timezone.now()),
         intents=intent_list(guild_id=guild_id, limit=5),
+        my_notices=notice_prefs.notice_prefs_get(club=access.club, discord_user_id=access.discord_user_id),
     )
 
 
@@ -83,6 +85,7 @@ def settings_page(request: HttpRequest, access: ClubAccess) -> HttpResponse:
         discord=discord,
         channel_preview=channel_naming.channel_name_render(discord.channel_name_pattern),
         reminders=channel_naming.reminder_offsets_format(list(discord.reminder_offsets)),
+        stint_alerts=channel_naming.reminder_offsets_format(list(discord.stint_alert_offsets)),
         ping_choices=ResultsPing.choices,
         archive_choices=ArchiveMode.choices,
         placeholders=[f"{{{p}}}" for p in channel_naming.PLACEHOLDERS],

@@ -27,6 +27,7 @@ from simlane.events.actors import actor_for_web
 from simlane.events.discord_objects.services import event_discord_retry
 from simlane.events.ical import calendar_text
 from simlane.events.models import CalendarFeed, EventKind
+from simlane.events.notices.ledger import notices_of_event
 from simlane.events.parsing import parse_utc, parse_windows
 from simlane.events.permissions import EventActor, EventNotFound, EventPermissionDenied, can_manage
 from simlane.events.services import EventError
@@ -152,6 +153,7 @@ def event_page(request: HttpRequest, access: ClubAccess, event_id: int) -> HttpR
         "can_manage": can_manage(actor, access.club.id),
         "can_sign_up": actor.member_id is not None,
         "now": timezone.now(),
+        "notices": notices_of_event(event_id=event.id),
     }
     return render(request, "web/club/event.html", context)
 

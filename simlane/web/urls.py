@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import club_pages, club_settings, events_pages, health_views, members_pages, views
+from . import club_pages, club_settings, events_pages, health_views, members_pages, notice_prefs, views
 
 app_name = "web"
 CLUB = "dashboard/clubs/<int:guild_id>/"
@@ -30,6 +30,8 @@ urlpatterns = [
     path(f"{CLUB}settings/raceguide/unfollow/", club_settings.follow_remove, name="club_unfollow"),
     path(f"{CLUB}settings/discord/", club_settings.discord_settings, name="club_set_discord"),
     path(f"{CLUB}settings/admin-role/", club_settings.admin_role, name="club_set_admin_role"),
+    path(f"{CLUB}settings/event-notices/", notice_prefs.club_notices, name="club_set_notices"),
+    path(f"{CLUB}my-notices/", notice_prefs.my_notices, name="club_my_notices"),
     path(f"{CLUB}events/", events_pages.events_page, name="club_events"),
     path(f"{CLUB}events/create/", events_pages.event_create_view, name="club_event_create"),
     path(f"{CLUB}events/calendar/rotate/", events_pages.calendar_rotate_view, name="club_calendar_rotate"),

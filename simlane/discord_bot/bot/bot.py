@@ -26,6 +26,7 @@ EXTENSIONS = (
     "simlane.discord_bot.exts.intents",
     "simlane.discord_bot.exts.event_discord",
     "simlane.discord_bot.exts.clubs",
+    "simlane.discord_bot.exts.event_notices",
     "simlane.discord_bot.exts.events",
 )
 

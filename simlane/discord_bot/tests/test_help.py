@@ -59,13 +59,14 @@ async def test_help_lists_every_command_by_feature_and_marks_admin_ones(simcord_
     assert len(listed) > 20
     for admin in ("results channel", "results limit", "results untrack-by", "raceguide follow", "forcerelease"):
         assert listed[admin] == "🔒", admin
-    for anyone in ("track", "untrack", "claim", "schedule", "help", "raceguide next"):
+    for anyone in ("track", "untrack", "claim", "schedule", "help", "raceguide next", "reminders"):
         assert listed[anyone] == "", anyone
     headings = [line for line in lines if line.startswith("**")]
-    assert headings[:5] == [
+    assert headings[:6] == [
         "**Car numbers**",
         "**Club events**",
         "**Club members**",
+        "**Event reminders**",
         "**Race results**",
         "**Schedule and race guide**",
     ]

@@ -101,8 +101,8 @@ async def shoot(page: AsyncPage, path: Path) -> None:
 
 
 @contextlib.asynccontextmanager
-async def logged_in_admin(live_web: str) -> AsyncIterator[AsyncPage]:
-    """Chromium on the dashboard's home page, logged in through the Discord stand-in as the demo admin (for tests
+async def logged_in(live_web: str, username: str) -> AsyncIterator[AsyncPage]:
+    """Chromium on the dashboard's home page, logged in through the Discord stand-in as ``username`` (for tests
     that run the bot in simcord on the same event loop, so Playwright's async API)."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
@@ -112,9 +112,16 @@ async def logged_in_admin(live_web: str) -> AsyncIterator[AsyncPage]:
             page = await context.new_page()
             await page.goto(live_web + "/")
             await page.get_by_test_id("login-discord").click()
-            await page.locator('button[data-user="demo_admin"]').click()
+            await page.locator(f'button[data-user="{username}"]').click()
             await page.get_by_role("button", name="Authorize").click()
             await expect(page).to_have_url(re.compile(r"/dashboard/$"))
             yield page
         finally:
             await browser.close()
+
+
+@contextlib.asynccontextmanager
+async def logged_in_admin(live_web: str) -> AsyncIterator[AsyncPage]:
+    """Chromium logged in as the demo admin (see ``logged_in``)."""
+    async with logged_in(live_web, "demo_admin") as page:
+        yield page

@@ -16,6 +16,7 @@ FEATURES = {
     "schedule": "Schedule and race guide",
     "clubs": "Club members",
     "events": "Club events",
+    "event_notices": "Event reminders",
     "help": "Help",
 }
 ADMIN, SERVER_ONLY = "🔒", "🏠"
