@@ -28,6 +28,7 @@ from simlane.bench import aio
 from simlane.bench.baseline_poller import BaselinePoller
 from simlane.cards.post import LapFetcher
 from simlane.core.db import close_async_connections
+from simlane.core.shards import Shards
 from simlane.iracing.client import IRacingClient
 from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
@@ -115,10 +116,12 @@ class LapsOnly:
     async def claim_highlight(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> None:
         return None
 
-    async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int:
+    async def drain_highlights(
+        self, publisher: Publisher, fetcher: SubsessionFetcher, *, now: datetime, shards: Shards | None = None
+    ) -> int:
         return 0
 
-    async def drain_digests(self, publisher: Publisher, now: datetime) -> int:
+    async def drain_digests(self, publisher: Publisher, now: datetime, *, shards: Shards | None = None) -> int:
         return 0
 
 

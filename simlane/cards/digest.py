@@ -15,12 +15,14 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from PIL import Image, ImageDraw
 
+from simlane.core.shards import Shards, of_shards
 from simlane.discord_bot.escaping import discord_safe
 from simlane.iracing.models import Participant
 from simlane.results.models import GuildResultsConfig, PostedResult, PostStatus
 
 from .fonts import Style, draw_text, fit
 from .models import DigestPost, GuildCardSettings, HighlightStatus
+from .selectors import unleased
 from .theme import DARK
 
 WEEK = timedelta(days=7)
@@ -165,10 +167,11 @@ def digest_embed_text(digest: Digest) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
-def digests_claim(*, now: datetime) -> list[DigestPost]:
-    """Claim this week's digest of every server whose moment has passed (once per server and week)."""
+def digests_claim(*, now: datetime, shards: Shards | None = None) -> list[DigestPost]:
+    """Claim this week's digest of every server (of these shards) whose moment has passed (once per server and
+    week)."""
     claimed = []
-    for s in GuildCardSettings.objects.filter(digest_weekday__isnull=False):
+    for s in of_shards(GuildCardSettings.objects.filter(digest_weekday__isnull=False), shards):
         assert s.digest_weekday is not None
         due = due_moment(now, s.digest_weekday, s.digest_hour)
         if s.digest_since is None or s.digest_since > due:  # set after this week's moment: the first is next week's
@@ -189,6 +192,7 @@ def digests_claim(*, now: datetime) -> list[DigestPost]:
     return claimed
 
 
-def digests_due(*, max_attempts: int = 6) -> list[DigestPost]:
-    rows = DigestPost.objects.filter(status=HighlightStatus.CLAIMED, attempts__lt=max_attempts)
-    return list(rows.order_by("due_at", "id"))
+def digests_due(*, now: datetime, shards: Shards | None = None, max_attempts: int = 6) -> list[DigestPost]:
+    """Claimed digests still to send and not being sent by another process, of these shards' servers."""
+    rows = DigestPost.objects.filter(unleased(now), status=HighlightStatus.CLAIMED, attempts__lt=max_attempts)
+    return list(of_shards(rows, shards).order_by("due_at", "id"))

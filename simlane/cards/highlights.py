@@ -8,9 +8,10 @@ retry, like the result post itself. Failures here never touch the results channe
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from simlane.core.shards import Shards
 from simlane.iracing.client.models import SubsessionResult
 from simlane.results.embeds import find_participation, render_result_embed
 from simlane.results.poller.ingest import SubsessionFetcher
@@ -24,6 +25,9 @@ from .selectors import CardChoices
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+# How long a bot process holds a highlight or digest while it sends it (the results outbox's lease): far above one
+# send's time; a process that dies leaves the post to the next drainer after it.
+LEASE = timedelta(minutes=10)
 DIGEST_FILENAME = "weekly-digest.png"
 LABELS = {HighlightKind.PODIUM: "🏆 Podium", HighlightKind.PERSONAL_BEST: "⏱️ Personal best in this car here"}
 
@@ -67,12 +71,19 @@ def highlight_embed(result: SubsessionResult, cust_id: int, kind: str) -> dict[s
     return embed
 
 
-async def drain(publisher: Publisher, fetcher: SubsessionFetcher, card: Any) -> int:
-    """Send every claimed highlight; ``card(result, cust_id, guild_id)`` draws its picture. Returns how many went."""
+async def drain(
+    publisher: Publisher, fetcher: SubsessionFetcher, card: Any, *, now: datetime, shards: Shards | None = None
+) -> int:
+    """Send every claimed highlight of these shards' servers; ``card(result, cust_id, guild_id)`` draws its picture.
+    Returns how many went. Each is leased first, so two bot processes on one database never both send it."""
     sent = 0
-    for row in await aio.highlights_due(max_attempts=MAX_ATTEMPTS):
+    for due in await aio.highlights_due(now=now, shards=shards, max_attempts=MAX_ATTEMPTS):
+        row = await aio.highlight_lease(post_id=due.id, now=now, until=now + LEASE)
+        if row is None:
+            continue  # another process is sending it
         result = await fetcher.get(row.subsession_id)
         if result is None:
+            await aio.highlight_release(post_id=row.id)
             continue  # not fetchable now; the row waits
         embed = highlight_embed(result, row.cust_id, row.kind)
         try:
@@ -93,17 +104,23 @@ async def drain(publisher: Publisher, fetcher: SubsessionFetcher, card: Any) -> 
         except RetryLaterError as exc:
             if row.attempts >= MAX_ATTEMPTS:
                 await aio.highlight_finish(post_id=row.id, error=str(exc))
+            else:
+                await aio.highlight_release(post_id=row.id)
             continue  # counted; the next drain tries again
         await aio.highlight_finish(post_id=row.id, message_id=message_id)
         sent += 1
     return sent
 
 
-async def drain_digests(publisher: Publisher, now: datetime, draw: Any) -> int:
-    """Claim the weekly digests now due and send every claimed one; ``draw(digest)`` renders the picture."""
-    await aio.digests_claim(now=now)
+async def drain_digests(publisher: Publisher, now: datetime, draw: Any, *, shards: Shards | None = None) -> int:
+    """Claim the weekly digests now due of these shards' servers and send every claimed one (each leased first,
+    like a highlight); ``draw(digest)`` renders the picture."""
+    await aio.digests_claim(now=now, shards=shards)
     sent = 0
-    for row in await aio.digests_due(max_attempts=MAX_ATTEMPTS):
+    for due in await aio.digests_due(now=now, shards=shards, max_attempts=MAX_ATTEMPTS):
+        row = await aio.digest_lease(post_id=due.id, now=now, until=now + LEASE)
+        if row is None:
+            continue  # another process is sending it
         week = await aio.digest_for(guild_id=row.guild_id, end=row.due_at)
         title, description = digest_embed_text(week)
         embed: dict[str, Any] = {
@@ -133,6 +150,8 @@ async def drain_digests(publisher: Publisher, now: datetime, draw: Any) -> int:
         except RetryLaterError as exc:
             if row.attempts >= MAX_ATTEMPTS:
                 await aio.digest_finish(post_id=row.id, error=str(exc))
+            else:
+                await aio.digest_release(post_id=row.id)
             continue
         await aio.digest_finish(post_id=row.id, message_id=message_id)
         sent += 1

@@ -64,6 +64,9 @@ class HighlightPost(TimeStampedModel):
     attempts = models.PositiveIntegerField(default=0, help_text="sends tried; > 0 means a message may exist")
     message_id = models.BigIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="a bot process is sending it until then; others leave it alone"
+    )
 
     class Meta:
         constraints = (
@@ -86,6 +89,9 @@ class DigestPost(TimeStampedModel):
     attempts = models.PositiveIntegerField(default=0)
     message_id = models.BigIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="a bot process is sending it until then; others leave it alone"
+    )
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=["guild_id", "due_at"], name="uniq_digest_week"),)

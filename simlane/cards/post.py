@@ -15,6 +15,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
+from simlane.core.shards import Shards
 from simlane.iracing.client import IRacingClient, IRacingError
 from simlane.iracing.client.models import SubsessionResult
 from simlane.iracing.client.models.results import LapRow
@@ -121,13 +122,15 @@ class CardMaker:
         """Claim the podium / personal-best post of the server's second channel, if this result is one."""
         await highlights.claim(result, cust_id=cust_id, guild_id=guild_id)
 
-    async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int:
+    async def drain_highlights(
+        self, publisher: Publisher, fetcher: SubsessionFetcher, *, now: datetime, shards: Shards | None = None
+    ) -> int:
         async def card(result: SubsessionResult, cust_id: int, guild_id: int) -> bytes | None:
             return await self.render_for_server(result, cust_id=cust_id, guild_id=guild_id)
 
-        return await highlights.drain(publisher, fetcher, card)
+        return await highlights.drain(publisher, fetcher, card, now=now, shards=shards)
 
-    async def drain_digests(self, publisher: Publisher, now: datetime) -> int:
+    async def drain_digests(self, publisher: Publisher, now: datetime, *, shards: Shards | None = None) -> int:
         async def draw(week: Digest) -> bytes | None:
             try:
                 job = asyncio.get_running_loop().run_in_executor(self.pool, digest_png, week)
@@ -136,7 +139,7 @@ class CardMaker:
                 logger.exception("the weekly digest picture could not be drawn")
                 return None
 
-        return await highlights.drain_digests(publisher, now, draw)
+        return await highlights.drain_digests(publisher, now, draw, shards=shards)
 
     async def render_for_server(self, result: SubsessionResult, *, cust_id: int, guild_id: int) -> bytes | None:
         """The card as this server asked for it, or None when it turned cards off."""

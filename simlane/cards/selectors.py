@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Min
+from django.db.models import Min, Q
 
+from simlane.core.shards import Shards, of_shards
 from simlane.iracing.models import Participant
 from simlane.results.models import TrackedDriver
 
@@ -41,10 +42,17 @@ def card_choices(*, guild_id: int) -> CardChoices:
     )
 
 
-def highlights_due(*, limit: int = 50, max_attempts: int = 6) -> list[HighlightPost]:
-    """Claimed highlight posts still to send, oldest first."""
-    rows = HighlightPost.objects.filter(status=HighlightStatus.CLAIMED, attempts__lt=max_attempts)
-    return list(rows.order_by("created_at", "id")[:limit])
+def unleased(now: datetime) -> Q:
+    """Rows no bot process is sending now (never leased, or its lease ran out: that process died)."""
+    return Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+
+
+def highlights_due(
+    *, now: datetime, shards: Shards | None = None, limit: int = 50, max_attempts: int = 6
+) -> list[HighlightPost]:
+    """Claimed highlight posts still to send and not being sent, of these shards' servers, oldest first."""
+    rows = HighlightPost.objects.filter(unleased(now), status=HighlightStatus.CLAIMED, attempts__lt=max_attempts)
+    return list(of_shards(rows, shards).order_by("created_at", "id")[:limit])
 
 
 def previous_best_lap(*, cust_id: int, track_id: int, car_id: int, before: datetime) -> int | None:

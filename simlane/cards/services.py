@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import TypeVar
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Model
 
 from .models import CardTheme, DigestPost, GuildCardSettings, HighlightKind, HighlightPost, HighlightStatus
+from .selectors import unleased
 
 
 @transaction.atomic
@@ -84,3 +86,43 @@ def digest_attempt_begin(*, post_id: int) -> DigestPost:
 def digest_finish(*, post_id: int, message_id: int | None = None, error: str = "") -> None:
     status = HighlightStatus.POSTED if message_id is not None else HighlightStatus.FAILED
     DigestPost.objects.filter(id=post_id).update(status=status, message_id=message_id, last_error=error[:200])
+
+
+_Post = TypeVar("_Post", HighlightPost, DigestPost)
+
+
+def _lease(model: type[_Post], *, post_id: int, now: datetime, until: datetime) -> _Post | None:
+    """Take the right to send a claimed post until ``until``: the row, or None when another process has it (or it
+    is done). The same rule as the results outbox's ``post_lease``: PostgreSQL skips a row another transaction is
+    leasing, and the conditional update decides on SQLite; a process that dies leaves the row to the next drainer
+    once the lease runs out (``attempts > 0`` then makes it look for the message first)."""
+    rows = model.objects.filter(unleased(now), id=post_id, status=HighlightStatus.CLAIMED)
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked and not rows.select_for_update(
+            skip_locked=True
+        ).values_list("id", flat=True):
+            return None
+        if rows.update(lease_until=until) != 1:
+            return None
+    return model.objects.get(id=post_id)
+
+
+def highlight_lease(*, post_id: int, now: datetime, until: datetime) -> HighlightPost | None:
+    return _lease(HighlightPost, post_id=post_id, now=now, until=until)
+
+
+def digest_lease(*, post_id: int, now: datetime, until: datetime) -> DigestPost | None:
+    return _lease(DigestPost, post_id=post_id, now=now, until=until)
+
+
+def lease_release(model: type[Model], *, post_id: int) -> None:
+    """Give a post back after a send Discord asked to retry later: the next drain (of any process) tries it."""
+    model._default_manager.filter(id=post_id).update(lease_until=None)
+
+
+def highlight_release(*, post_id: int) -> None:
+    lease_release(HighlightPost, post_id=post_id)
+
+
+def digest_release(*, post_id: int) -> None:
+    lease_release(DigestPost, post_id=post_id)

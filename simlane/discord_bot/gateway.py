@@ -11,7 +11,7 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
-from simlane.results.selectors import Shards
+from simlane.core.shards import Shards
 
 from .bot import SimLaneBot
 

@@ -5,11 +5,19 @@ Looked up by the feed's token alone (calendar apps cannot log in); a token shows
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from .models import CalendarFeed, Event, EventStatus, Signup, SignupStatus
 
 PAST = timedelta(days=30)
+_FEED_PATH = re.compile(r"(/calendar/)[^/\s?#]+?(\.ics)")
+
+
+def redact_feed_tokens(text: str) -> str:
+    """A feed's address without its token (the token is the feed's only key): Django logs the path of a refused
+    request, and a log must never hand out a working calendar address."""
+    return _FEED_PATH.sub(r"\1…\2", text)
 
 
 def _escape(text: str) -> str:

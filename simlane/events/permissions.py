@@ -92,14 +92,20 @@ def require_manage(actor: EventActor, club_id: int) -> None:
         )
 
 
-def require_sign_up(actor: EventActor, event: Event) -> int:
-    """A member signs up themselves; returns their member row id."""
-    require_view(actor, event)
+def require_member_row(actor: EventActor) -> int:
+    """Signing up needs the actor's member row (an admin by Discord's say may have none); returns its id. The card's
+    button asks before it opens the signup form, so nobody fills it in to be refused."""
     if actor.member_id is None:
         raise EventPermissionDenied(
             "SimLane does not know you as a member of this server yet; ask an admin to run the member sync."
         )
     return actor.member_id
+
+
+def require_sign_up(actor: EventActor, event: Event) -> int:
+    """A member signs up themselves; returns their member row id."""
+    require_view(actor, event)
+    return require_member_row(actor)
 
 
 def require_change_signup(actor: EventActor, signup: Signup) -> None:

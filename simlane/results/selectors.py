@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Max, Q
-from django.db.models.functions import Mod
+from django.db.models import Count, Max, Q
 
+from simlane.core.shards import Shards, of_shards
 from simlane.iracing.models import Participant
 
 from .models import (
@@ -36,10 +36,6 @@ class Subscription:
     official_only: bool
     include_hosted: bool
     include_league: bool
-
-
-# A bot process's shards: Discord's shard count and the ids of the shards this process holds.
-Shards = tuple[int, frozenset[int]]
 
 
 def results_config_get(*, guild_id: int) -> GuildResultsConfig | None:
@@ -143,10 +139,7 @@ def posts_due(*, now: datetime, limit: int = 100, shards: Shards | None = None) 
     rows = PostedResult.objects.filter(status=PostStatus.CLAIMED, guild_id__in=postable).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    if shards is not None:
-        count, held = shards
-        rows = rows.annotate(shard=Mod(F("guild_id") / (1 << 22), count)).filter(shard__in=sorted(held))
-    return list(rows.order_by("created_at", "id")[:limit])
+    return list(of_shards(rows, shards).order_by("created_at", "id")[:limit])
 
 
 def posts_pending_count(*, guild_id: int) -> int:

@@ -15,6 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
+from simlane.core.shards import Shards, of_shards
+
 from ..models import Club, DiscordIntent, IntentKind, IntentStatus
 from . import wakeup
 
@@ -68,15 +70,20 @@ def intent_enqueue(
 
 
 def intent_claim_next(
-    *, now: datetime, kinds: tuple[str, ...] | None = None, policy: IntentPolicy = POLICY
+    *,
+    now: datetime,
+    kinds: tuple[str, ...] | None = None,
+    policy: IntentPolicy = POLICY,
+    shards: Shards | None = None,
 ) -> DiscordIntent | None:
     """Take the oldest due intent under a lease, or None. A conditional UPDATE decides who gets it: of two bots
     that read the same row, exactly one updates it.
 
     Due means queued and past its ``not_before``, or running under a lease that ran out (its bot died).
+    ``shards``: a sharded bot process takes only its own shards' servers' intents (it cannot see the others).
     """
     due = Q(status=IntentStatus.QUEUED, not_before__lte=now) | Q(status=IntentStatus.RUNNING, lease_until__lt=now)
-    candidates = DiscordIntent.objects.filter(due, club__active=True)
+    candidates = of_shards(DiscordIntent.objects.filter(due, club__active=True), shards, guild_field="club__guild_id")
     if kinds is not None:
         candidates = candidates.filter(kind__in=kinds)
     for row in candidates.order_by("not_before", "id").values("id", "status", "attempts")[:20]:

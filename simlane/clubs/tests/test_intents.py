@@ -69,3 +69,19 @@ def test_the_same_idempotency_key_is_one_intent(intent):
     )
     assert (again.id, created) == (intent.id, False)
     assert DiscordIntent.objects.count() == 1
+
+
+def test_a_sharded_bot_takes_only_its_own_servers_intents():
+    """A bot process that holds some shards cannot reach the other shards' servers (it has no gateway cache of
+    them): their intents are left to the process that holds them instead of failing as "not on this server"."""
+    on_shard = {
+        0: Club.objects.create(guild_id=2 << 22, name="even"),
+        1: Club.objects.create(guild_id=3 << 22, name="odd"),
+    }
+    for club in on_shard.values():
+        intent_enqueue(club=club, kind=IntentKind.MEMBER_SYNC, now=T0)
+    first = intent_claim_next(now=T0, policy=POLICY, shards=(2, frozenset({1})))
+    assert first is not None and first.club_id == on_shard[1].id
+    assert intent_claim_next(now=T0, policy=POLICY, shards=(2, frozenset({1}))) is None
+    second = intent_claim_next(now=T0, policy=POLICY, shards=(2, frozenset({0})))
+    assert second is not None and second.club_id == on_shard[0].id

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from simlane.clubs.discord_settings import DEFAULT_PATTERN
 from simlane.clubs.models import ArchiveMode, ClubDiscordSettings
+from simlane.core.shards import Shards, of_shards
 from simlane.discord_bot.models import GuildSettings
 from simlane.iracing.models import Series
 
@@ -160,15 +161,14 @@ def event_discord_snapshot(*, event_id: int) -> EventSnapshot | None:
     )
 
 
-def events_due(*, now: datetime, limit: int = 50) -> list[int]:
-    """Events whose next time-driven Discord step has come (the bot's tick asks for a sync of each)."""
-    rows = (
-        EventDiscordProgress.objects.filter(next_due_at__lte=now, archived_at__isnull=True, event__club__active=True)
-        .exclude(event__discord__status=DiscordObjectStatus.BLOCKED)
-        .order_by("next_due_at")
-        .values_list("event_id", flat=True)[:limit]
-    )
-    return list(rows)
+def events_due(*, now: datetime, limit: int = 50, shards: Shards | None = None) -> list[int]:
+    """Events whose next time-driven Discord step has come (the bot's tick asks for a sync of each), of the servers
+    of these shards: a sharded bot process cannot reach the others, and their backlog must not crowd out its own."""
+    rows = EventDiscordProgress.objects.filter(
+        next_due_at__lte=now, archived_at__isnull=True, event__club__active=True
+    ).exclude(event__discord__status=DiscordObjectStatus.BLOCKED)
+    rows = of_shards(rows, shards, guild_field="event__club__guild_id")
+    return list(rows.order_by("next_due_at").values_list("event_id", flat=True)[:limit])
 
 
 def events_blocked(*, guild_id: int, limit: int = 50) -> list[int]:

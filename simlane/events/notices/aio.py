@@ -8,6 +8,7 @@ from . import ledger, planner, prefs, results
 
 notices_plan = sync_to_async(planner.notices_plan)
 notices_due = sync_to_async(ledger.notices_due)
+notice_lease = sync_to_async(ledger.notice_lease)
 notice_attempt_begin = sync_to_async(ledger.notice_attempt_begin)
 notice_mark_sent = sync_to_async(ledger.notice_mark_sent)
 notice_defer = sync_to_async(ledger.notice_defer)

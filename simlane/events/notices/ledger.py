@@ -4,20 +4,38 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
+
+from simlane.core.shards import Shards, of_shards
 
 from ..models import Event, EventNotice, EventStatus, NoticeKind, NoticeStatus
 
 
-def notices_due(*, now: datetime, limit: int = 100) -> list[EventNotice]:
-    """Claimed notices whose back-off (if any) has passed, oldest first."""
-    return list(
-        EventNotice.objects.filter(status=NoticeStatus.CLAIMED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .select_related("event", "event__club")
-        .order_by("created_at", "id")[:limit]
-    )
+def _due(now: datetime) -> Q:
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
+def notices_due(*, now: datetime, limit: int = 100, shards: Shards | None = None) -> list[EventNotice]:
+    """Claimed notices whose back-off (if any) has passed, of these shards' servers, oldest first."""
+    rows = EventNotice.objects.filter(_due(now), status=NoticeStatus.CLAIMED)
+    rows = of_shards(rows, shards, guild_field="event__club__guild_id")
+    return list(rows.select_related("event", "event__club").order_by("created_at", "id")[:limit])
+
+
+def notice_lease(*, notice_id: int, now: datetime, until: datetime) -> EventNotice | None:
+    """Take the right to send a due notice until ``until`` (the row's ``next_attempt_at``, as the results outbox's
+    ``post_lease`` does): the row, or None when another bot process has it or it is done. PostgreSQL skips a row
+    another transaction is leasing; on SQLite the conditional update decides. A process that dies leaves the row
+    due again when the lease runs out (``attempts > 0`` then makes the next drainer look for the message first)."""
+    rows = EventNotice.objects.filter(_due(now), id=notice_id, status=NoticeStatus.CLAIMED)
+    with transaction.atomic():
+        skip_locked = connection.features.has_select_for_update_skip_locked
+        if skip_locked and not rows.select_for_update(skip_locked=True).values_list("id", flat=True):
+            return None
+        if rows.update(next_attempt_at=until) != 1:
+            return None
+    return EventNotice.objects.select_related("event", "event__club").get(id=notice_id)
 
 
 def notice_attempt_begin(*, notice_id: int) -> EventNotice:

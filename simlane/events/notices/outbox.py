@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from simlane.core.shards import Shards
 from simlane.results.poller.outbox import DestinationError, OutboxPolicy, RejectedError, RetryLaterError
 
 from ..models import EventNotice, EventStatus, NoticeKind
@@ -61,18 +62,28 @@ def message_of(notice: EventNotice) -> Message:
 
 class NoticeOutbox:
     def __init__(
-        self, sender: NoticeSender, *, now: Callable[[], datetime], policy: OutboxPolicy | None = None
+        self,
+        sender: NoticeSender,
+        *,
+        now: Callable[[], datetime],
+        policy: OutboxPolicy | None = None,
+        shards: Callable[[], Shards | None] | None = None,
     ) -> None:
+        """``shards``: the bot process's shards, asked at each drain; only their servers' notices are sent here."""
         self.sender = sender
         self.now = now
         self.policy = policy or OutboxPolicy()
-        self._draining = asyncio.Lock()  # one drain at a time, so two never send the same row
+        self.shards = shards or (lambda: None)
+        self._draining = asyncio.Lock()  # one drain at a time in this process; the lease covers other processes
 
     async def drain(self) -> NoticeReport:
         async with self._draining:
             report = NoticeReport()
-            for notice in await aio.notices_due(now=self.now(), limit=self.policy.batch):
-                await self._deliver(notice, report)
+            for due in await aio.notices_due(now=self.now(), limit=self.policy.batch, shards=self.shards()):
+                # Another bot process draining the same database may have taken it since it was read.
+                notice = await aio.notice_lease(notice_id=due.id, now=self.now(), until=self.now() + self.policy.lease)
+                if notice is not None:
+                    await self._deliver(notice, report)
             return report
 
     async def _deliver(self, notice: EventNotice, report: NoticeReport) -> None:

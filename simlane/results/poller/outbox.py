@@ -20,12 +20,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from simlane.core.errors import ApplicationError
+from simlane.core.shards import Shards
 from simlane.iracing.client.models import SubsessionResult
 
 from .. import aio
 from ..embeds import render_result_embed
 from ..models import GuildResultsConfig, PostedResult
-from ..selectors import Shards
 from .ingest import SubsessionFetcher
 
 logger = logging.getLogger(__name__)
@@ -78,10 +78,14 @@ class CardSource(Protocol):
         """Claim the result's post in the server's second channel (podiums, personal bests), if it is one."""
         ...
 
-    async def drain_highlights(self, publisher: Publisher, fetcher: SubsessionFetcher) -> int: ...
+    async def drain_highlights(
+        self, publisher: Publisher, fetcher: SubsessionFetcher, *, now: datetime, shards: Shards | None = None
+    ) -> int:
+        """Send the claimed highlights of these shards' servers (each leased first: one process sends it)."""
+        ...
 
-    async def drain_digests(self, publisher: Publisher, now: datetime) -> int:
-        """Claim and send the weekly digests now due."""
+    async def drain_digests(self, publisher: Publisher, now: datetime, *, shards: Shards | None = None) -> int:
+        """Claim and send the weekly digests now due of these shards' servers (leased like highlights)."""
         ...
 
 
@@ -147,8 +151,12 @@ class Outbox:
         async with self._draining:
             report = await self._drain()
             if self.cards is not None:
-                report.highlights = await self.cards.drain_highlights(self.publisher, self.fetcher)
-                report.digests = await self.cards.drain_digests(self.publisher, self.now())
+                # The same shards as the results: a server's highlights and digest go from the process holding it.
+                shards = self.shards()
+                report.highlights = await self.cards.drain_highlights(
+                    self.publisher, self.fetcher, now=self.now(), shards=shards
+                )
+                report.digests = await self.cards.drain_digests(self.publisher, self.now(), shards=shards)
             return report
 
     async def _drain(self) -> DrainReport:

@@ -253,3 +253,63 @@ def test_a_blocked_discord_setup_shows_its_fix_and_only_an_admin_retries_it(clie
     assert 'data-testid="discord-retry"' not in page and "Trying again…" in page
     (intent,) = DiscordIntent.objects.filter(kind=IntentKind.EVENT_SYNC)
     assert intent.payload == {"event_id": ev.id} and intent.status == "queued"
+
+
+def test_a_calendar_feeds_token_never_reaches_the_logs(client, standin, world):
+    """Django logs the path of a refused request (a POST to a feed: 405; an old address: 404); the token in it is
+    the feed's only key, so the log line shows the path without it, in plain and JSON logs alike."""
+    import io
+    import json
+    import logging
+
+    from simlane.core.logging import JsonFormatter, RedactingFilter
+
+    setup = populate(world)
+    feed = CalendarFeed.objects.create(club=setup.club, token="k" * 16 + "Tok_en-32chars__")
+    stream = io.StringIO()
+    plain, as_json = logging.StreamHandler(stream), logging.StreamHandler(stream)
+    as_json.setFormatter(JsonFormatter())
+    request_log = logging.getLogger("django.request")
+    for handler in (plain, as_json):
+        handler.addFilter(RedactingFilter())
+        request_log.addHandler(handler)
+    try:
+        assert Client().post(f"/calendar/{feed.token}.ics").status_code == 405
+        assert Client().get("/calendar/an-old-rotated-token-0123456789.ics").status_code == 404
+    finally:
+        for handler in (plain, as_json):
+            request_log.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 4  # both refusals were logged, each by both handlers...
+    assert json.loads(lines[1])["message"].startswith("Method Not Allowed (POST): /calendar/")
+    assert all("/calendar/" in line for line in lines)
+    text = stream.getvalue()
+    assert feed.token not in text and "an-old-rotated-token" not in text  # ...without the tokens
+
+
+def test_an_admin_of_one_club_cannot_reach_another_clubs_event_by_changing_ids_in_the_address(client, standin, world):
+    setup = populate(world)
+    theirs = make_event(setup.other, "Theirs", kind="team")
+    outsider = ClubMember.objects.get(club=setup.other, discord_user_id=OUTSIDER_ID)
+    signup = Signup.objects.create(event=theirs, event_class=theirs.classes.get(), member=outsider)
+    team = Team.objects.create(event=theirs, name="Rivals", event_class=theirs.classes.get())
+    as_user(client, MANAGER_ID)  # an admin of this club, not of theirs
+    tampered = {
+        f"{C}events/{theirs.id}/manage/": {"action": "cancel"},
+        f"{C}events/{theirs.id}/withdraw/": {"signup_id": signup.id},
+        f"{C}events/{theirs.id}/teams/save/": {f"team_{signup.id}": "Mine", "finalise": "yes"},
+        f"{C}events/{theirs.id}/teams/{team.id}/stints/": {"plan": ""},
+    }
+    for url, form in tampered.items():
+        assert client.post(url, form).status_code == 404, url
+    assert client.get(f"{C}events/{theirs.id}/teams/").status_code == 404
+    # Their own club's address is refused too: this admin is no member there.
+    assert (
+        client.post(
+            f"/dashboard/clubs/{setup.other.guild_id}/events/{theirs.id}/manage/", {"action": "cancel"}
+        ).status_code
+        == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == "open" and Signup.objects.get(id=signup.id).status == signup.status
+    assert list(Team.objects.filter(event=theirs).values_list("name", flat=True)) == ["Rivals"]

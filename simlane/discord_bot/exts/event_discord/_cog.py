@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from simlane.discord_bot.gateway import held_shards
 from simlane.events.discord_objects import aio
 
 from ._reconcile import CardPoster, Outcome, reconcile
@@ -63,7 +64,7 @@ class EventDiscordCog(commands.Cog):
 
     async def tick(self) -> int:
         """Reconcile every event whose next step is due; returns how many were looked at."""
-        due = await aio.events_due(now=self.bot.now(), limit=TICK_BATCH)
+        due = await aio.events_due(now=self.bot.now(), limit=TICK_BATCH, shards=held_shards(self.bot))
         for event_id in due:
             await self.sync(event_id)
         return len(due)

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from simlane.clubs import aio as clubs_aio
 from simlane.discord_bot.bot.checks import guild_id_of
+from simlane.discord_bot.gateway import held_shards
 from simlane.events.notices import aio
 from simlane.events.notices.finder import ResultsFinder
 from simlane.events.notices.outbox import NoticeOutbox, NoticeReport, NoticeSender
@@ -41,7 +42,7 @@ def _on(value: bool) -> str:
 class EventNoticesCog(commands.Cog):
     def __init__(self, bot: SimLaneBot, sender: NoticeSender | None = None) -> None:
         self.bot = bot
-        self.outbox = NoticeOutbox(sender or DiscordNoticeSender(bot), now=bot.now)
+        self.outbox = NoticeOutbox(sender or DiscordNoticeSender(bot), now=bot.now, shards=lambda: held_shards(bot))
         self.finder = ResultsFinder(bot.iracing, now=bot.now)
         self._task: asyncio.Task[None] | None = None
 

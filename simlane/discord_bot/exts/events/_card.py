@@ -18,6 +18,7 @@ from simlane.core.errors import ApplicationError
 from simlane.events import aio
 from simlane.events.models import EventKind
 from simlane.events.parsing import parse_windows
+from simlane.events.permissions import require_member_row
 from simlane.events.selectors import SignupForm
 from simlane.events.services import EventError
 
@@ -72,6 +73,7 @@ class EventButton(
         form = await aio.signup_form(club_id=actor.club_id, event_id=self.event_id, member_id=actor.member_id)
         if form is None:
             raise EventError("No such event in this club.")
+        require_member_row(actor)
         await interaction.response.send_modal(SignupModal(form))
 
     async def _withdraw(self, interaction: discord.Interaction) -> None:

@@ -165,10 +165,14 @@ class EventsCog(commands.Cog):
     @info.autocomplete("event")
     @cancel.autocomplete("event")
     async def _event_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        club = await aio.club_of_guild(guild_id=interaction.guild_id or 0)
-        if club is None:
+        # The rule `/event list` and `/event info` apply: only the club's members see its events, titles too.
+        try:
+            actor = await actor_of(interaction)
+        except EventNotFound:
             return []
-        rows = await aio.event_search(club_id=club.id, term=current)
+        if not actor.is_member:
+            return []
+        rows = await aio.event_search(club_id=actor.club_id, term=current)
         return [
             app_commands.Choice(name=f"{e.title} — {e.race_at:%Y-%m-%d %H:%M} UTC"[:100], value=str(e.id)) for e in rows
         ]

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from simlane.clubs.intents import aio, wakeup
 from simlane.clubs.models import DiscordIntent
+from simlane.discord_bot.gateway import held_shards
 from simlane.discord_bot.publisher import DiscordPublisher
 from simlane.results.poller.outbox import DestinationError, Publisher, RejectedError, RetryLaterError
 
@@ -64,7 +65,8 @@ class IntentsCog(commands.Cog):
         """Carry out due intents, one at a time; returns how many were taken."""
         taken = 0
         while taken < limit:
-            intent = await aio.intent_claim_next(now=self.bot.now())
+            # Only this process's shards' servers: another shard's server is not in this process's cache.
+            intent = await aio.intent_claim_next(now=self.bot.now(), shards=held_shards(self.bot))
             if intent is None:
                 break
             taken += 1

@@ -13,6 +13,7 @@ from simlane.discord_bot.bot import SimLaneBot
 from simlane.discord_bot.exts.event_notices._sender import DiscordNoticeSender
 from simlane.events.models import Event, EventNotice, EventStatus, NoticeKind, NoticeStatus
 from simlane.events.notices.outbox import Message
+from simlane.results.poller.outbox import OutboxPolicy
 
 from .conftest import RACE, Clock, ClubWorld, notices_cog
 
@@ -111,6 +112,8 @@ async def test_a_restart_between_send_and_record_sends_nothing_twice(world, simc
     restarted = SimLaneBot(now=clock)
     await simcord_env.restart_bot(restarted)
     clock.at += timedelta(minutes=1)
+    assert (await notices_cog(restarted).tick()).report.recovered == 0  # the dead process's lease still holds
+    clock.at += OutboxPolicy().lease  # it ran out: the restarted process takes the notice over
     tick = await notices_cog(restarted).tick()
     await notices_cog(restarted).tick()
     (message,) = reminders(world)

@@ -20,6 +20,7 @@ from simlane.iracing.models import Subsession
 from simlane.iracing.simulator import Simulator
 from simlane.iracing.sync.subsessions import subsession_store
 from simlane.racenumbers.models import MemberLink
+from simlane.results.poller.outbox import OutboxPolicy
 from simlane.results.samples import sample_result
 
 from .conftest import Clock, ClubWorld, club_world, notices_cog
@@ -200,6 +201,7 @@ async def test_a_restart_between_posting_the_results_and_recording_them_posts_on
 
     restarted = SimLaneBot(now=clock)
     await simcord_env.restart_bot(restarted)
+    clock.at += OutboxPolicy().lease  # the dead process's lease on the post ran out: the restarted one takes it over
     tick = await notices_cog(restarted).tick()
     (post,) = results_posts(world)
     assert tick.report.recovered == 1
