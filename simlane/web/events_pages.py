@@ -90,9 +90,15 @@ def events_page(request: HttpRequest, access: ClubAccess) -> HttpResponse:
     return render(request, "web/club/events.html", context)
 
 
-def _int(value: str | None, default: int) -> int:
+def _int(value: str | None, default: int, what: str = "That field") -> int:
+    """A whole number from a form field; empty gives ``default``, anything else that is not one is refused (a typo
+    in a capacity must not quietly become 20)."""
     value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else default
+    if not value:
+        return default
+    if value.isascii() and value.isdigit() and len(value) < 7:
+        return int(value)
+    raise EventError(f"{what} must be a whole number (got {value[:20]!r}).")
 
 
 def _time(value: str | None) -> datetime | None:
@@ -117,11 +123,11 @@ def event_create_view(request: HttpRequest, access: ClubAccess) -> HttpResponse:
         track_name=post.get("track_name", "") if track_id is None else "",
         practice_at=_time(post.get("practice_at")),
         qualifying_at=_time(post.get("qualifying_at")),
-        duration_minutes=_int(post.get("duration_minutes"), 60),
-        team_min_drivers=_int(post.get("team_min_drivers"), 1) if kind == EventKind.TEAM else None,
-        team_max_drivers=_int(post.get("team_max_drivers"), 2) if kind == EventKind.TEAM else None,
+        duration_minutes=_int(post.get("duration_minutes"), 60, "The race length"),
+        team_min_drivers=_int(post.get("team_min_drivers"), 1, "Drivers per team") if kind == EventKind.TEAM else None,
+        team_max_drivers=_int(post.get("team_max_drivers"), 2, "Drivers per team") if kind == EventKind.TEAM else None,
         classes=[
-            ClassSpec(name=name.strip(), capacity=_int(cap, 20))
+            ClassSpec(name=name.strip(), capacity=_int(cap, 20, f"The places of {name.strip()}"))
             for name, cap in zip(post.getlist("class_name"), post.getlist("class_capacity"), strict=False)
             if name.strip()
         ]
@@ -205,7 +211,7 @@ def event_manage(request: HttpRequest, access: ClubAccess, event_id: int) -> Htt
             actor=actor,
             event_id=event_id,
             class_id=_int(request.POST.get("class_id"), 0),
-            capacity=_int(request.POST.get("capacity"), 0),
+            capacity=_int(request.POST.get("capacity"), 0, "Open places"),
             now=now,
         )
         messages.success(request, "Capacity saved; the waitlist moved up where places freed.")
@@ -217,7 +223,7 @@ def event_manage(request: HttpRequest, access: ClubAccess, event_id: int) -> Htt
         race_at = _time(request.POST.get("race_at"))
         if race_at is not None:
             changes["race_at"] = race_at
-        changes["duration_minutes"] = _int(request.POST.get("duration_minutes"), 0)
+        changes["duration_minutes"] = _int(request.POST.get("duration_minutes"), 0, "The race length")
         event_update(actor=actor, event_id=event_id, changes=changes, now=now)
         messages.success(request, "Event saved; its card updates in a moment.")
     elif action == "close":

@@ -100,6 +100,11 @@ def test_bad_input_is_a_message_and_changes_nothing(client, standin, world):
     )
     assert "YYYY-MM-DD HH:MM" in response.content.decode() and "Nothing was changed." in response.content.decode()
     assert not Event.objects.exists()
+    race = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    form = {"title": "X", "race_at": race, "track_name": "Spa", "class_name": ["GT3"], "class_capacity": ["2O"]}
+    page = client.post(f"{C}events/create/", form, follow=True).content.decode()
+    assert "The places of GT3 must be a whole number" in page and "Nothing was changed." in page
+    assert not Event.objects.exists()
 
 
 def test_a_member_signs_up_and_withdraws_on_the_web_only_for_themselves(client, standin, world):
