@@ -219,3 +219,29 @@ async def test_the_weekly_digest_is_posted_once_a_week_at_the_servers_time(resul
     png = await digest.attachments[0].read()
     with Image.open(io.BytesIO(png)) as img:
         assert img.width == 1000
+
+
+async def test_highlights_and_digest_refuse_a_channel_where_embeds_cannot_go(results_world: ResultsWorld, simcord_env):
+    w = results_world
+    one = Server(simcord_env, "one")
+    await simcord_env.settle()
+    me = w.bot.get_guild(one.guild.id)
+    assert me is not None and me.me is not None
+    no_embeds = one.guild.create_text_channel(
+        "no-embeds", overwrites={me.me: discord.PermissionOverwrite(embed_links=False)}
+    )
+    await simcord_env.settle()
+    for command, options in (
+        ("results highlights", {"podiums": True}),
+        ("results digest", {"weekday": 2, "hour": 18}),
+    ):
+        reply = await one.admin.slash(one.chat, command, channel=no_embeds, **options)
+        assert reply.ephemeral
+        assert reply_text(reply) == f"I can't post in <#{no_embeds.id}>: I need Embed Links there."
+    assert handled_errors(simcord_env) == ["ResultsCommandError", "ResultsCommandError"]
+    # Nothing was saved: no second channel, no digest.
+    assert (
+        not await GuildCardSettings.objects.filter(guild_id=one.guild.id)
+        .exclude(highlights_channel_id=None, digest_weekday=None)
+        .aexists()
+    )

@@ -38,6 +38,20 @@ class ResultsCommandError(ApplicationError):
     pass
 
 
+def _require_posting(channel: discord.TextChannel) -> None:
+    """Every channel SimLane posts results, highlights or digests in needs the same three permissions: refuse the
+    setting up front rather than fail silently at the first post."""
+    perms = channel.permissions_for(channel.guild.me)
+    needed = (
+        ("View Channel", perms.view_channel),
+        ("Send Messages", perms.send_messages),
+        ("Embed Links", perms.embed_links),
+    )
+    missing = [name for name, ok in needed if not ok]
+    if missing:
+        raise ResultsCommandError(f"I can't post in {channel.mention}: I need {', '.join(missing)} there.")
+
+
 class ResultsCog(commands.Cog):
     results = app_commands.Group(name="results", description="Race results posted to this server", guild_only=True)
 
@@ -123,19 +137,7 @@ class ResultsCog(commands.Cog):
     @app_commands.describe(channel="The text channel for result posts")
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         guild_id = guild_id_of(interaction)
-        me = channel.guild.me
-        perms = channel.permissions_for(me)
-        missing = [
-            n
-            for n, ok in (
-                ("View Channel", perms.view_channel),
-                ("Send Messages", perms.send_messages),
-                ("Embed Links", perms.embed_links),
-            )
-            if not ok
-        ]
-        if missing:
-            raise ResultsCommandError(f"I can't post in {channel.mention}: I need {', '.join(missing)} there.")
+        _require_posting(channel)
         await aio.results_channel_set(guild_id=guild_id, channel_id=channel.id)
         pending = await aio.posts_pending_count(guild_id=guild_id)
         extra = f" {pending} result(s) waiting will be posted there now." if pending else ""
@@ -320,8 +322,8 @@ class ResultsCog(commands.Cog):
         podiums: bool | None = None,
         personal_bests: bool | None = None,
     ) -> None:
-        if channel is not None and not channel.permissions_for(channel.guild.me).send_messages:
-            raise ResultsCommandError(f"SimLane cannot post in {channel.mention}: give it Send Messages there first.")
+        if channel is not None:
+            _require_posting(channel)
         if channel is not None and podiums is None and personal_bests is None:
             podiums = True  # a channel with nothing chosen would stay silent: podiums are the usual wish
         row = await cards_aio.highlights_set(
@@ -353,8 +355,8 @@ class ResultsCog(commands.Cog):
         hour: app_commands.Range[int, 0, 23] = 20,
         channel: discord.TextChannel | None = None,
     ) -> None:
-        if channel is not None and not channel.permissions_for(channel.guild.me).send_messages:
-            raise ResultsCommandError(f"SimLane cannot post in {channel.mention}: give it Send Messages there first.")
+        if channel is not None:
+            _require_posting(channel)
         await cards_aio.digest_set(
             guild_id=guild_id_of(interaction),
             weekday=weekday.value if weekday else None,
