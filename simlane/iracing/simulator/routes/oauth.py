@@ -255,6 +255,14 @@ class AuthCodeService:
             }
         )
 
+    def data_member(self, token: str, now: float) -> int | None:
+        """Whose /data requests ``token`` may make: the signed-in member's, while it lives and carries
+        ``iracing.auth``; None for any other token."""
+        entry = self.tokens.get(token)
+        if entry is None or entry[2] <= now or "iracing.auth" not in entry[1]:
+            return None
+        return entry[0]
+
     async def _profile(self, request: web.Request) -> web.Response:
         if (failure := self._fault("oauth2/iracing/profile")) is not None:
             return failure
