@@ -264,7 +264,6 @@ class OAuthAuthenticator:
         return tokens
 
 
-
 class MemberTokenAuthenticator(OAuthAuthenticator):
     """Hands out one access token that a member's sign-in gave (scope ``iracing.auth``): it asks as that member,
     is never renewed (SimLane holds no refresh token nor password for the member), and once /data refuses it the
