@@ -225,4 +225,8 @@ async def sign_in(http: httpx.AsyncClient, config: AuthCodeConfig, *, code: str,
         # The account is proved by the profile already; only what it owns stays unknown.
         logger.warning("reading member/info of iRacing account %s at sign-in failed: %s", profile.cust_id, exc)
         return profile
+    if info.get("cust_id") != profile.cust_id:
+        # Ownership of some other account must never land on this one.
+        logger.warning("iRacing's member/info at sign-in did not describe account %s; ignored", profile.cust_id)
+        return profile
     return IRacingProfile(cust_id=profile.cust_id, name=profile.name, member_info=info)

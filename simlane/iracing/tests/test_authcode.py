@@ -23,6 +23,7 @@ from simlane.iracing.client.authcode import (
     sign_in,
 )
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
+from simlane.iracing.simulator.routes import DataService
 from simlane.iracing.simulator.routes.member import owned_packages
 
 REDIRECT = "http://127.0.0.1:8000/identity/iracing/callback/"
@@ -191,3 +192,19 @@ async def test_iracing_failures_are_typed(sim, kind, error):
     async with httpx.AsyncClient() as http:
         with pytest.raises(error):
             await sign_in(http, config, code=code, verifier=pkce.verifier)
+
+
+async def test_a_member_info_of_another_account_is_not_taken_for_the_signer(sim):
+    """Should iRacing ever answer member/info for some other account, its content must not be taken as the
+    signer's: the sign-in stands and what they own stays unknown."""
+    owner = sim.world.members[0].cust_id
+    data = sim.data
+    assert isinstance(data, DataService)
+    answer_as_owner = data.members.info_of
+    data.members.info_of = lambda cust_id: answer_as_owner(owner)  # type: ignore[method-assign]
+    config, pkce = config_for(sim), pkce_new()
+    signer = sim.authcode.logins[2]
+    back = await authorize(sim, config, pkce, cust_id=signer)
+    async with httpx.AsyncClient() as http:
+        profile = await sign_in(http, config, code=back["code"][0], verifier=pkce.verifier)
+    assert signer != owner and profile.cust_id == signer and profile.member_info is None
