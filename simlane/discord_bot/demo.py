@@ -198,9 +198,10 @@ Until = Callable[[DemoRun], Awaitable[object]]
 def iracing_signin_on(sim: Simulator) -> Iterator[None]:
     """Point "Sign in with iRacing" at the simulator: its sign-in page offers the driver-fan's linked account (so
     signing in verifies their car-number link) and a few other simulated members."""
-    names = ("IRACING_OAUTH_BASE_URL", "IRACING_OAUTH_CLIENT_ID", "IRACING_OAUTH_CLIENT_SECRET")
+    names = ("IRACING_OAUTH_BASE_URL", "IRACING_API_BASE_URL", "IRACING_OAUTH_CLIENT_ID", "IRACING_OAUTH_CLIENT_SECRET")
     saved = {name: getattr(settings, name) for name in names}
     settings.IRACING_OAUTH_BASE_URL = sim.base_url
+    settings.IRACING_API_BASE_URL = sim.base_url  # the sign-in reads the member's member/info there
     settings.IRACING_OAUTH_CLIENT_ID = sim.authcode.client.client_id
     settings.IRACING_OAUTH_CLIENT_SECRET = sim.authcode.client.client_secret
     linked = [c for c, n in sim.world.leagues[0].roster if n][:1]

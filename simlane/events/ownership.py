@@ -1,9 +1,12 @@
 """Warnings at signup when a member's verified iRacing account does not own the event's car or track.
 
 What an account owns is read from ``member/info`` (``car_packages`` / ``track_packages``, each listing the
-``content_ids`` it unlocks). ``member/info`` only ever describes the account whose token asks, so SimLane can learn
-it only with the member's own token: ``owned_content_record`` stores it on their ``VerifiedIRacingAccount``. Until
-then (null) nothing is known and nothing is warned. Only verified accounts count: a pending link is anyone's claim.
+``content_ids`` it unlocks). ``member/info`` only ever describes the account whose token asks, so SimLane learns it
+with the member's own token: the iRacing sign-in asks for ``iracing.auth``, reads ``member/info`` once with that
+token (``iracing.client.authcode.sign_in``), and ``identity.services.iracing_account_verify`` stores it here through
+``owned_content_record`` on their ``VerifiedIRacingAccount``. What the member buys later is learnt when they sign
+in again. Where iRacing did not grant ``iracing.auth`` or the read failed, nothing is known (null) and nothing is
+warned. Only verified accounts count: a pending link is anyone's claim.
 """
 
 from __future__ import annotations

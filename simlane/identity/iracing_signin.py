@@ -20,6 +20,7 @@ def config(redirect_uri: str) -> AuthCodeConfig:
         client_secret=settings.IRACING_OAUTH_CLIENT_SECRET,
         redirect_uri=redirect_uri,
         oauth_base_url=settings.IRACING_OAUTH_BASE_URL,
+        api_base_url=settings.IRACING_API_BASE_URL,
     )
 
 
@@ -29,5 +30,6 @@ async def _complete(redirect_uri: str, code: str, verifier: str) -> IRacingProfi
 
 
 def complete(*, redirect_uri: str, code: str, verifier: str) -> IRacingProfile:
-    """Exchange the code (with the PKCE verifier kept in the session) and read who signed in."""
+    """Exchange the code (with the PKCE verifier kept in the session) and read who signed in, with their
+    ``member/info`` when iRacing let the token ask for it (see ``authcode.sign_in``)."""
     return async_to_sync(_complete)(redirect_uri, code, verifier)

@@ -22,6 +22,7 @@ from simlane.clubs import discord_oauth
 from simlane.clubs.crypto import decrypt, encrypt
 from simlane.clubs.discord_oauth import DiscordOAuthError, DiscordTokenExpired
 from simlane.core.errors import ApplicationError
+from simlane.events.ownership import owned_content_record
 from simlane.racenumbers import services as racenumbers_services
 from simlane.racenumbers.models import MemberLink
 
@@ -91,12 +92,14 @@ def on_identity_verified(*, discord_user_id: int, cust_id: int) -> list[LinkOutc
 
 
 def iracing_account_verify(
-    *, user: AbstractBaseUser, cust_id: int, iracing_name: str
+    *, user: AbstractBaseUser, cust_id: int, iracing_name: str, member_info: dict[str, Any] | None = None
 ) -> tuple[VerifiedIRacingAccount, list[LinkOutcome]]:
     """Record that ``user`` proved control of ``cust_id`` by signing in with iRacing, then verify their links.
 
     An iRacing account has one verified Discord user: whoever proves it last holds it (they demonstrably control
-    it now), and a user who proves another account moves to it.
+    it now), and a user who proves another account moves to it. ``member_info`` (read with the sign-in's token)
+    says what the account owns, for the warnings at event signup; without it, what was known of the same account
+    is kept and a different account's ownership is unknown.
     """
     discord_user_id = selectors.discord_user_id(user=user)
     if discord_user_id is None:
@@ -117,8 +120,13 @@ def iracing_account_verify(
                 "irating": previous.irating if same and previous else selectors.latest_irating(cust_id=cust_id),
                 "license_level": previous.license_level if same and previous else None,
                 "safety_rating": previous.safety_rating if same and previous else None,
+                "owned_car_ids": previous.owned_car_ids if same and previous else None,
+                "owned_track_ids": previous.owned_track_ids if same and previous else None,
             },
         )
+        if member_info is not None:
+            owned_content_record(cust_id=cust_id, info=member_info)
+            account.refresh_from_db(fields=["owned_car_ids", "owned_track_ids"])
     log.info("user %s verified iRacing account %s", user.pk, cust_id)
     outcomes = on_identity_verified(discord_user_id=discord_user_id, cust_id=cust_id)
     role_connection_push(user_id=int(user.pk))

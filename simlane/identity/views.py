@@ -113,6 +113,7 @@ def iracing_callback(request: HttpRequest) -> HttpResponse:
             user=request.user,  # type: ignore[arg-type]
             cust_id=profile.cust_id,
             iracing_name=profile.name,
+            member_info=profile.member_info,
         )
     except services.IdentityError as exc:
         return _problem(request, "Nothing was verified", exc.message, 400)

@@ -43,6 +43,7 @@ def iracing(settings: Any) -> Iterator[Simulator]:
     sim.authcode.client = AuthCodeClient(redirect_uris=(IRACING_CALLBACK,))
     url = sim.start_in_thread()
     settings.IRACING_OAUTH_BASE_URL = url
+    settings.IRACING_API_BASE_URL = url  # the simulator plays both hosts
     settings.IRACING_OAUTH_CLIENT_ID = sim.authcode.client.client_id
     settings.IRACING_OAUTH_CLIENT_SECRET = sim.authcode.client.client_secret
     settings.IRACING_OAUTH_REDIRECT_URI = ""

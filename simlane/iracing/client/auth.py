@@ -26,7 +26,14 @@ import httpx
 from .backoff import backoff_delay
 from .clock import Clock
 from .config import ClientConfig
-from .errors import AuthError, ConfigurationError, RequestTimeoutError, TokenRateLimitedError, TransportError
+from .errors import (
+    AuthError,
+    ConfigurationError,
+    RequestTimeoutError,
+    TokenRateLimitedError,
+    TransportError,
+    UnauthorizedError,
+)
 from .metrics import ClientMetrics
 from .redaction import register_secret
 
@@ -255,6 +262,24 @@ class OAuthAuthenticator:
         register_secret(tokens.access_token)
         register_secret(tokens.refresh_token)
         return tokens
+
+
+class MemberTokenAuthenticator(OAuthAuthenticator):
+    """Hands out one access token that a member's sign-in gave (scope ``iracing.auth``): it asks as that member,
+    is never renewed (SimLane holds no refresh token nor password for the member), and once /data refuses it the
+    call fails instead of asking again."""
+
+    def __init__(
+        self, token: str, config: ClientConfig, http: httpx.AsyncClient, clock: Clock, metrics: ClientMetrics
+    ) -> None:
+        super().__init__(config, http, MemoryTokenStore(), clock, metrics)
+        register_secret(token)
+        self._token = token
+
+    async def access_token(self) -> str:
+        if self._token in self._rejected:
+            raise UnauthorizedError("iRacing refused the member's access token")
+        return self._token
 
 
 def _retry_after(response: httpx.Response) -> float | None:

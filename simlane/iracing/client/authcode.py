@@ -6,6 +6,11 @@ exchanging the returned code at ``/oauth2/token`` (``grant_type=authorization_co
 ``iracing.profile``) for ``{"iracing_name", "iracing_cust_id"}``. Codes are single use and the redirect URI must
 match the registered one exactly.
 
+The sign-in also asks for ``iracing.auth``, which lets the same token make ``/data`` requests as the member: when
+iRacing grants it, ``member/info`` (which only ever describes the account whose token asks) is read once, through
+the Data API client and its link indirection, to learn what the member owns. The token is then dropped, never
+stored; a failure of that read leaves ``member_info`` unknown and the sign-in stands.
+
 No Django imports: the caller passes the configuration and an ``httpx.AsyncClient``. One attempt per call, no
 retries: a person is waiting in a browser, and an authorization code cannot be spent twice anyway.
 """
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,11 +28,16 @@ from urllib.parse import urlencode
 import httpx
 
 from .auth import mask_secret
-from .config import DEFAULT_OAUTH_BASE_URL
+from .client import IRacingClient
+from .config import DEFAULT_API_BASE_URL, DEFAULT_OAUTH_BASE_URL, ClientConfig
 from .errors import AuthError, IRacingError, MaintenanceError, RequestTimeoutError, ServerError, TransportError
 from .redaction import register_secret
 
+logger = logging.getLogger(__name__)
+
 PROFILE_SCOPE = "iracing.profile"
+# Lets the sign-in's token make /data requests as the member (read once, for member/info).
+AUTH_SCOPE = "iracing.auth"
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,8 @@ class AuthCodeConfig:
     redirect_uri: str
     client_secret: str = field(default="", repr=False)
     oauth_base_url: str = DEFAULT_OAUTH_BASE_URL
-    scope: str = PROFILE_SCOPE
+    api_base_url: str = DEFAULT_API_BASE_URL
+    scope: str = f"{AUTH_SCOPE} {PROFILE_SCOPE}"
     timeout: float = 15.0
 
     def __post_init__(self) -> None:
@@ -66,10 +78,12 @@ class AuthCodeTokens:
 
 @dataclass(frozen=True)
 class IRacingProfile:
-    """Who signed in: the customer id is the account's identity, the name is for display."""
+    """Who signed in: the customer id is the account's identity, the name is for display; ``member_info`` is
+    their ``member/info`` when iRacing granted ``iracing.auth`` and the read worked, else None (unknown)."""
 
     cust_id: int
     name: str
+    member_info: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
 
 def s256_challenge(verifier: str) -> str:
@@ -180,7 +194,39 @@ async def fetch_profile(http: httpx.AsyncClient, config: AuthCodeConfig, access_
     return IRacingProfile(cust_id=cust_id, name=str(body.get("iracing_name") or ""))
 
 
+async def fetch_member_info(http: httpx.AsyncClient, config: AuthCodeConfig, access_token: str) -> dict[str, Any]:
+    """``/data/member/info`` as the member whose token this is (scope ``iracing.auth``), links followed.
+
+    One attempt, no waiting for the rate-limit window: a person is waiting in a browser.
+    """
+    client_config = ClientConfig(
+        api_base_url=config.api_base_url,
+        oauth_base_url=config.oauth_base_url,
+        request_timeout=config.timeout,
+        max_link_refreshes=0,
+    )
+    async with IRacingClient(client_config, http=http, member_token=access_token) as client:
+        body = (await client.get_resolved("member/info", retry=False)).body
+    if not isinstance(body, dict):
+        raise ServerError("iRacing's member/info was not an object", status=200, endpoint="member/info")
+    return body
+
+
 async def sign_in(http: httpx.AsyncClient, config: AuthCodeConfig, *, code: str, verifier: str) -> IRacingProfile:
-    """The whole return leg: exchange the code, then read who signed in. The tokens are not kept."""
+    """The whole return leg: exchange the code, read who signed in, and (with ``iracing.auth``) their
+    ``member/info``. The tokens are not kept."""
     tokens = await exchange_code(http, config, code=code, verifier=verifier)
-    return await fetch_profile(http, config, tokens.access_token)
+    profile = await fetch_profile(http, config, tokens.access_token)
+    if AUTH_SCOPE not in tokens.scope.split():
+        return profile
+    try:
+        info = await fetch_member_info(http, config, tokens.access_token)
+    except (IRacingError, ValueError) as exc:
+        # The account is proved by the profile already; only what it owns stays unknown.
+        logger.warning("reading member/info of iRacing account %s at sign-in failed: %s", profile.cust_id, exc)
+        return profile
+    if info.get("cust_id") != profile.cust_id:
+        # Ownership of some other account must never land on this one.
+        logger.warning("iRacing's member/info at sign-in did not describe account %s; ignored", profile.cust_id)
+        return profile
+    return IRacingProfile(cust_id=profile.cust_id, name=profile.name, member_info=info)

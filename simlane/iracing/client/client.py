@@ -13,7 +13,7 @@ import httpx
 from redis.asyncio import Redis
 
 from . import models as m
-from .auth import MemoryTokenStore, OAuthAuthenticator, TokenStore
+from .auth import MemberTokenAuthenticator, MemoryTokenStore, OAuthAuthenticator, TokenStore
 from .clock import Clock, SystemClock
 from .config import ClientConfig
 from .endpoints import ENDPOINT_MODELS, normalize_endpoint
@@ -47,7 +47,10 @@ class IRacingClient:
         http: httpx.AsyncClient | None = None,
         token_store: TokenStore | None = None,
         clock: Clock | None = None,
+        member_token: str | None = None,
     ) -> None:
+        """``member_token``: ask as a member, with the access token their sign-in gave, instead of as the
+        configured account (the token is used as it is and never renewed)."""
         self.config = config
         self.metrics = ClientMetrics()
         self._clock = clock or SystemClock()
@@ -57,8 +60,10 @@ class IRacingClient:
             headers={"User-Agent": "SimLane (+https://github.com/simlane)"},
             follow_redirects=False,
         )
-        self._auth = OAuthAuthenticator(
-            config, self._http, token_store or MemoryTokenStore(), self._clock, self.metrics
+        self._auth = (
+            MemberTokenAuthenticator(member_token, config, self._http, self._clock, self.metrics)
+            if member_token
+            else OAuthAuthenticator(config, self._http, token_store or MemoryTokenStore(), self._clock, self.metrics)
         )
         shared = None
         self._redis: Redis | None = None

@@ -46,7 +46,8 @@ class ReplayData:
             if endpoint not in self.files and (directory / f"{name}.json").is_file():
                 self.files[endpoint] = directory / f"{name}.json"
 
-    def handle(self, endpoint: str, params: dict[str, str], now: float) -> Reply:
+    def handle(self, endpoint: str, params: dict[str, str], now: float, *, member: int | None = None) -> Reply:
+        """A recording answers as the account that made it, whoever asks (``member`` is not used)."""
         path = self.files.get(endpoint)
         if path is None:
             raise DataError(404, "Not Found")

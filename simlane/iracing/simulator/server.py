@@ -265,7 +265,9 @@ class Simulator(LoopbackServer):
             await asyncio.sleep(self.config.latency)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip()
-        if not auth.startswith("Bearer ") or self.access_tokens.get(token, 0) <= now:
+        # A member's own token from the authorization-code grant (scope iracing.auth) asks as that member.
+        member = self.authcode.data_member(token, now) if auth.startswith("Bearer ") else None
+        if not auth.startswith("Bearer ") or (member is None and self.access_tokens.get(token, 0) <= now):
             self._log("data", endpoint, 401)
             return web.json_response({"error": "Unauthorized"}, status=401, headers=self._now_headers())
         # The budget is counted per account on every authenticated request, like the live service.
@@ -289,6 +291,7 @@ class Simulator(LoopbackServer):
                 return web.Response(status=504, text=HTML_504, content_type="text/html", headers=headers)
             if fault.kind == "expired_token":
                 self.access_tokens.pop(token, None)
+                self.authcode.tokens.pop(token, None)
                 self._log("data", endpoint, 401)
                 return web.json_response({"error": "Unauthorized"}, status=401, headers=headers)
             status, body, ctype = {
@@ -310,7 +313,7 @@ class Simulator(LoopbackServer):
             self._log("data", endpoint, status)
             return web.Response(status=status, text=body, content_type=ctype, headers=headers)
         try:
-            reply = self.data.handle(endpoint, dict(request.query), now)
+            reply = self.data.handle(endpoint, dict(request.query), now, member=member)
         except DataError as exc:
             self._log("data", endpoint, exc.status)
             return web.json_response({"error": exc.error}, status=exc.status, headers=headers)

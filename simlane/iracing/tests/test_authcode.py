@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -22,6 +23,8 @@ from simlane.iracing.client.authcode import (
     sign_in,
 )
 from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
+from simlane.iracing.simulator.routes import DataService
+from simlane.iracing.simulator.routes.member import owned_packages
 
 REDIRECT = "http://127.0.0.1:8000/identity/iracing/callback/"
 
@@ -34,12 +37,14 @@ async def sim() -> AsyncIterator[Simulator]:
     await simulator.stop()
 
 
-def config_for(sim: Simulator, *, redirect_uri: str = REDIRECT) -> AuthCodeConfig:
+def config_for(sim: Simulator, *, redirect_uri: str = REDIRECT, **extra: Any) -> AuthCodeConfig:
     return AuthCodeConfig(
         client_id=sim.authcode.client.client_id,
         client_secret=sim.authcode.client.client_secret,
         redirect_uri=redirect_uri,
         oauth_base_url=sim.base_url,
+        api_base_url=sim.base_url,
+        **extra,
     )
 
 
@@ -80,6 +85,46 @@ async def test_sign_in_returns_the_member_who_allowed_it(sim):
     async with httpx.AsyncClient() as http:
         profile = await sign_in(http, config, code=back["code"][0], verifier=pkce.verifier)
     assert (profile.cust_id, profile.name) == (member.cust_id, member.display_name)
+
+
+async def test_with_iracing_auth_the_sign_in_reads_the_members_own_member_info(sim):
+    config, pkce = config_for(sim), pkce_new()
+    member = sim.world.by_id[sim.authcode.logins[2]]
+    assert member.cust_id != sim.world.members[0].cust_id  # member/info must describe the signer, not the data account
+    back = await authorize(sim, config, pkce, cust_id=member.cust_id)
+    async with httpx.AsyncClient() as http:
+        profile = await sign_in(http, config, code=back["code"][0], verifier=pkce.verifier)
+    assert profile.member_info is not None
+    assert (profile.member_info["cust_id"], profile.member_info["display_name"]) == (
+        member.cust_id,
+        member.display_name,
+    )
+    expected = owned_packages(member.cust_id)
+    assert profile.member_info["car_packages"] == expected["car_packages"]
+    assert profile.member_info["track_packages"] == expected["track_packages"]
+    # Read through the data API's link indirection, as every /data read is.
+    assert [c["path"] for c in sim.calls if c["kind"] == "data"] == ["member/info"]
+
+
+async def test_a_token_without_iracing_auth_may_not_ask_the_data_api(sim):
+    config, pkce = config_for(sim, scope="iracing.profile"), pkce_new()
+    back = await authorize(sim, config, pkce, cust_id=sim.authcode.logins[0])
+    async with httpx.AsyncClient() as http:
+        tokens = await exchange_code(http, config, code=back["code"][0], verifier=pkce.verifier)
+        assert tokens.scope == "iracing.profile"
+        refused = await http.get(
+            f"{sim.base_url}/data/member/info", headers={"Authorization": f"Bearer {tokens.access_token}"}
+        )
+    assert refused.status_code == 401
+
+
+async def test_without_iracing_auth_granted_the_sign_in_skips_member_info(sim):
+    config, pkce = config_for(sim, scope="iracing.profile"), pkce_new()
+    back = await authorize(sim, config, pkce, cust_id=sim.authcode.logins[0])
+    async with httpx.AsyncClient() as http:
+        profile = await sign_in(http, config, code=back["code"][0], verifier=pkce.verifier)
+    assert profile.cust_id == sim.authcode.logins[0] and profile.member_info is None
+    assert not [c for c in sim.calls if c["kind"] == "data"]
 
 
 async def test_deny_comes_back_with_access_denied_and_no_code(sim):
@@ -147,3 +192,19 @@ async def test_iracing_failures_are_typed(sim, kind, error):
     async with httpx.AsyncClient() as http:
         with pytest.raises(error):
             await sign_in(http, config, code=code, verifier=pkce.verifier)
+
+
+async def test_a_member_info_of_another_account_is_not_taken_for_the_signer(sim):
+    """Should iRacing ever answer member/info for some other account, its content must not be taken as the
+    signer's: the sign-in stands and what they own stays unknown."""
+    owner = sim.world.members[0].cust_id
+    data = sim.data
+    assert isinstance(data, DataService)
+    answer_as_owner = data.members.info_of
+    data.members.info_of = lambda cust_id: answer_as_owner(owner)  # type: ignore[method-assign]
+    config, pkce = config_for(sim), pkce_new()
+    signer = sim.authcode.logins[2]
+    back = await authorize(sim, config, pkce, cust_id=signer)
+    async with httpx.AsyncClient() as http:
+        profile = await sign_in(http, config, code=back["code"][0], verifier=pkce.verifier)
+    assert signer != owner and profile.cust_id == signer and profile.member_info is None

@@ -48,7 +48,11 @@ class DataService:
             **SeasonRoutes(ctx).routes(),
         }
 
-    def handle(self, endpoint: str, params: dict[str, str], now: float) -> Reply:
+    def handle(self, endpoint: str, params: dict[str, str], now: float, *, member: int | None = None) -> Reply:
+        """``member``: the customer id of a member asking with their own sign-in token; ``member/info`` then
+        describes them instead of the simulator's account (other endpoints answer alike for everyone)."""
+        if member is not None and endpoint == "member/info":
+            return self.members.info_of(member)
         route = self.routes.get(endpoint)
         if route is None:
             raise DataError(404, "Not Found")

@@ -81,7 +81,11 @@ class MemberRoutes(Routes):
         return Reply("link", {"success": True, "cust_ids": ids, "members": members})
 
     def member_info(self, p: dict[str, str], now: float) -> Reply:
-        m = self.world.by_id[self.ctx.owner_cust_id]
+        return self.info_of(self.ctx.owner_cust_id)
+
+    def info_of(self, cust_id: int) -> Reply:
+        """``member/info`` of ``cust_id``: the account whose token asks."""
+        m = self.world.by_id[cust_id]
         first, _, last = m.display_name.partition(" ")
         return Reply(
             "link",

@@ -5,7 +5,8 @@ As on ``oauth.iracing.com``: ``GET /oauth2/authorize`` (``client_id``, exact ``r
 simulated members to "log in" as, then a consent page; Allow redirects to ``redirect_uri?code=…&state=…``, Deny to
 ``?error=access_denied&state=…``. ``POST /oauth2/token`` with ``grant_type=authorization_code`` takes ``client_id``,
 the masked ``client_secret``, ``code``, ``redirect_uri`` and ``code_verifier``. ``GET /oauth2/iracing/profile``
-(Bearer, scope ``iracing.profile``) answers ``{"iracing_name", "iracing_cust_id"}``.
+(Bearer, scope ``iracing.profile``) answers ``{"iracing_name", "iracing_cust_id"}``. A token whose scope has
+``iracing.auth`` may also ask ``/data`` as its member (``data_member``; the server's /data handler checks it).
 
 Our choices where iRacing documents nothing: codes live 60 simulated seconds; this simulator refuses an authorize
 request without a PKCE challenge (SimLane always sends one); a code presented twice is refused and the tokens it
@@ -254,6 +255,14 @@ class AuthCodeService:
                 "scope": " ".join(code.scopes),
             }
         )
+
+    def data_member(self, token: str, now: float) -> int | None:
+        """Whose /data requests ``token`` may make: the signed-in member's, while it lives and carries
+        ``iracing.auth``; None for any other token."""
+        entry = self.tokens.get(token)
+        if entry is None or entry[2] <= now or "iracing.auth" not in entry[1]:
+            return None
+        return entry[0]
 
     async def _profile(self, request: web.Request) -> web.Response:
         if (failure := self._fault("oauth2/iracing/profile")) is not None:
