@@ -26,7 +26,7 @@ from simlane.events import selectors
 from simlane.events.actors import actor_for_web
 from simlane.events.discord_objects.services import event_discord_retry
 from simlane.events.ical import calendar_text
-from simlane.events.models import CalendarFeed, EventKind
+from simlane.events.models import CalendarFeed, Event, EventKind
 from simlane.events.notices.ledger import notices_of_event
 from simlane.events.parsing import parse_utc, parse_windows
 from simlane.events.permissions import EventActor, EventNotFound, EventPermissionDenied, can_manage
@@ -71,6 +71,14 @@ def _refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return redirect(target)
 
     return wrapper
+
+
+def _event_or_404(access: ClubAccess, event_id: int) -> Event:
+    """This club's event, or a 404: another club's event id is as unknown as a made-up one."""
+    event = selectors.event_get(club_id=access.club.id, event_id=event_id)
+    if event is None:
+        raise Http404("No such event in this club.")
+    return event
 
 
 @require_GET
@@ -144,9 +152,7 @@ def event_create_view(request: HttpRequest, access: ClubAccess) -> HttpResponse:
 @club_member_required
 @_refusals
 def event_page(request: HttpRequest, access: ClubAccess, event_id: int) -> HttpResponse:
-    event = selectors.event_get(club_id=access.club.id, event_id=event_id)
-    if event is None:
-        raise Http404("No such event in this club.")
+    event = _event_or_404(access, event_id)
     actor = _actor(access)
     state = selectors.event_state(event)
     context = {
@@ -168,9 +174,7 @@ def event_page(request: HttpRequest, access: ClubAccess, event_id: int) -> HttpR
 @club_member_required
 @_refusals
 def event_signup(request: HttpRequest, access: ClubAccess, event_id: int) -> HttpResponse:
-    event = selectors.event_get(club_id=access.club.id, event_id=event_id)
-    if event is None:
-        raise Http404("No such event in this club.")
+    event = _event_or_404(access, event_id)
     windows_text = request.POST.get("availability", "").strip()
     outcome = signup_save(
         actor=_actor(access),
@@ -204,8 +208,7 @@ def event_withdraw(request: HttpRequest, access: ClubAccess, event_id: int) -> H
 def event_manage(request: HttpRequest, access: ClubAccess, event_id: int) -> HttpResponse:
     """Admin actions on the event page: a class's capacity, closing signups, cancelling, retrying Discord."""
     actor, now, action = _actor(access), timezone.now(), request.POST.get("action", "")
-    if selectors.event_get(club_id=access.club.id, event_id=event_id) is None:
-        raise Http404("No such event in this club.")
+    _event_or_404(access, event_id)
     if action == "capacity":
         class_capacity_set(
             actor=actor,
@@ -244,9 +247,7 @@ def event_manage(request: HttpRequest, access: ClubAccess, event_id: int) -> Htt
 @club_member_required
 @_refusals
 def teams_page(request: HttpRequest, access: ClubAccess, event_id: int) -> HttpResponse:
-    event = selectors.event_get(club_id=access.club.id, event_id=event_id)
-    if event is None:
-        raise Http404("No such event in this club.")
+    event = _event_or_404(access, event_id)
     actor = _actor(access)
     if not can_manage(actor, access.club.id):
         raise PermissionDenied("Only this club's SimLane admins form teams.")
@@ -268,9 +269,7 @@ def teams_page(request: HttpRequest, access: ClubAccess, event_id: int) -> HttpR
 @_refusals
 def teams_save_view(request: HttpRequest, access: ClubAccess, event_id: int) -> HttpResponse:
     """Save the teams as the admin arranged them: each confirmed driver's select names a team ("" = none)."""
-    event = selectors.event_get(club_id=access.club.id, event_id=event_id)
-    if event is None:
-        raise Http404("No such event in this club.")
+    event = _event_or_404(access, event_id)
     state = selectors.event_state(event)
     groups: dict[tuple[str, int], list[int]] = {}
     for cls in state.classes:
