@@ -21,7 +21,10 @@ with demo_database():
 
 
 def _env(tmp_path) -> dict[str, str]:
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "SIMLANE_DATA_DIR": str(tmp_path)}
+    # The demos here are separate processes outside the test database: without DATABASE_URL (the suite's own, on a
+    # PostgreSQL run, names a database that only exists with its test prefix) they keep everything in tmp_path.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return {**env, "DJANGO_SETTINGS_MODULE": "config.settings.local", "SIMLANE_DATA_DIR": str(tmp_path)}
 
 
 def _second_demo(tmp_path) -> subprocess.CompletedProcess[str]:
