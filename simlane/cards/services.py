@@ -6,8 +6,10 @@ import secrets
 from datetime import datetime
 from typing import TypeVar
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Model
+
+from simlane.core.leases import lease_take
 
 from .models import CardTheme, DigestPost, GuildCardSettings, HighlightKind, HighlightPost, HighlightStatus
 from .selectors import unleased
@@ -93,17 +95,11 @@ _Post = TypeVar("_Post", HighlightPost, DigestPost)
 
 def _lease(model: type[_Post], *, post_id: int, now: datetime, until: datetime) -> _Post | None:
     """Take the right to send a claimed post until ``until``: the row, or None when another process has it (or it
-    is done). The same rule as the results outbox's ``post_lease``: PostgreSQL skips a row another transaction is
-    leasing, and the conditional update decides on SQLite; a process that dies leaves the row to the next drainer
-    once the lease runs out (``attempts > 0`` then makes it look for the message first)."""
+    is done), through ``core.leases`` as the results outbox does; after a lease ran out, ``attempts > 0`` makes the
+    next drainer look for the message first."""
     rows = model.objects.filter(unleased(now), id=post_id, status=HighlightStatus.CLAIMED)
-    with transaction.atomic():
-        if connection.features.has_select_for_update_skip_locked and not rows.select_for_update(
-            skip_locked=True
-        ).values_list("id", flat=True):
-            return None
-        if rows.update(lease_until=until) != 1:
-            return None
+    if not lease_take(rows, lease_until=until):
+        return None
     return model.objects.get(id=post_id)
 
 

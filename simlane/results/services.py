@@ -11,10 +11,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from simlane.core.errors import ApplicationError
+from simlane.core.leases import lease_take
 
 from .models import (
     ConfigStatus,
@@ -210,20 +211,13 @@ def post_lease(*, post_id: int, now: datetime, until: datetime) -> PostedResult 
     """Take the right to deliver a due post until ``until``: the row as it is now, or ``None`` when another process
     has it (or it is done).
 
-    The lease is the row's own ``next_attempt_at``: a leased row is not due for anyone else, and if the process
-    holding it dies the row becomes due again when the lease runs out (then ``attempts > 0`` makes the next drainer
-    look for the message before sending), so a row is never sent by two processes at once and never dropped.
-    PostgreSQL skips a row another transaction is leasing (``FOR UPDATE SKIP LOCKED``) instead of queueing behind
-    it; SQLite has one writer at a time, where the conditional UPDATE alone decides who gets the row.
+    The lease is the row's own ``next_attempt_at`` (``core.leases``); after a lease ran out, ``attempts > 0`` makes
+    the next drainer look for the message before sending.
     """
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     rows = PostedResult.objects.filter(due, id=post_id, status=PostStatus.CLAIMED)
-    with transaction.atomic():
-        skip_locked = connection.features.has_select_for_update_skip_locked
-        if skip_locked and not rows.select_for_update(skip_locked=True).values_list("id", flat=True):
-            return None
-        if rows.update(next_attempt_at=until) != 1:
-            return None
+    if not lease_take(rows, next_attempt_at=until):
+        return None
     return PostedResult.objects.get(id=post_id)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 
+from simlane.core.leases import lease_take
 from simlane.core.shards import Shards, of_shards
 
 from ..models import Event, EventNotice, EventStatus, NoticeKind, NoticeStatus
@@ -25,16 +26,11 @@ def notices_due(*, now: datetime, limit: int = 100, shards: Shards | None = None
 
 def notice_lease(*, notice_id: int, now: datetime, until: datetime) -> EventNotice | None:
     """Take the right to send a due notice until ``until`` (the row's ``next_attempt_at``, as the results outbox's
-    ``post_lease`` does): the row, or None when another bot process has it or it is done. PostgreSQL skips a row
-    another transaction is leasing; on SQLite the conditional update decides. A process that dies leaves the row
-    due again when the lease runs out (``attempts > 0`` then makes the next drainer look for the message first)."""
+    ``post_lease`` does, through ``core.leases``): the row, or None when another bot process has it or it is done.
+    After a lease ran out, ``attempts > 0`` makes the next drainer look for the message first."""
     rows = EventNotice.objects.filter(_due(now), id=notice_id, status=NoticeStatus.CLAIMED)
-    with transaction.atomic():
-        skip_locked = connection.features.has_select_for_update_skip_locked
-        if skip_locked and not rows.select_for_update(skip_locked=True).values_list("id", flat=True):
-            return None
-        if rows.update(next_attempt_at=until) != 1:
-            return None
+    if not lease_take(rows, next_attempt_at=until):
+        return None
     return EventNotice.objects.select_related("event", "event__club").get(id=notice_id)
 
 
