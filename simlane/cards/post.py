@@ -30,7 +30,6 @@ from .render import card_png
 
 logger = logging.getLogger(__name__)
 
-CARD_FILENAME = "race-card.png"
 LAPS_KEPT = 256  # subsessions whose laps stay in memory: every server posting a race shares one fetch
 RENDER_TIMEOUT = 30.0  # seconds; a render stuck longer is given up and the embed goes alone
 MAX_IMAGE_BYTES = 8 * 1024 * 1024  # Discord takes 10 MiB; a card is ~150 KB, this is the margin

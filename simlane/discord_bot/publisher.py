@@ -33,9 +33,6 @@ def classify_http_error(exc: discord.HTTPException, what: str) -> Exception:
     return RejectedError(f"Discord {exc.status} while trying to {what}: {exc.text}")
 
 
-_classify = classify_http_error  # the name other modules imported before it was public
-
-
 def _may_attach(channel: discord.abc.Messageable) -> bool:
     """Whether the bot may attach files here (DMs and channels it cannot see the permissions of: assume yes)."""
     if isinstance(channel, discord.abc.GuildChannel):

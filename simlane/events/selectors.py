@@ -73,14 +73,6 @@ class EventState:
     teams: list[Team]
     discord: EventDiscordChannel | None
 
-    @property
-    def confirmed_count(self) -> int:
-        return sum(len(c.confirmed) for c in self.classes)
-
-    @property
-    def waitlisted_count(self) -> int:
-        return sum(len(c.waitlisted) for c in self.classes)
-
     def signup_of(self, member_id: int | None) -> Signup | None:
         for state in self.classes:
             for signup in (*state.confirmed, *state.waitlisted):
@@ -110,16 +102,6 @@ def event_state(event: Event) -> EventState:
     )
     discord = EventDiscordChannel.objects.filter(event=event).first()
     return EventState(event=event, classes=classes, teams=teams, discord=discord)
-
-
-def member_signups(*, member_id: int) -> list[Signup]:
-    """A member's current signups, soonest race first."""
-    return list(
-        Signup.objects.filter(member_id=member_id)
-        .exclude(status=SignupStatus.WITHDRAWN)
-        .select_related("event", "event_class")
-        .order_by("event__race_at")
-    )
 
 
 def club_of_guild(*, guild_id: int) -> Club | None:

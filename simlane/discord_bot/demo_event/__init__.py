@@ -41,7 +41,6 @@ class DemoEvent:
     event_id: int
     title: str
     guild_id: int
-    lines: list[str] = field(default_factory=list)
     facts: EventFacts | None = None
     shown: set[int] = field(default_factory=set)  # messages already printed
     scheduled_status: str = ""
@@ -225,5 +224,4 @@ async def demo_event_tick(bot: SimLaneBot, demo: DemoEvent, say: Callable[[str],
     demo.facts = facts
     stamp = _when(bot.now())
     for line in lines:
-        demo.lines.append(f"{stamp} {line}")
         say(f"{stamp} {line}")

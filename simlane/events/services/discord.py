@@ -15,7 +15,7 @@ from django.db import transaction
 from simlane.clubs.intents.services import intent_enqueue
 from simlane.clubs.models import DiscordIntent, IntentKind, IntentStatus
 
-from ..models import DiscordObjectStatus, Event, EventDiscordChannel, Signup
+from ..models import Event, EventDiscordChannel, Signup
 
 
 def request_event_sync(event: Event, now: datetime) -> DiscordIntent:
@@ -55,13 +55,6 @@ def card_recorded(*, event_id: int, channel_id: int, message_id: int, detail: st
 def card_forgotten(*, event_id: int) -> None:
     """The card was deleted on Discord (404): forget it so the next sync posts a new one."""
     EventDiscordChannel.objects.filter(event_id=event_id).update(signup_message_id=None)
-
-
-def discord_status_set(*, event_id: int, status: DiscordObjectStatus, detail: str) -> None:
-    """What the dashboard shows about the event's Discord side: ready, or blocked and what to fix."""
-    EventDiscordChannel.objects.update_or_create(
-        event_id=event_id, defaults={"status": status, "status_detail": detail[:500]}
-    )
 
 
 def promotions_to_announce(*, event_id: int) -> list[Signup]:

@@ -259,33 +259,6 @@ def event_cancel(*, actor: EventActor, event_id: int, now: datetime) -> Event:
     return event
 
 
-def sheet_update(
-    *,
-    actor: EventActor,
-    event_id: int,
-    now: datetime,
-    opens_at: datetime | None = None,
-    closes_at: datetime | None = None,
-    waitlist: bool | None = None,
-) -> SignupSheet:
-    """Open, close or move the signup window, or switch the waitlist."""
-    with transaction.atomic():
-        event = _locked(event_id)
-        require_manage(actor, event.club_id)
-        if event.status in ENDED:
-            raise EventError("This event has ended or was cancelled.")
-        sheet = event.sheet
-        opens, closes = _sheet_times(
-            opens_at=opens_at or sheet.opens_at, closes_at=closes_at or sheet.closes_at, race_at=event.race_at, now=now
-        )
-        sheet.opens_at, sheet.closes_at = opens, closes
-        if waitlist is not None:
-            sheet.waitlist = waitlist
-        sheet.save()
-        request_event_sync(event, now)
-    return sheet
-
-
 def sheet_close_now(*, actor: EventActor, event_id: int, now: datetime) -> SignupSheet:
     """Close signups at once (the cut-off becomes now)."""
     with transaction.atomic():

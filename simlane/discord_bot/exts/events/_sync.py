@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from simlane.discord_bot.publisher import _classify
+from simlane.discord_bot.publisher import classify_http_error
 from simlane.events import aio
 from simlane.events.card import footer_text
 from simlane.events.card_data import CardSnapshot
@@ -39,7 +39,7 @@ async def _channel(bot: SimLaneBot, channel_id: int) -> discord.abc.Messageable:
         try:
             channel = await bot.fetch_channel(channel_id)
         except discord.HTTPException as exc:
-            raise _classify(exc, "see the event's channel") from exc
+            raise classify_http_error(exc, "see the event's channel") from exc
     if not isinstance(channel, discord.abc.Messageable):
         raise DestinationError("the channel for the signup card is not a text channel")
     return channel
@@ -52,7 +52,7 @@ async def _find_own_card(bot: SimLaneBot, channel: discord.abc.Messageable, even
             if me is not None and message.author.id == me.id and any(e.footer.text == footer for e in message.embeds):
                 return message.id
     except discord.HTTPException as exc:
-        raise _classify(exc, "read the channel of the signup card") from exc
+        raise classify_http_error(exc, "read the channel of the signup card") from exc
     return None
 
 
@@ -73,7 +73,7 @@ async def _edit(bot: SimLaneBot, snap: CardSnapshot) -> bool:
     except discord.NotFound:
         return False
     except discord.HTTPException as exc:
-        raise _classify(exc, "edit the signup card") from exc
+        raise classify_http_error(exc, "edit the signup card") from exc
     return True
 
 
@@ -107,7 +107,7 @@ async def card_post_or_edit(bot: SimLaneBot, event_id: int, *, nonce: str, recov
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.HTTPException as exc:
-            raise _classify(exc, "post the signup card") from exc
+            raise classify_http_error(exc, "post the signup card") from exc
         found = sent.id
     where = "the event's channel" if target == snap.text_channel_id else "the results channel (no event channel yet)"
     await aio.card_recorded(event_id=event_id, channel_id=target, message_id=found, detail=f"Signup card in {where}.")
@@ -139,6 +139,6 @@ async def announce_promotions(bot: SimLaneBot, event_id: int) -> int:
         )
     except discord.HTTPException as exc:
         logger.warning("event %s: telling promoted members failed: %s", event_id, exc)
-        raise _classify(exc, "tell promoted members in the card's channel") from exc
+        raise classify_http_error(exc, "tell promoted members in the card's channel") from exc
     await aio.promotions_announced(signup_ids=[s.id for s in promoted], now=bot.now())
     return len(promoted)
