@@ -17,7 +17,7 @@ from simlane.iracing.models import CarClass, RaceWeek, Track
 
 from ..models import Event, EventClass, EventKind, EventSource, EventStatus, SignupSheet
 from ..permissions import EventActor, require_manage
-from . import EventError
+from . import EventError, locked_event
 from .discord import request_event_sync
 from .signups import promote_waitlist
 
@@ -207,20 +207,13 @@ EDITABLE = frozenset(
 )
 
 
-def _locked(event_id: int) -> Event:
-    event = Event.objects.select_for_update(of=("self",)).select_related("club").filter(id=event_id).first()
-    if event is None:
-        raise EventError("No such event.")
-    return event
-
-
 def event_update(*, actor: EventActor, event_id: int, changes: dict[str, Any], now: datetime) -> Event:
     """Change an event's details (title, times, track name, team sizes); refused once it has ended."""
     unknown = set(changes) - EDITABLE
     if unknown:
         raise EventError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
-        event = _locked(event_id)
+        event = locked_event(event_id)
         require_manage(actor, event.club_id)
         if event.status in ENDED:
             raise EventError("This event has ended or was cancelled; it can no longer be changed.")
@@ -249,7 +242,7 @@ def event_update(*, actor: EventActor, event_id: int, changes: dict[str, Any], n
 def event_cancel(*, actor: EventActor, event_id: int, now: datetime) -> Event:
     """Cancel an event: signups stop, the card says so; the Discord side is tidied by the bot."""
     with transaction.atomic():
-        event = _locked(event_id)
+        event = locked_event(event_id)
         require_manage(actor, event.club_id)
         if event.status in ENDED:
             raise EventError("This event has already ended or was cancelled.")
@@ -262,7 +255,7 @@ def event_cancel(*, actor: EventActor, event_id: int, now: datetime) -> Event:
 def sheet_close_now(*, actor: EventActor, event_id: int, now: datetime) -> SignupSheet:
     """Close signups at once (the cut-off becomes now)."""
     with transaction.atomic():
-        event = _locked(event_id)
+        event = locked_event(event_id)
         require_manage(actor, event.club_id)
         sheet = event.sheet
         sheet.closes_at = min(sheet.closes_at, now)
@@ -277,7 +270,7 @@ def class_capacity_set(*, actor: EventActor, event_id: int, class_id: int, capac
     if not 1 <= capacity <= MAX_CAPACITY:
         raise EventError(f"A class takes between 1 and {MAX_CAPACITY} drivers.")
     with transaction.atomic():
-        event = _locked(event_id)
+        event = locked_event(event_id)
         require_manage(actor, event.club_id)
         row = EventClass.objects.filter(event=event, id=class_id).first()
         if row is None:

@@ -17,7 +17,7 @@ from django.db import transaction
 from ..models import Event, EventClass, EventStatus, Signup, SignupStatus, TeamMember
 from ..ownership import ownership_warnings
 from ..permissions import EventActor, require_change_signup, require_sign_up
-from . import EventError
+from . import EventError, locked_event
 from .discord import request_event_sync
 from .numbers import own_number, preferred_number_check
 
@@ -49,13 +49,6 @@ def _answer(signup: Signup, *, changed: bool, warnings: list[str]) -> str:
         text = f"You are in: {cls}."
     number = f" Car number #{signup.preferred_number}." if signup.preferred_number else ""
     return " ".join([text + number, *warnings])
-
-
-def _locked_event(event_id: int) -> Event:
-    event = Event.objects.select_for_update(of=("self",)).select_related("club", "sheet").filter(id=event_id).first()
-    if event is None:
-        raise EventError("No such event.")
-    return event
 
 
 def _check_open(event: Event, now: datetime) -> None:
@@ -117,7 +110,7 @@ def signup_save(
     pool); "" clears it. Moving to a full class puts the member on that class's waitlist and frees their old place.
     """
     with transaction.atomic():
-        event = _locked_event(event_id)
+        event = locked_event(event_id, "sheet")
         member_id = require_sign_up(actor, event)
         _check_open(event, now)
         event_class = _class(event, class_id)
@@ -195,7 +188,7 @@ def signup_withdraw(*, actor: EventActor, signup_id: int, now: datetime) -> list
         row = Signup.objects.select_related("event").filter(id=signup_id).first()
         if row is None:
             raise EventError("No such signup.")
-        event = _locked_event(row.event_id)
+        event = locked_event(row.event_id, "sheet")
         signup = Signup.objects.select_related("event", "event_class").get(id=signup_id)
         require_change_signup(actor, signup)
         if signup.status == SignupStatus.WITHDRAWN:

@@ -23,7 +23,7 @@ from simlane.racenumbers.models import MemberLink
 from ..models import Event, EventKind, EventStatus, Signup, SignupStatus, Stint, Team, TeamMember
 from ..permissions import EventActor, require_manage
 from ..selectors import member_name
-from . import EventError
+from . import EventError, locked_event
 from .discord import request_event_sync
 from .numbers import team_numbers
 
@@ -162,9 +162,7 @@ class TeamInput:
 def teams_save(*, actor: EventActor, event_id: int, teams: list[TeamInput], now: datetime) -> list[Team]:
     """Replace the event's teams with the admin's (the draft as edited); teams stay editable until finalised."""
     with transaction.atomic():
-        event = Event.objects.select_for_update(of=("self",)).select_related("club").filter(id=event_id).first()
-        if event is None:
-            raise EventError("No such event.")
+        event = locked_event(event_id)
         require_manage(actor, event.club_id)
         if event.kind != EventKind.TEAM:
             raise EventError("This is a solo event: it has no teams.")
@@ -204,9 +202,7 @@ def teams_save(*, actor: EventActor, event_id: int, teams: list[TeamInput], now:
 def teams_finalise(*, actor: EventActor, event_id: int, now: datetime) -> list[Team]:
     """Fix the teams: each within the event's driver counts, every confirmed driver in one; numbers from the pools."""
     with transaction.atomic():
-        event = Event.objects.select_for_update(of=("self",)).select_related("club").filter(id=event_id).first()
-        if event is None:
-            raise EventError("No such event.")
+        event = locked_event(event_id)
         require_manage(actor, event.club_id)
         if event.status != EventStatus.OPEN or event.kind != EventKind.TEAM:
             raise EventError("Only an open team event can have its teams finalised.")
