@@ -101,7 +101,9 @@ def budget_keys(account: str) -> tuple[str, str]:
 
 
 def budget_account(client_id: str, username: str) -> str:
-    return f"{client_id}:{username}"
+    """One account, one budget: iRacing's usernames are e-mail addresses, so case and stray spaces in a setting name
+    the same account (as the token store's key does) and must not split its budget in two."""
+    return f"{client_id}:{username.strip().lower()}"
 
 
 class SharedRateBudget:

@@ -80,3 +80,11 @@ async def test_clients_pacing_alone_collide_on_one_account(sim_factory, make_cli
     finally:
         await sim.stop()
     assert sim.counters["data:429"] > 0
+
+
+def test_one_account_written_two_ways_shares_one_budget():
+    from simlane.iracing.client.shared_budget import budget_account, budget_keys
+
+    same = budget_keys(budget_account("simlane", " Driver@Example.com"))
+    assert same == budget_keys(budget_account("simlane", "driver@example.com"))
+    assert same != budget_keys(budget_account("simlane", "other@example.com"))
