@@ -18,7 +18,6 @@ from typing import Any
 from django.conf import settings
 
 from config.periodic import PERIODIC_JOBS
-from simlane.cards.post import CardMaker, LapFetcher
 from simlane.core.periodic import run_periodic
 from simlane.iracing import aio as iracing_aio
 from simlane.iracing.client import IRacingClient, IRacingError
@@ -103,7 +102,7 @@ def results_runner(
         fetcher,
         now=bot.now,
         shards=lambda: held_shards(bot),
-        cards=CardMaker(LapFetcher(client)),
+        cards=bot.cards,  # the bot's (shared with /results card): one lap fetch per race for both
     )
     return ResultsRunner(poller, outbox, interval_seconds=policy.interval.total_seconds(), sleep=sleep)
 

@@ -10,6 +10,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from simlane.cards.post import CardMaker, LapFetcher
 from simlane.discord_bot.pages import StalePage
 from simlane.iracing.client import IRacingClient
 
@@ -64,6 +65,9 @@ class SimLaneBot(commands.Bot):
         self.dev_guild_id = dev_guild_id
         self.extension_names = extensions
         self.iracing = iracing
+        # One card maker for the outbox and /results card alike: its lap cache is what makes a race's laps a single
+        # fetch however many servers and commands draw it.
+        self.cards = CardMaker(LapFetcher(iracing) if iracing else None)
         self.now = now
         # The extensions' own background loops (intents drain, health heartbeat): on in `simlane run` and the demo,
         # off by default so a test drives them one pass at a time.

@@ -12,7 +12,6 @@ from discord.ext import commands
 
 from simlane.cards import aio as cards_aio
 from simlane.cards.models import CardTheme
-from simlane.cards.post import CardMaker, LapFetcher
 from simlane.core.errors import ApplicationError
 from simlane.discord_bot.bot.checks import admin_role_set, configuration_command, guild_id_of, is_admin
 from simlane.discord_bot.drivers import Driver, choice_name, driver_autocomplete, require_client, resolve_driver
@@ -58,7 +57,7 @@ class ResultsCog(commands.Cog):
     def __init__(self, bot: SimLaneBot) -> None:
         self.bot = bot
         self.fetcher = SubsessionFetcher(bot.iracing) if bot.iracing else None
-        self.cards = CardMaker(LapFetcher(bot.iracing) if bot.iracing else None)
+        self.cards = bot.cards
 
     # -- tracking (any member) ----------------------------------------------------------------------------------
 
