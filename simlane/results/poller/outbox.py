@@ -146,8 +146,15 @@ class Outbox:
         # them never pick up the same due row and send it twice.
         self._draining = asyncio.Lock()
 
+    async def drain_posts(self) -> DrainReport:
+        """Deliver the due result posts only: what the poller asks for after each search that claimed one, so
+        results go out as they are found without re-reading every server's highlights and digest each time."""
+        async with self._draining:
+            return await self._drain()
+
     async def drain(self) -> DrainReport:
-        """Deliver every due claimed post; one server's failure never holds up another's."""
+        """Deliver every due claimed post, then the highlights and digests (once a cycle); one server's failure
+        never holds up another's."""
         async with self._draining:
             report = await self._drain()
             if self.cards is not None:

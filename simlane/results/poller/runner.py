@@ -38,7 +38,7 @@ class ResultsRunner:
     ) -> None:
         self.poller, self.outbox = poller, outbox
         if poller.on_claims is None:  # post results as the poller finds them, not only after its pass
-            poller.on_claims = outbox.drain
+            poller.on_claims = outbox.drain_posts
         self.interval_seconds = interval_seconds
         self.sleep = sleep
         self.on_tick = on_tick
