@@ -12,8 +12,8 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def periodic_tasks(sender: Celery, **_kwargs: object) -> None:
-    """Celery beat's schedule is the periodic jobs table (config/periodic.py), entry for entry."""
-    from config.periodic import PERIODIC_JOBS
+    """Celery beat's schedule: the periodic jobs table (config/periodic.py) entry for entry, and the results search."""
+    from config.periodic import BEAT_JOBS
     from simlane.core.periodic import add_to_beat
 
-    add_to_beat(sender, PERIODIC_JOBS)
+    add_to_beat(sender, BEAT_JOBS)

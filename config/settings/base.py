@@ -210,6 +210,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"
+# The results search on Celery (with a broker): beat sends one task per partition of the tracked drivers every
+# RESULTS_POLL_SECONDS; any worker takes a partition it finds free. More partitions spread a large community over
+# more workers; every partition's worker reads the ratings of its own drivers, so a few hundred drivers each is
+# about right (changing the count costs each partition its warm memory once).
+RESULTS_POLL_SECONDS = env_int("RESULTS_POLL_SECONDS", 120)
+RESULTS_PARTITIONS = env_int("RESULTS_PARTITIONS", 8)
 
 # --- iRacing -------------------------------------------------------------------------------------------------------
 IRACING_CLIENT_ID = env("IRACING_CLIENT_ID")

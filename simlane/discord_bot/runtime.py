@@ -84,6 +84,10 @@ async def dashboard(web: WebAddress | None, say: Say) -> AsyncIterator[str | Non
             await task
 
 
+# With a broker, Celery workers search and claim; the bot looks for claimed posts this often.
+OUTBOX_SECONDS = 10.0
+
+
 def results_runner(
     bot: SimLaneBot,
     client: IRacingClient,
@@ -91,10 +95,12 @@ def results_runner(
     policy: PollPolicy,
     sleep: Callable[[float], Awaitable[None]],
     accounts: Sequence[IRacingClient] = (),
+    search: bool = True,
 ) -> ResultsRunner:
-    """``accounts``: more iRacing accounts the poller spreads the tracked drivers over, each on its own budget."""
+    """``accounts``: more iRacing accounts the poller spreads the tracked drivers over, each on its own budget.
+    ``search=False``: the outbox alone, drained every ``OUTBOX_SECONDS`` (Celery workers search)."""
     fetcher = SubsessionFetcher(client)
-    poller = ResultsPoller(client, now=bot.now, policy=policy, fetcher=fetcher, accounts=accounts)
+    poller = ResultsPoller(client, now=bot.now, policy=policy, fetcher=fetcher, accounts=accounts) if search else None
     # A sharded bot posts for the servers of its own shards only (another process holds the others). Race cards:
     # laps fetched once per race for every server, drawn in a worker thread off the event loop.
     outbox = Outbox(
@@ -104,7 +110,8 @@ def results_runner(
         shards=lambda: held_shards(bot),
         cards=bot.cards,  # the bot's (shared with /results card): one lap fetch per race for both
     )
-    return ResultsRunner(poller, outbox, interval_seconds=policy.interval.total_seconds(), sleep=sleep)
+    interval = policy.interval.total_seconds() if search else OUTBOX_SECONDS
+    return ResultsRunner(poller, outbox, interval_seconds=interval, sleep=sleep)
 
 
 def background_jobs(
@@ -115,9 +122,11 @@ def background_jobs(
     broker: bool,
     accounts: Sequence[IRacingClient] = (),
 ) -> list[Coroutine[Any, Any, None]]:
-    """The results job, and the periodic jobs table only without a broker (with one, Celery beat sends them to
-    workers; running them here too would run them twice)."""
-    jobs = [results_runner(bot, client, policy=policy, sleep=asyncio.sleep, accounts=accounts).run_forever()]
+    """The results job, and the periodic jobs table only without a broker. With one, Celery beat sends the periodic
+    jobs and the results search to workers (running them here too would run them twice): this process only posts
+    what the workers claimed, for the servers of its shards."""
+    runner = results_runner(bot, client, policy=policy, sleep=asyncio.sleep, accounts=accounts, search=not broker)
+    jobs = [runner.run_forever()]
     if not broker:
         jobs.append(run_periodic(PERIODIC_JOBS, now=bot.now))
     return jobs

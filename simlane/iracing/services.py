@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -46,6 +47,22 @@ def iracing_client_create(*, config: ClientConfig | None = None, clock: Clock | 
     config = config or client_config_from_settings()
     store = DatabaseTokenStore(account_key(config.client_id, config.username))
     return IRacingClient(config, token_store=store, clock=clock)
+
+
+def run_with_clients(work: Callable[[list[IRacingClient]], Awaitable[T]]) -> T:
+    """Like :func:`run_with_client` with every configured account: the settings' account first, then the extra
+    ones (the results search spreads the tracked drivers over them, each on its own rate budget)."""
+
+    async def go() -> T:
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                configs = [client_config_from_settings(), *extra_account_configs()]
+                clients = [await stack.enter_async_context(iracing_client_create(config=c)) for c in configs]
+                return await work(clients)
+        finally:
+            await close_async_connections()
+
+    return asyncio.run(go())
 
 
 def run_with_client(work: Callable[[IRacingClient], Awaitable[T]]) -> T:

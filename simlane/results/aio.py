@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from asgiref.sync import sync_to_async
 
-from . import selectors, services
+from . import partitions, selectors, services
 
 results_config_get = sync_to_async(selectors.results_config_get)
 tracked_driver_list = sync_to_async(selectors.tracked_driver_list)
@@ -35,3 +35,6 @@ post_mark_posted = sync_to_async(services.post_mark_posted)
 post_defer = sync_to_async(services.post_defer)
 post_fail = sync_to_async(services.post_fail)
 poll_states_save = sync_to_async(services.poll_states_save)
+
+partition_take = sync_to_async(partitions.partition_take)
+partition_release = sync_to_async(partitions.partition_release)

@@ -117,3 +117,24 @@ class DriverPollState(TimeStampedModel):
         default="",
         help_text="iRating, safety rating and licence per category at the last search (a change means a new race)",
     )
+
+
+class PollPartition(models.Model):
+    """One share of the tracked drivers, searched by one Celery worker at a time (``cust_id % count == index``).
+
+    Several workers poll without doing the same work twice: a worker leases a partition before searching it (the
+    lease outlives the task's time limit, so a killed worker's partition is free again within that bound), and
+    ``generation`` moves at every lease so a worker can tell that someone else searched it since. ``snapshot`` is
+    the poller's memory between cycles (when each driver's ratings are read next, what was last seen, the races
+    already handled), so whichever worker takes the partition next carries on where the last one stopped.
+    """
+
+    index = models.PositiveSmallIntegerField(primary_key=True)
+    count = models.PositiveSmallIntegerField(help_text="partitions when the snapshot was written")
+    leased_until = models.DateTimeField(null=True, blank=True)
+    generation = models.PositiveBigIntegerField(default=0)
+    snapshot = models.JSONField(default=dict, blank=True)
+    searched_at = models.DateTimeField(null=True, blank=True, help_text="end of the last finished cycle")
+
+    def __str__(self) -> str:
+        return f"poll partition {self.index} of {self.count}"

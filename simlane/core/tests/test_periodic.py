@@ -9,7 +9,7 @@ import pytest
 from celery import beat
 
 from config.celery_app import app
-from config.periodic import PERIODIC_JOBS
+from config.periodic import BEAT_JOBS, PERIODIC_JOBS
 from simlane.core.periodic import PeriodicJob, run_periodic
 from simlane.core.tasks import health_check
 
@@ -24,13 +24,16 @@ def beat_schedule() -> dict[str, dict[str, object]]:
 
 def test_beat_schedule_is_the_table_entry_for_entry():
     schedule = beat_schedule()
-    assert sorted(schedule) == sorted(job.name for job in PERIODIC_JOBS)
-    for job in PERIODIC_JOBS:
+    assert sorted(schedule) == sorted(job.name for job in BEAT_JOBS)
+    for job in BEAT_JOBS:
         entry = schedule[job.name]
         assert entry["task"] == job.task.name
         assert entry["schedule"] == job.schedule()
     # The car-number auto-sync was once missing from beat.
     assert schedule["Car-number roster auto-sync"]["task"] == "simlane.racenumbers.tasks.auto_sync_numbers"
+    # The results search runs on workers with a broker; simlane run without one runs its own poller instead.
+    assert schedule["Results search"]["task"] == "simlane.results.tasks.poll_results"
+    assert "Results search" not in {job.name for job in PERIODIC_JOBS}
 
 
 class RecordingScheduler(beat.Scheduler):

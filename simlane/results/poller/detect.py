@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
 from simlane.iracing.client.models.members import Member
@@ -49,6 +50,18 @@ class RatingsWatch:
         self.seen: dict[int, str] = {}  # cust_id -> ratings at the newest sweep
         self._next_sweep: dict[int, float] = {}
         self.calls = 0
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the watch remembers between cycles, as JSON (another process can carry on from it)."""
+        return {
+            "sweeps": {str(c): t for c, t in self._next_sweep.items()},
+            "seen": {str(c): v for c, v in self.seen.items()},
+        }
+
+    def restore(self, snapshot: Mapping[str, Any]) -> None:
+        """Carry on from a snapshot taken by :meth:`snapshot`, in this process or another."""
+        self._next_sweep = {int(c): float(t) for c, t in snapshot.get("sweeps", {}).items()}
+        self.seen = {int(c): str(v) for c, v in snapshot.get("seen", {}).items()}
 
     def schedule(self, cust_id: int, at: datetime, *, sooner_only: bool = False) -> None:
         """When this driver's ratings are read next (``sooner_only``: unless they are already read earlier)."""

@@ -1,4 +1,7 @@
-"""The results job: a poller cycle, then an outbox drain, every poll interval, until stopped."""
+"""The results job: a poller cycle, then an outbox drain, every poll interval, until stopped.
+
+Without a poller it only drains: the form the bot process takes when Celery workers search (with a broker).
+"""
 
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ class Tick:
 class ResultsRunner:
     def __init__(
         self,
-        poller: Poller,
+        poller: Poller | None,
         outbox: Outbox,
         *,
         interval_seconds: float,
@@ -37,14 +40,15 @@ class ResultsRunner:
         on_tick: Callable[[Tick], Awaitable[None]] | None = None,
     ) -> None:
         self.poller, self.outbox = poller, outbox
-        if poller.on_claims is None:  # post results as the poller finds them, not only after its pass
+        # Post results as the poller finds them, not only after its pass.
+        if poller is not None and poller.on_claims is None:
             poller.on_claims = outbox.drain_posts
         self.interval_seconds = interval_seconds
         self.sleep = sleep
         self.on_tick = on_tick
 
     async def tick(self) -> Tick:
-        cycle = await self.poller.cycle()
+        cycle = CycleReport() if self.poller is None else await self.poller.cycle()
         if cycle.maintenance:
             logger.info("iRacing is in maintenance; searching again next cycle")
         tick = Tick(cycle, await self.outbox.drain())

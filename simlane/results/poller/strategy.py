@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from simlane.iracing.client import IRacingClient, IRacingError, MaintenanceError
 from simlane.iracing.client.models import SearchResultRow, SubsessionResult
@@ -35,6 +36,26 @@ HANDLED_MEMORY = 20_000
 MAX_WINDOW = timedelta(days=89)  # iRacing refuses search windows over 90 days
 WARN_EVERY_SECONDS = 15 * 60  # a shortfall is logged at most this often
 UNFETCHED_RETRY = timedelta(days=1)  # a listed race whose result stays missing this long is logged and let go
+SNAPSHOT_HANDLED = 2_000  # races remembered as handled across processes (a repeat costs no call: results are stored)
+Partition = tuple[int, int]  # (index, count): this poller's drivers are those with cust_id % count == index
+
+
+class Subscriptions:
+    """Who is tracked where, reloaded only when tracking or settings changed (tens of thousands of rows).
+
+    One per process is enough: every poller of the process (a Celery worker runs one per partition task) reads it.
+    """
+
+    def __init__(self) -> None:
+        self._subs: dict[int, list[Subscription]] = {}
+        self._version: tuple[object, ...] | None = None
+
+    async def get(self) -> dict[int, list[Subscription]]:
+        version = await aio.subscriptions_version()
+        if version != self._version:
+            self._subs = await aio.subscriptions_by_driver()
+            self._version = version
+        return self._subs
 
 
 @dataclass
@@ -62,8 +83,14 @@ class ResultsPoller:
         fetcher: SubsessionFetcher | None = None,
         on_claims: Callable[[], Awaitable[object]] | None = None,
         accounts: Sequence[IRacingClient] = (),
+        partition: Partition | None = None,
+        subscriptions: Subscriptions | None = None,
     ) -> None:
         self.client = client
+        # A share of the drivers (Celery workers search one partition each); claims still cover every tracked
+        # driver in a race found here, so a race is posted to every server however its drivers are partitioned.
+        self.partition = partition
+        self.subscriptions = subscriptions or Subscriptions()
         self.now = now
         self.policy = policy or PollPolicy()
         self.concurrency = concurrency
@@ -75,11 +102,9 @@ class ResultsPoller:
         self._guide_at: float | None = None
         self._handled: OrderedDict[int, None] = OrderedDict()
         self._unfetched: dict[int, datetime] = {}  # driver -> end of the oldest listed race results/get lacked
-        self._subs: dict[int, list[Subscription]] = {}
         self.stretch = 1.0  # the plan's factor on every gap (1.0 when the budget covers the schedule)
         self._changes_per_minute = 0.0
         self._warned_at = float("-inf")
-        self._subs_version: tuple[object, ...] | None = None
         self._states: dict[int, DriverPollState] = {}
         # Several iRacing accounts (up to three users per client): drivers are spread over them, each account
         # sweeping and searching its share on its own rate budget. ``client`` is the first.
@@ -95,10 +120,11 @@ class ResultsPoller:
     async def _cycle(self) -> CycleReport:
         report = CycleReport()
         now = self.now()
-        subs = await self._subscriptions()
-        if not subs:
+        subs = await self.subscriptions.get()
+        mine = self._mine(subs)
+        if not mine:
             return report
-        states = await self._states_of(subs)
+        states = await self._states_of(mine)
         try:
             await self._refresh_guide(now)
         except MaintenanceError:
@@ -106,10 +132,10 @@ class ResultsPoller:
             return report
         except IRacingError as exc:  # the guide only sharpens the schedule; the caps still hold without it
             logger.warning("race guide unavailable: %s", exc)
-        self._searchers = {c for c, ss in subs.items() if any(x.include_hosted or x.include_league for x in ss)}
+        self._searchers = {c for c, ss in mine.items() if any(x.include_hosted or x.include_league for x in ss)}
         plan = make_plan(
             now=now,
-            last_races={c: states[c].last_race_at for c in subs},
+            last_races={c: states[c].last_race_at for c in mine},
             searchers=self._searchers,
             changes_per_minute=self._changes_per_minute,
             policy=self.policy,
@@ -119,11 +145,11 @@ class ResultsPoller:
         report.need_per_minute, report.budget_per_minute = plan.need_per_minute, plan.budget_per_minute
         report.shortfall_per_minute, self.stretch = plan.shortfall, plan.stretch
         if plan.shortfall and now.timestamp() - self._warned_at >= WARN_EVERY_SECONDS:
-            warn_if_short(plan, len(subs))
+            warn_if_short(plan, len(mine))
             self._warned_at = now.timestamp()
         sweeps_before = self.watch.calls
         try:
-            report.changed = await self._sweep(subs, states, now)
+            report.changed = await self._sweep(mine, states, now)
             minutes = max(self.policy.interval.total_seconds(), 1.0) / 60
             self._changes_per_minute = 0.8 * self._changes_per_minute + 0.2 * report.changed / minutes
         except MaintenanceError:
@@ -165,16 +191,40 @@ class ResultsPoller:
         await asyncio.gather(*(worker() for _ in range(self.concurrency * len(self.clients))))
         return report
 
-    async def _subscriptions(self) -> dict[int, list[Subscription]]:
-        """Who is tracked where, reloaded only when tracking or settings changed (tens of thousands of rows)."""
-        version = await aio.subscriptions_version()
-        if version != self._subs_version:
-            self._subs = await aio.subscriptions_by_driver()
-            self._subs_version = version
-        return self._subs
+    def _mine(self, subs: dict[int, list[Subscription]]) -> dict[int, list[Subscription]]:
+        if self.partition is None:
+            return subs
+        index, count = self.partition
+        return {c: s for c, s in subs.items() if c % count == index}
+
+    def snapshot(self) -> dict[str, Any]:
+        """The poller's memory between cycles as JSON, for the next worker that takes this partition."""
+        return {
+            **self.watch.snapshot(),
+            "handled": list(self._handled)[-SNAPSHOT_HANDLED:],
+            "unfetched": {str(c): at.timestamp() for c, at in self._unfetched.items()},
+            "guide_at": self._guide_at,
+            "series_ends": {str(s): [e.timestamp() for e in ends] for s, ends in self.series_ends.items()},
+            "stretch": self.stretch,
+            "changes_per_minute": self._changes_per_minute,
+        }
+
+    def restore(self, snapshot: Mapping[str, Any]) -> None:
+        """Carry on from :meth:`snapshot` (poll states themselves are read from the database)."""
+        if not snapshot:
+            return
+        self.watch.restore(snapshot)
+        self._handled = OrderedDict((int(s), None) for s in snapshot.get("handled", ()))
+        self._unfetched = {int(c): datetime.fromtimestamp(t, UTC) for c, t in snapshot.get("unfetched", {}).items()}
+        self._guide_at = snapshot.get("guide_at")
+        ends = snapshot.get("series_ends", {})
+        self.series_ends = {int(s): [datetime.fromtimestamp(e, UTC) for e in v] for s, v in ends.items()}
+        self.stretch = float(snapshot.get("stretch", 1.0))
+        self._changes_per_minute = float(snapshot.get("changes_per_minute", 0.0))
 
     async def _states_of(self, subs: dict[int, list[Subscription]]) -> dict[int, DriverPollState]:
-        """Poll states, kept in memory between cycles: this poller is their only writer and saves every change."""
+        """Poll states, kept in memory between cycles: this poller is their only writer and saves every change
+        (with partitions, the only writer of its partition's drivers while it holds the partition's lease)."""
         missing = [c for c in subs if c not in self._states]
         if missing:
             known = await aio.poll_states(cust_ids=missing)
@@ -189,7 +239,7 @@ class ResultsPoller:
         due = self.watch.due(subs.keys(), now)
         read = await self.watch.sweep(due, now)
         changed = 0
-        quiet = []  # ratings recorded without a search
+        moved = []  # saved at once: a process that takes over must neither miss the change nor search it again
         for cust_id in read:
             st, seen = states[cust_id], self.watch.seen.get(cust_id)
             self._schedule_sweep(st, now)
@@ -199,12 +249,12 @@ class ResultsPoller:
                 # Newly tracked (these ratings are the baseline; their first search is due anyway), or the change
                 # is that of a race already handled through another tracked driver's result.
                 st.ratings = seen
-                quiet.append(st)
             else:
                 changed += 1
                 st.next_poll_at = now
-        if quiet:
-            await aio.poll_states_save(states=quiet)
+            moved.append(st)
+        if moved:
+            await aio.poll_states_save(states=moved)
         return changed
 
     def _schedule_sweep(self, st: DriverPollState, now: datetime, *, sooner_only: bool = False) -> None:
@@ -333,7 +383,7 @@ class ResultsPoller:
             self._handled.popitem(last=False)
         created: int = await aio.posts_claim(claims=claims_for_result(result, subs))
         series_id = result.series_id if race_kind(result) == "series" else None
-        for cust_id in set(participants(result)) & subs.keys():
+        for cust_id in set(participants(result)) & states.keys():  # this poller's drivers: it owns their state
             st = states[cust_id]
             self._note_race(st, result.end_time, series_id)
             touched.add(cust_id)
