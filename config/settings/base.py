@@ -216,6 +216,7 @@ CELERY_TIMEZONE = "UTC"
 # about right (changing the count costs each partition its warm memory once).
 RESULTS_POLL_SECONDS = env_int("RESULTS_POLL_SECONDS", 120)
 RESULTS_PARTITIONS = env_int("RESULTS_PARTITIONS", 8)
+RESULTS_PARTITION_SECONDS = env_int("RESULTS_PARTITION_SECONDS", 5 * 60)  # a partition task's hard time limit
 
 # --- iRacing -------------------------------------------------------------------------------------------------------
 IRACING_CLIENT_ID = env("IRACING_CLIENT_ID")

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from django.conf import settings
 
+from simlane.core.clock import shared_clock
 from simlane.core.db import close_async_connections
 from simlane.iracing.client import ClientConfig, Clock, IRacingClient
 
@@ -46,7 +47,8 @@ def iracing_client_create(*, config: ClientConfig | None = None, clock: Clock | 
     """A client whose token state is shared through the database with every other SimLane process."""
     config = config or client_config_from_settings()
     store = DatabaseTokenStore(account_key(config.client_id, config.username))
-    return IRacingClient(config, token_store=store, clock=clock)
+    # A benchmark's shared fast clock when one is set: the client paces and backs off on the simulator's time.
+    return IRacingClient(config, token_store=store, clock=clock or shared_clock())
 
 
 def run_with_clients(work: Callable[[list[IRacingClient]], Awaitable[T]]) -> T:

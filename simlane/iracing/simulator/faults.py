@@ -13,10 +13,15 @@ A fault is ``kind`` applied to the next ``count`` matching requests (``endpoint`
 ``maintenance``            503 {"error": "Site Maintenance"} (``count`` requests, or until cleared)
 ``expired_token``          401 {"error": "Unauthorized"}: the access token is revoked server-side
 ``token_rate_limit``       the token endpoint answers 400 unauthorized_client + Retry-After
+
+Besides faults queued by count, :meth:`FaultPlan.at_random` makes a share of all requests fail, each with a kind
+drawn from a list (the chaos benchmark's "10 % of requests fail"); the draw is seeded, so a run repeats.
 """
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 KINDS = {
@@ -51,6 +56,16 @@ class FaultPlan:
     def __init__(self) -> None:
         self.faults: list[Fault] = []
         self.served: dict[str, int] = {}
+        self.random_rate = 0.0
+        self.random_kinds: tuple[str, ...] = ()
+        self._rng = random.Random(0)
+
+    def at_random(self, rate: float, kinds: Iterable[str], *, seed: int = 0) -> None:
+        """Fail ``rate`` (0–1) of the requests each kind applies to, with a kind drawn from ``kinds``."""
+        self.random_kinds = tuple(kinds)
+        for kind in self.random_kinds:
+            Fault(kind)  # refuses an unknown kind
+        self.random_rate, self._rng = rate, random.Random(seed)
 
     def add(self, kind: str, count: int = 1, endpoint: str = "", **extra: int) -> None:
         self.faults.append(Fault(kind, count, endpoint, **extra))
@@ -67,4 +82,10 @@ class FaultPlan:
                 if fault.count == 0:
                     self.faults.remove(fault)
                 return fault
+        applicable = [k for k in self.random_kinds if k in kinds]
+        if applicable and self._rng.random() < self.random_rate * len(applicable) / len(self.random_kinds):
+            # Each request meets each check once, so spreading the rate over the kinds keeps the total at ``rate``.
+            kind = self._rng.choice(applicable)
+            self.served[kind] = self.served.get(kind, 0) + 1
+            return Fault(kind)
         return None

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from asgiref.sync import sync_to_async
 
+from simlane.iracing.simulator.world import Member
 from simlane.results.models import PollPartition, PostedResult
 from simlane.results.partitions import partition_release, partition_take
 from simlane.results.poller import Outbox, PollPolicy, SubsessionFetcher
@@ -58,7 +59,7 @@ def test_a_new_partition_count_starts_without_the_old_memory():
     assert taken is not None and taken.snapshot == {}
 
 
-def _expected_claims(w: ResultsWorld, racers: list, since: float) -> set[tuple[int, int, int]]:
+def _expected_claims(w: ResultsWorld, racers: list[Member], since: float) -> set[tuple[int, int, int]]:
     return {(i + 1, sub, m.cust_id) for i, m in enumerate(racers) for sub in w.races(m, since, w.clock.time())}
 
 
