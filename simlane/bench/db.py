@@ -14,20 +14,32 @@ from simlane.clubs.membersync import MemberSnapshot, member_sync_full
 from simlane.clubs.models import Club
 from simlane.iracing.models import Subsession
 from simlane.racenumbers.models import NumberConfig
-from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, TrackedDriver
+from simlane.results.models import (
+    DriverPollState,
+    GuildResultsConfig,
+    PollPartition,
+    PostedResult,
+    PostStatus,
+    TrackedDriver,
+)
 
 
 def results_reset(
     *, channels: dict[int, int], subscriptions: list[tuple[int, int, str]], tracked_since: datetime
 ) -> None:
     """Empty the results tables, then configure ``channels`` (guild -> channel) and track (guild, cust, name)."""
-    for model in (PostedResult, Subsession, DriverPollState, TrackedDriver, GuildResultsConfig):
+    for model in (PostedResult, Subsession, DriverPollState, PollPartition, TrackedDriver, GuildResultsConfig):
         model.objects.all().delete()
     GuildResultsConfig.objects.bulk_create(GuildResultsConfig(guild_id=g, channel_id=c) for g, c in channels.items())
     TrackedDriver.objects.bulk_create(
         TrackedDriver(guild_id=g, cust_id=c, display_name=name, tracked_since=tracked_since)
         for g, c, name in subscriptions
     )
+
+
+def posts_waiting() -> int:
+    """Claimed posts not sent yet (the chaos benchmark waits for them before it counts)."""
+    return PostedResult.objects.filter(status=PostStatus.CLAIMED).count()
 
 
 def posted_key(*, nonce: str) -> tuple[int, int, int]:

@@ -55,6 +55,22 @@ class Command(BaseCommand):
         render.add_argument("--races", type=int, default=5, help="simulated races per kind (default 5)")
         render.add_argument("--repeat", type=int, default=3, help="renders per card (default 3)")
 
+        chaos = sub.add_parser(
+            "chaos", help="beat, Celery workers and the bot on PostgreSQL and Redis under faults and kills"
+        )
+        chaos.add_argument("--drivers", type=int, default=2000, help="tracked drivers, most active first (2000)")
+        chaos.add_argument("--guilds", type=int, default=200, help="Discord servers tracking them (default 200)")
+        chaos.add_argument("--hours", type=float, default=4.0, help="simulated hours measured (default 4)")
+        chaos.add_argument("--workers", type=int, default=3, help="Celery workers (default 3)")
+        chaos.add_argument("--speed", type=float, default=60.0, help="simulated seconds per real second (60)")
+        chaos.add_argument("--fault-rate", type=float, default=0.1, help="share of requests failing (0.1)")
+        chaos.add_argument("--kill-every", type=float, default=5.0, help="real seconds between kills (default 5)")
+        chaos.add_argument("--partitions", type=int, default=8, help="partitions of the tracked drivers (8)")
+        chaos.add_argument("--seed", type=int, default=1, help="simulated world, faults and kills (default 1)")
+        chaos.add_argument(
+            "--tail-hours", type=float, default=2.25, help="simulated hours after the window for late posts (2.25)"
+        )
+
         sync = sub.add_parser("sync", help="bulk upserts vs per-row update_or_create on the recorded catalogue")
         sync.add_argument("--fixtures", default=None, help="recorded responses (default: the ones in the package)")
 
@@ -70,6 +86,9 @@ class Command(BaseCommand):
             return
         if opts["bench"] == "poller":
             self._poller(opts)
+            return
+        if opts["bench"] == "chaos":
+            self._chaos(opts)
             return
         result = run_client_bench(
             results=opts["results"],
@@ -136,6 +155,40 @@ class Command(BaseCommand):
                 f"({r.calls_per_post_with_charts:.2f} with race-card charts); p95 delay "
                 f"{StrategyResult.pct(r.delays, 95):.0f} s; duplicates {r.duplicates}; misses {r.misses}"
             )
+
+    def _chaos(self, opts: dict[str, Any]) -> None:
+        import asyncio
+
+        from django.db import connection
+
+        from simlane.bench.chaos import ChaosOptions, chaos_lines, run_chaos
+
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "The chaos benchmark runs Celery workers, beat and the bot on one database: set DATABASE_URL to a "
+                "PostgreSQL server (it creates and drops a throw-away database there)."
+            )
+        options = ChaosOptions(
+            drivers=opts["drivers"],
+            guilds=opts["guilds"],
+            hours=opts["hours"],
+            workers=opts["workers"],
+            speed=opts["speed"],
+            fault_rate=opts["fault_rate"],
+            kill_every=opts["kill_every"],
+            partitions=opts["partitions"],
+            seed=opts["seed"],
+            tail_hours=opts["tail_hours"],
+        )
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            report = asyncio.run(run_chaos(options, progress=self.stdout.write))
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        for line in chaos_lines(report):
+            self.stdout.write(line)
+        if report.duplicates or report.misses:
+            raise CommandError(f"{report.duplicates} duplicates and {report.misses} misses (the goal is 0 and 0)")
 
     def _render(self, opts: dict[str, Any]) -> None:
         from simlane.bench.render import DISCORD_LIMIT, run_render_bench

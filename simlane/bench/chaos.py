@@ -1,0 +1,417 @@
+"""``simlane bench chaos``: the scaled-out process set under faults and kills, and every race posted exactly once.
+
+The processes, as a deployment runs them, on PostgreSQL and Redis:
+
+- Celery beat and ``--workers`` Celery workers (real ``celery -A config`` processes started here): beat sends the
+  results search every ``--poll-seconds``; workers lease partitions of the tracked drivers, search iRacing and claim
+  posts in the ledger.
+- The bot: SimLane's real discord.py bot in simcord, in this process (simcord is an in-memory Discord, so the
+  servers and their channels live here), posting what the workers claimed, as ``simlane bot`` does with a broker.
+- The iRacing simulator on a clock ``--speed`` times faster than real time, shared by every process
+  (``simlane.core.clock``), in a thread of this process.
+
+Faults: ``--fault-rate`` of the iRacing requests fail (429, 500, 502, CloudFront's HTML 504, a rate-limit text
+page, maintenance, a revoked token, an expired download link, the token endpoint's rate limit: every kind the
+simulator injects but ``timeout``, which holds a request until the test releases it) and about the same share of
+the bot's posts fail in simcord (500, 502, 503, 429). Kills: every ``--kill-every`` real seconds a random worker is
+killed with SIGKILL (its whole process group) or the bot's posting job is killed (cancelled at whatever await it is
+in, its memory dropped; simcord stays up, as Discord would), and started again at once.
+
+Ground truth is the simulated world: every race of every tracked driver that ended in the measured window, for
+every server tracking them. Posts are read back from the channels at the end: duplicates, misses, and the delay
+from each race's end to the moment its post was sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import simcord
+from django.db import connection
+
+from simlane.bench import aio
+from simlane.core.clock import FastClock
+from simlane.core.db import close_async_connections
+from simlane.discord_bot.bot import SimLaneBot
+from simlane.discord_bot.escaping import discord_safe
+from simlane.discord_bot.publisher import DiscordPublisher
+from simlane.iracing.client import IRacingClient
+from simlane.iracing.simulator import SimClock, Simulator, SimulatorConfig
+from simlane.iracing.simulator.local import demo_client_config, demo_environment
+from simlane.iracing.simulator.world import Member, World
+from simlane.results.poller import Outbox, SubsessionFetcher
+
+T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
+RESULT_DELAY = 30.0
+IRACING_FAULTS = (
+    "429",
+    "500",
+    "502",
+    "504_html",
+    "ratelimit_text",
+    "maintenance",
+    "expired_token",
+    "expired_link",
+    "token_rate_limit",
+)
+DISCORD_FAULTS = (500, 502, 503, 429)
+FOOTER = re.compile(r"^Subsession (\d+) ")
+BROKER_DB = 9  # a Redis database of the benchmark's own: its queue and rate budget meet nobody else's
+
+
+@dataclass(frozen=True)
+class ChaosOptions:
+    drivers: int = 2000
+    guilds: int = 200
+    hours: float = 4.0
+    workers: int = 3
+    speed: float = 60.0
+    fault_rate: float = 0.1
+    kill_every: float = 5.0
+    partitions: int = 8
+    poll_seconds: int = 2
+    partition_seconds: int = 20  # a partition task's hard limit: a killed worker's partition is free after it
+    seed: int = 1
+    # After the window, so the slowest detection still lands (a dormant driver: 2 h; the most active drivers
+    # tracked here are found within minutes, unless their partition was held by a killed worker).
+    tail_hours: float = 2.25
+    settle_seconds: float = 120.0  # real seconds after the tail for posts still on their way
+    redis_url: str = f"redis://127.0.0.1:6379/{BROKER_DB}"
+
+    @property
+    def warmup_hours(self) -> float:
+        """Time for every driver's first search before the window (about 150 a minute on one account)."""
+        return 0.5 + self.drivers / (0.6 * 240 * 60)
+
+
+@dataclass
+class ChaosReport:
+    expected: int = 0
+    posted: int = 0
+    duplicates: int = 0
+    misses: int = 0
+    outside: int = 0  # posts of races outside the window (found in the warm-up or tail; not measured)
+    delays: list[float] = field(default_factory=list)
+    restarts: dict[str, int] = field(default_factory=lambda: {"worker": 0, "bot": 0})
+    iracing_faults: dict[str, int] = field(default_factory=dict)
+    iracing_calls: int = 0
+    discord_faults: int = 0
+    discord_sends: int = 0
+    wall_seconds: float = 0.0
+
+    def p95(self) -> float:
+        if len(self.delays) < 2:
+            return self.delays[0] if self.delays else float("nan")
+        return statistics.quantiles(self.delays, n=100, method="inclusive")[94]
+
+    def line(self) -> str:
+        restarts = sum(self.restarts.values())
+        return (
+            f"chaos: races expected {self.expected}; posted {self.posted}; duplicates {self.duplicates}; "
+            f"misses {self.misses}; p95 delay {self.p95():.0f} s; restarts {restarts}"
+        )
+
+
+def tracked(world: World, options: ChaosOptions) -> list[tuple[int, Member]]:
+    """(guild index, member): the most active racers first, each in one server, one in five also in the next."""
+    members = sorted(world.members, key=lambda m: (-m.races_per_day, m.cust_id))[: options.drivers]
+    pairs = []
+    for i, m in enumerate(members):
+        g = i % options.guilds
+        pairs.append((g, m))
+        if i % 5 == 0 and options.guilds > 1:
+            pairs.append(((g + 1) % options.guilds, m))
+    return pairs
+
+
+def expected_posts(world: World, options: ChaosOptions) -> dict[tuple[int, int, int], float]:
+    """(guild index, subsession, cust) -> race end, for every tracked driver's race that ended in the window."""
+    begin, end = T0.timestamp(), T0.timestamp() + options.hours * 3600
+    truth = {}
+    races: dict[int, list[tuple[int, float]]] = {}
+    for g, m in tracked(world, options):
+        if m.cust_id not in races:
+            races[m.cust_id] = [
+                (s.subsession_id(split), float(s.end))
+                for s in world.member_sessions(m, begin - 86400, end)
+                if (split := world.split_of(m, s)) is not None
+            ]
+        for sub, race_end in races[m.cust_id]:
+            if begin < race_end <= end:
+                truth[(g, sub, m.cust_id)] = race_end
+    return truth
+
+
+class RecordingPublisher(DiscordPublisher):
+    """The bot's publisher, noting when each post was sent (simulated time) for the delay figures."""
+
+    def __init__(self, bot: SimLaneBot, clock: SimClock, sent_at: dict[tuple[int, int, str], float]) -> None:
+        super().__init__(bot)
+        self.clock, self.sent_at = clock, sent_at
+
+    async def send(self, **kwargs: Any) -> int:
+        message_id = await super().send(**kwargs)
+        embed = kwargs["embed"]
+        match = FOOTER.match(embed.get("footer", {}).get("text", ""))
+        if match:
+            key = (kwargs["channel_id"], int(match.group(1)), str(embed.get("title", "")).split(" — P")[0])
+            self.sent_at.setdefault(key, self.clock.time())
+        return message_id
+
+
+class Processes:
+    """Celery beat and workers, each in its own process group so a SIGKILL takes its pool children too."""
+
+    def __init__(self, env: dict[str, str], logs: Path, root: Path) -> None:
+        self.env, self.logs, self.root = env, logs, root
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.beat: subprocess.Popen[bytes] | None = None
+        self._started = 0
+
+    def _start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        self._started += 1
+        log = open(self.logs / f"{name}-{self._started}.log", "wb")  # noqa: SIM115  (closed with the process)
+        return subprocess.Popen(  # noqa: S603  (this interpreter running Celery with our own arguments)
+            [sys.executable, "-m", "celery", "-A", "config", *args],
+            env=self.env,
+            cwd=self.root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def start_worker(self) -> subprocess.Popen[bytes]:
+        args = ["worker", "--pool", "prefork", "--concurrency", "1", "--without-gossip", "--without-mingle"]
+        args += ["-n", f"chaos{self._started}@%h", "--loglevel", "WARNING"]
+        return self._start("worker", args)
+
+    def start(self, workers: int) -> None:
+        self.workers = [self.start_worker() for _ in range(workers)]
+        self.beat = self._start("beat", ["beat", "--loglevel", "WARNING", "-s", str(self.logs / "beat-schedule")])
+
+    def kill_worker(self, rng: random.Random) -> None:
+        i = rng.randrange(len(self.workers))
+        _kill(self.workers[i])
+        self.workers[i] = self.start_worker()
+
+    def stop(self) -> None:
+        for proc in [*self.workers, *([self.beat] if self.beat else [])]:
+            _kill(proc)
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _flush_redis(url: str) -> None:
+    import redis  # Celery's Redis transport brings it
+
+    redis.Redis.from_url(url).flushdb()
+
+
+@contextlib.contextmanager
+def _processes(env: dict[str, str], workers: int) -> Iterator[Processes]:
+    root = Path(__file__).resolve().parents[2]
+    with tempfile.TemporaryDirectory(prefix="simlane-chaos-") as logs:
+        procs = Processes(env, Path(logs), root)
+        procs.start(workers)
+        try:
+            yield procs
+        finally:
+            procs.stop()
+
+
+async def run_chaos(options: ChaosOptions, progress: Callable[[str], None] = print) -> ChaosReport:
+    """Run the chaos benchmark on the current (throw-away, PostgreSQL) database; the report."""
+    if connection.vendor != "postgresql":
+        raise RuntimeError("the chaos benchmark runs several processes on one database: it needs PostgreSQL")
+    report = ChaosReport()
+    rng = random.Random(options.seed)
+    # The bot's own INFO lines (member syncs of 200 new servers, rate-limit waits) would bury the progress lines.
+    logging.getLogger("simlane").setLevel(logging.WARNING)
+    started = time.perf_counter()
+    origin = T0.timestamp() - options.warmup_hours * 3600
+    sim_clock = SimClock(start=origin, speed=options.speed)
+    fast = FastClock(wall_origin=time.time(), origin=origin, speed=options.speed)
+    config = SimulatorConfig(seed=options.seed, members=max(2000, 4 * options.drivers), result_delay=RESULT_DELAY)
+    sim = Simulator(config, clock=sim_clock)
+    sim.faults.at_random(options.fault_rate, IRACING_FAULTS, seed=options.seed)
+    url = sim.start_in_thread()
+    world = sim.world
+    pairs = tracked(world, options)
+    _flush_redis(options.redis_url)
+    env = {
+        **os.environ,
+        **demo_environment(url),
+        **fast.environ(),
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": options.redis_url,
+        "REDIS_URL": options.redis_url,
+        "RESULTS_POLL_SECONDS": str(options.poll_seconds),
+        "RESULTS_PARTITIONS": str(options.partitions),
+        "RESULTS_PARTITION_SECONDS": str(options.partition_seconds),
+    }
+    sent_at: dict[tuple[int, int, str], float] = {}
+    now = lambda: datetime.fromtimestamp(sim_clock.time(), UTC)  # noqa: E731
+    try:
+        async with IRacingClient(demo_client_config(url), clock=sim_clock) as client:
+            bot = SimLaneBot(iracing=client, now=now)
+            async with simcord.run(bot, check_errors=False) as discord_env:
+                channels = []
+                for g in range(options.guilds):
+                    guild = discord_env.create_guild(name=f"Chaos League {g}")
+                    channels.append((guild.id, guild.create_text_channel("race-results")))
+                await aio.results_reset(
+                    channels={gid: ch.id for gid, ch in channels},
+                    subscriptions=[(channels[g][0], m.cust_id, m.display_name) for g, m in pairs],
+                    tracked_since=T0,
+                )
+                progress(
+                    f"chaos: {len({m.cust_id for _, m in pairs})} drivers in {options.guilds} servers, "
+                    f"{options.workers} workers and beat, clock x{options.speed:g}, {options.fault_rate:.0%} faults, "
+                    f"a kill every {options.kill_every:g} s"
+                )
+                with _processes(env, options.workers) as procs:
+                    await _drive(options, report, rng, procs, bot, discord_env, client, sim_clock, sent_at, progress)
+                report.iracing_faults = dict(sim.faults.served)
+                report.iracing_calls = sim.counters["data"]
+                _score(options, report, world, channels, sent_at)
+    finally:
+        sim.stop_thread()
+        await close_async_connections()
+    report.wall_seconds = time.perf_counter() - started
+    return report
+
+
+async def _drive(
+    options: ChaosOptions,
+    report: ChaosReport,
+    rng: random.Random,
+    procs: Processes,
+    bot: SimLaneBot,
+    discord_env: simcord.Env,
+    client: IRacingClient,
+    clock: SimClock,
+    sent_at: dict[tuple[int, int, str], float],
+    progress: Callable[[str], None],
+) -> None:
+    """Post, inject faults and kill until the window and its tail are over, then let the last posts land."""
+    now = lambda: datetime.fromtimestamp(clock.time(), UTC)  # noqa: E731
+    stop_at = T0.timestamp() + (options.hours + options.tail_hours) * 3600
+
+    async def poster() -> None:
+        # A new outbox per (re)start: what a restarted bot process has in memory (nothing).
+        outbox = Outbox(RecordingPublisher(bot, clock, sent_at), SubsessionFetcher(client), now=now)
+        while True:
+            target = int(options.fault_rate * (len(sent_at) + report.discord_faults) / (1 - options.fault_rate))
+            while report.discord_faults < target:
+                status = rng.choice(DISCORD_FAULTS)
+                discord_env.inject_error("POST", "/channels/*/messages", status=status, times=1)
+                report.discord_faults += 1
+            await outbox.drain_posts()
+            await asyncio.sleep(0.5)
+
+    task = asyncio.ensure_future(poster())
+    next_kill = time.monotonic() + options.kill_every
+    shown = -1
+    try:
+        while clock.time() < stop_at:
+            await asyncio.sleep(0.2)
+            if task.done():  # the posting job died of an error: a supervisor would restart it
+                task.exception()
+                task = asyncio.ensure_future(poster())
+            if time.monotonic() >= next_kill:
+                next_kill += options.kill_every
+                if rng.random() < options.workers / (options.workers + 1):
+                    procs.kill_worker(rng)
+                    report.restarts["worker"] += 1
+                else:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+                    task = asyncio.ensure_future(poster())
+                    report.restarts["bot"] += 1
+            done = int(100 * (clock.time() - T0.timestamp()) / (stop_at - T0.timestamp()))
+            if done // 10 > shown and done >= 0:
+                shown = done // 10
+                progress(f"  {min(done, 100):3d}% of simulated time, {len(sent_at)} posts, {report.restarts}")
+        # Kills stop; posts still claimed or backing off get their chance.
+        deadline = time.monotonic() + options.settle_seconds
+        while time.monotonic() < deadline and await aio.posts_waiting():  # noqa: ASYNC110  (another process's rows)
+            await asyncio.sleep(0.5)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+def _score(
+    options: ChaosOptions,
+    report: ChaosReport,
+    world: World,
+    channels: list[tuple[int, simcord.ChannelHandle]],
+    sent_at: dict[tuple[int, int, str], float],
+) -> None:
+    """Read every channel back: what Discord shows is what counts."""
+    truth = expected_posts(world, options)
+    by_id = {m.cust_id: m for m in world.members}
+    wanted = {
+        (channels[g][1].id, sub, f"🏁 {discord_safe(by_id[c].display_name)}"): end for (g, sub, c), end in truth.items()
+    }
+    seen: set[tuple[int, int, str]] = set()
+    for _, channel in channels:
+        for message in channel.history():
+            for embed in message.embeds:
+                match = FOOTER.match(embed.footer.text or "")
+                if not match or not embed.title:
+                    continue
+                key = (channel.id, int(match.group(1)), embed.title.split(" — P")[0])
+                if key in seen:
+                    report.duplicates += 1
+                    continue
+                seen.add(key)
+                if key in wanted:
+                    report.delays.append(sent_at.get(key, float("nan")) - wanted[key])
+                else:
+                    report.outside += 1
+    report.delays = [d for d in report.delays if d == d]  # a post whose send time was lost with a kill
+    report.expected = len(wanted)
+    report.posted = len(seen & wanted.keys())
+    report.misses = len(wanted.keys() - seen)
+    report.discord_sends = len(sent_at)
+
+
+def chaos_lines(report: ChaosReport) -> list[str]:
+    """The figures, the last line the summary."""
+    faults = ", ".join(f"{k} {v}" for k, v in sorted(report.iracing_faults.items()))
+    return [
+        f"iRacing: {report.iracing_calls} /data calls, faults served: {faults or 'none'}",
+        f"Discord: {report.discord_sends} posts sent, {report.discord_faults} sends failed on purpose",
+        f"restarts: {report.restarts['worker']} workers killed (SIGKILL), {report.restarts['bot']} bot posting jobs "
+        f"killed; posts outside the window {report.outside}; wall {report.wall_seconds:.0f} s",
+        report.line(),
+    ]
