@@ -59,6 +59,7 @@ from simlane.results.poller import Outbox, SubsessionFetcher
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 RESULT_DELAY = 30.0
+BUDGET_PER_MINUTE = 240  # the simulator's rate limit per account, as iRacing's
 IRACING_FAULTS = (
     "429",
     "500",
@@ -114,6 +115,14 @@ class ChaosReport:
     discord_faults: int = 0
     discord_sends: int = 0
     wall_seconds: float = 0.0
+    window_calls: int = 0  # /data calls while the measured window ran (simulated time)
+    window_posts: int = 0  # posts sent meanwhile
+    window_minutes: float = 0.0
+
+    def per_minute(self) -> tuple[float, float]:
+        """(/data calls, posts) per simulated minute over the window."""
+        minutes = max(self.window_minutes, 1e-9)
+        return self.window_calls / minutes, self.window_posts / minutes
 
     def p95(self) -> float:
         if len(self.delays) < 2:
@@ -296,7 +305,10 @@ async def run_chaos(options: ChaosOptions, progress: Callable[[str], None] = pri
                     f"a kill every {options.kill_every:g} s"
                 )
                 with _processes(env, options.workers) as procs:
-                    await _drive(options, report, rng, procs, bot, discord_env, client, sim_clock, sent_at, progress)
+                    calls = lambda: sim.counters["data"]  # noqa: E731
+                    await _drive(
+                        options, report, rng, procs, bot, discord_env, client, sim_clock, sent_at, calls, progress
+                    )
                 report.iracing_faults = dict(sim.faults.served)
                 report.iracing_calls = sim.counters["data"]
                 _score(options, report, world, channels, sent_at)
@@ -317,6 +329,7 @@ async def _drive(
     client: IRacingClient,
     clock: SimClock,
     sent_at: dict[tuple[int, int, str], float],
+    calls: Callable[[], int],
     progress: Callable[[str], None],
 ) -> None:
     """Post, inject faults and kill until the window and its tail are over, then let the last posts land."""
@@ -336,11 +349,15 @@ async def _drive(
             await asyncio.sleep(0.5)
 
     task = asyncio.ensure_future(poster())
-    next_kill = time.monotonic() + options.kill_every
+    next_kill = time.monotonic() + options.kill_every if options.kill_every > 0 else float("inf")
     shown = -1
+    window: list[tuple[float, int, int]] = []  # (simulated time, calls, posts) at the window's start and end
     try:
         while clock.time() < stop_at:
             await asyncio.sleep(0.2)
+            edge = T0.timestamp() + len(window) * options.hours * 3600
+            if len(window) < 2 and clock.time() >= edge:
+                window.append((clock.time(), calls(), len(sent_at)))
             if task.done():  # the posting job died of an error: a supervisor would restart it
                 task.exception()
                 task = asyncio.ensure_future(poster())
@@ -359,6 +376,9 @@ async def _drive(
             if done // 10 > shown and done >= 0:
                 shown = done // 10
                 progress(f"  {min(done, 100):3d}% of simulated time, {len(sent_at)} posts, {report.restarts}")
+        if len(window) == 2:
+            (t0, c0, p0), (t1, c1, p1) = window
+            report.window_minutes, report.window_calls, report.window_posts = (t1 - t0) / 60, c1 - c0, p1 - p0
         # Kills stop; posts still claimed or backing off get their chance.
         deadline = time.monotonic() + options.settle_seconds
         while time.monotonic() < deadline and await aio.posts_waiting():  # noqa: ASYNC110  (another process's rows)

@@ -68,6 +68,11 @@ class Command(BaseCommand):
         chaos.add_argument("--partitions", type=int, default=8, help="partitions of the tracked drivers (8)")
         chaos.add_argument("--seed", type=int, default=1, help="simulated world, faults and kills (default 1)")
         chaos.add_argument(
+            "--scaling",
+            default="",
+            help="worker counts to compare on the same workload without faults or kills, e.g. 1,2,4",
+        )
+        chaos.add_argument(
             "--tail-hours", type=float, default=2.25, help="simulated hours after the window for late posts (2.25)"
         )
 
@@ -157,11 +162,9 @@ class Command(BaseCommand):
             )
 
     def _chaos(self, opts: dict[str, Any]) -> None:
-        import asyncio
-
         from django.db import connection
 
-        from simlane.bench.chaos import ChaosOptions, chaos_lines, run_chaos
+        from simlane.bench.chaos import ChaosOptions, chaos_lines
 
         if connection.vendor != "postgresql":
             raise CommandError(
@@ -180,15 +183,54 @@ class Command(BaseCommand):
             seed=opts["seed"],
             tail_hours=opts["tail_hours"],
         )
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            report = asyncio.run(run_chaos(options, progress=self.stdout.write))
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+        if opts["scaling"]:
+            self._scaling(options, [int(n) for n in opts["scaling"].split(",")])
+            return
+        report = self._chaos_once(options)
         for line in chaos_lines(report):
             self.stdout.write(line)
         if report.duplicates or report.misses:
             raise CommandError(f"{report.duplicates} duplicates and {report.misses} misses (the goal is 0 and 0)")
+
+    def _chaos_once(self, options: Any) -> Any:
+        """One chaos run on a throw-away database of its own."""
+        import asyncio
+
+        from django.db import connection
+
+        from simlane.bench.chaos import run_chaos
+
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            return asyncio.run(run_chaos(options, progress=self.stdout.write))
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    def _scaling(self, base: Any, counts: list[int]) -> None:
+        """The same workload with each worker count, without faults or kills: throughput side by side."""
+        from dataclasses import replace
+
+        from simlane.bench.chaos import BUDGET_PER_MINUTE
+
+        rows = []
+        for n in counts:
+            self.stdout.write(f"--- {n} worker(s)")
+            report = self._chaos_once(replace(base, workers=n, kill_every=0.0, fault_rate=0.0))
+            calls, posts = report.per_minute()
+            rows.append((n, calls, posts, report))
+        self.stdout.write("| workers | /data calls a simulated minute | posts a simulated minute | p95 | misses |")
+        self.stdout.write("| --- | --- | --- | --- | --- |")
+        for n, calls, posts, r in rows:
+            self.stdout.write(f"| {n} | {calls:.1f} | {posts:.2f} | {r.p95():.0f} s | {r.misses} |")
+        top = max(calls for _, calls, _, _ in rows)
+        budget = f"{top:.0f} of {BUDGET_PER_MINUTE} calls a minute"
+        bound = (
+            f"the iRacing budget ({budget})"
+            if top >= 0.9 * BUDGET_PER_MINUTE
+            else f"not the iRacing budget ({budget}): the machine's cores"
+        )
+        figures = ", ".join(f"{n} worker(s) p95 {r.p95():.0f} s" for n, _, _, r in rows)
+        self.stdout.write(f"scaling: {figures}; bound: {bound}")
 
     def _render(self, opts: dict[str, Any]) -> None:
         from simlane.bench.render import DISCORD_LIMIT, run_render_bench
