@@ -9,4 +9,5 @@ from . import db
 results_reset = sync_to_async(db.results_reset)
 posted_key = sync_to_async(db.posted_key)
 posts_waiting = sync_to_async(db.posts_waiting)
+drivers_searched = sync_to_async(db.drivers_searched)
 matching_club_setup = sync_to_async(db.matching_club_setup)

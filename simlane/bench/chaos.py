@@ -59,6 +59,7 @@ from simlane.results.poller import Outbox, SubsessionFetcher
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 RESULT_DELAY = 30.0
+BACKLOG_LIMIT = 900.0  # real seconds a scaling run may take to search every driver once
 BUDGET_PER_MINUTE = 240  # the simulator's rate limit per account, as iRacing's
 IRACING_FAULTS = (
     "429",
@@ -92,6 +93,7 @@ class ChaosOptions:
     # After the window, so the slowest detection still lands (a dormant driver: 2 h; the most active drivers
     # tracked here are found within minutes, unless their partition was held by a killed worker).
     tail_hours: float = 2.25
+    backlog_only: bool = False  # stop once every driver has been searched (the scaling runs)
     settle_seconds: float = 120.0  # real seconds after the tail for posts still on their way
     redis_url: str = f"redis://127.0.0.1:6379/{BROKER_DB}"
 
@@ -118,6 +120,8 @@ class ChaosReport:
     window_calls: int = 0  # /data calls while the measured window ran (simulated time)
     window_posts: int = 0  # posts sent meanwhile
     window_minutes: float = 0.0
+    backlog_seconds: float = 0.0  # real seconds until every tracked driver had their first search
+    backlog_calls: int = 0
 
     def per_minute(self) -> tuple[float, float]:
         """(/data calls, posts) per simulated minute over the window."""
@@ -299,15 +303,27 @@ async def run_chaos(options: ChaosOptions, progress: Callable[[str], None] = pri
                     subscriptions=[(channels[g][0], m.cust_id, m.display_name) for g, m in pairs],
                     tracked_since=T0,
                 )
+                kills = f"a kill every {options.kill_every:g} s" if options.kill_every > 0 else "no kills"
                 progress(
                     f"chaos: {len({m.cust_id for _, m in pairs})} drivers in {options.guilds} servers, "
                     f"{options.workers} workers and beat, clock x{options.speed:g}, {options.fault_rate:.0%} faults, "
-                    f"a kill every {options.kill_every:g} s"
+                    f"{kills}"
                 )
                 with _processes(env, options.workers) as procs:
                     calls = lambda: sim.counters["data"]  # noqa: E731
                     await _drive(
-                        options, report, rng, procs, bot, discord_env, client, sim_clock, sent_at, calls, progress
+                        options,
+                        report,
+                        rng,
+                        procs,
+                        bot,
+                        discord_env,
+                        client,
+                        sim_clock,
+                        sent_at,
+                        calls,
+                        len({m.cust_id for _, m in pairs}),
+                        progress,
                     )
                 report.iracing_faults = dict(sim.faults.served)
                 report.iracing_calls = sim.counters["data"]
@@ -330,6 +346,7 @@ async def _drive(
     clock: SimClock,
     sent_at: dict[tuple[int, int, str], float],
     calls: Callable[[], int],
+    drivers: int,
     progress: Callable[[str], None],
 ) -> None:
     """Post, inject faults and kill until the window and its tail are over, then let the last posts land."""
@@ -352,9 +369,18 @@ async def _drive(
     next_kill = time.monotonic() + options.kill_every if options.kill_every > 0 else float("inf")
     shown = -1
     window: list[tuple[float, int, int]] = []  # (simulated time, calls, posts) at the window's start and end
+    began, calls_at_start, checked = time.monotonic(), calls(), 0.0
     try:
-        while clock.time() < stop_at:
+        # The scaling runs go on until the backlog is worked off, however far the simulated clock runs meanwhile.
+        while clock.time() < stop_at or (options.backlog_only and time.monotonic() - began < BACKLOG_LIMIT):
             await asyncio.sleep(0.2)
+            if not report.backlog_seconds and time.monotonic() - checked >= 1:
+                checked = time.monotonic()
+                if await aio.drivers_searched() >= drivers:
+                    report.backlog_seconds = checked - began
+                    report.backlog_calls = calls() - calls_at_start
+                    if options.backlog_only:
+                        break
             edge = T0.timestamp() + len(window) * options.hours * 3600
             if len(window) < 2 and clock.time() >= edge:
                 window.append((clock.time(), calls(), len(sent_at)))
@@ -428,8 +454,11 @@ def _score(
 def chaos_lines(report: ChaosReport) -> list[str]:
     """The figures, the last line the summary."""
     faults = ", ".join(f"{k} {v}" for k, v in sorted(report.iracing_faults.items()))
+    calls, posts = report.per_minute()
     return [
-        f"iRacing: {report.iracing_calls} /data calls, faults served: {faults or 'none'}",
+        f"iRacing: {report.iracing_calls} /data calls, faults served: {faults or 'none'}; over the measured window "
+        f"{calls:.1f} calls and {posts:.2f} posts a simulated minute; every driver searched once after "
+        f"{report.backlog_seconds:.0f} s ({report.backlog_calls} calls)",
         f"Discord: {report.discord_sends} posts sent, {report.discord_faults} sends failed on purpose",
         f"restarts: {report.restarts['worker']} workers killed (SIGKILL), {report.restarts['bot']} bot posting jobs "
         f"killed; posts outside the window {report.outside}; wall {report.wall_seconds:.0f} s",

@@ -42,6 +42,11 @@ def posts_waiting() -> int:
     return PostedResult.objects.filter(status=PostStatus.CLAIMED).count()
 
 
+def drivers_searched() -> int:
+    """Tracked drivers searched at least once (the scaling run's backlog is done when every one is)."""
+    return DriverPollState.objects.filter(last_poll_at__isnull=False).count()
+
+
 def posted_key(*, nonce: str) -> tuple[int, int, int]:
     """(guild, subsession, cust) of the ledger row a post's nonce belongs to."""
     row = PostedResult.objects.values_list("guild_id", "subsession_id", "cust_id").get(nonce=nonce)
