@@ -7,6 +7,8 @@ problems logged (by logger and level) are per process.
 - ``simlane_posts{status}``: ledger rows by status (claimed rows are the outbox; posted ones are posts sent)
 - ``simlane_outbox_oldest_age_seconds``: how long the oldest post still waiting has waited
 - ``simlane_poll_lag_seconds{driver_class}``: how far the most overdue driver of each class is behind its search
+- ``simlane_poll_partition_age_seconds{partition}``: since each partition of the results search (Celery workers)
+  last finished a cycle; one that keeps growing has no worker taking it
 - ``simlane_iracing_budget_limit`` / ``_remaining`` / ``_used``: the account's shared rate budget this window
 - ``simlane_queue_depth{queue}``: messages waiting in each Celery queue (Redis broker)
 - ``simlane_problems_total{logger,level}``: warnings and errors this process logged (failures by kind)
@@ -27,7 +29,7 @@ from prometheus_client.registry import Collector
 
 from simlane.iracing.client.shared_budget import budget_account, budget_keys
 from simlane.iracing.services import client_config_from_settings
-from simlane.results.models import DriverPollState, PostedResult, PostStatus
+from simlane.results.models import DriverPollState, PollPartition, PostedResult, PostStatus
 
 logger = logging.getLogger(__name__)
 QUEUES = ("celery",)
@@ -49,6 +51,16 @@ def _poll_lag(now: datetime) -> GaugeMetricFamily:
             rows = rows.filter(~newer)
         oldest = rows.aggregate(oldest=Min("next_poll_at"))["oldest"]
         family.add_metric([name], (now - oldest).total_seconds() if oldest else 0.0)
+    return family
+
+
+def _partitions(now: datetime) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(
+        "simlane_poll_partition_age_seconds", "Since each results-search partition last finished", labels=["partition"]
+    )
+    rows = PollPartition.objects.filter(index__lt=settings.RESULTS_PARTITIONS).values_list("index", "searched_at")
+    for index, searched_at in rows.order_by("index"):
+        family.add_metric([str(index)], (now - searched_at).total_seconds() if searched_at else float("inf"))
     return family
 
 
@@ -106,6 +118,7 @@ class SimLaneCollector(Collector):
         now = timezone.now()
         yield from _posts(now)
         yield _poll_lag(now)
+        yield _partitions(now)
         yield from _redis_state()
 
 

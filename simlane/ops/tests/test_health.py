@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from simlane.conftest import REDIS_URL
-from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, PostStatus
+from simlane.results.models import DriverPollState, GuildResultsConfig, PollPartition, PostedResult, PostStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,17 @@ def test_metrics_report_the_outbox_and_poll_lag(client):
     assert 600 <= values["simlane_outbox_oldest_age_seconds"] < 660
     assert 300 <= values['simlane_poll_lag_seconds{driver_class="racing"}'] < 360
     assert values['simlane_poll_lag_seconds{driver_class="idle"}'] == 0
+
+
+def test_metrics_show_a_results_search_partition_no_worker_takes(client, settings):
+    settings.RESULTS_PARTITIONS = 2
+    now = timezone.now()
+    PollPartition.objects.create(index=0, count=2, searched_at=now - timedelta(seconds=30))
+    PollPartition.objects.create(index=1, count=2, searched_at=now - timedelta(hours=1))
+    PollPartition.objects.create(index=5, count=8, searched_at=now - timedelta(days=1))  # of an older count
+
+    lines = client.get("/metrics").content.decode().splitlines()
+    values = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in lines if line and line[0] != "#"}
+    assert 30 <= values['simlane_poll_partition_age_seconds{partition="0"}'] < 90
+    assert 3600 <= values['simlane_poll_partition_age_seconds{partition="1"}'] < 3660
+    assert 'simlane_poll_partition_age_seconds{partition="5"}' not in values
