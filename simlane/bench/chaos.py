@@ -59,7 +59,6 @@ from simlane.results.poller import Outbox, SubsessionFetcher
 
 T0 = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 RESULT_DELAY = 30.0
-BACKLOG_LIMIT = 900.0  # real seconds a scaling run may take to search every driver once
 BUDGET_PER_MINUTE = 240  # the simulator's rate limit per account, as iRacing's
 IRACING_FAULTS = (
     "429",
@@ -93,7 +92,6 @@ class ChaosOptions:
     # After the window, so the slowest detection still lands (a dormant driver: 2 h; the most active drivers
     # tracked here are found within minutes, unless their partition was held by a killed worker).
     tail_hours: float = 2.25
-    backlog_only: bool = False  # stop once every driver has been searched (the scaling runs)
     settle_seconds: float = 120.0  # real seconds after the tail for posts still on their way
     redis_url: str = f"redis://127.0.0.1:6379/{BROKER_DB}"
 
@@ -371,16 +369,13 @@ async def _drive(
     window: list[tuple[float, int, int]] = []  # (simulated time, calls, posts) at the window's start and end
     began, calls_at_start, checked = time.monotonic(), calls(), 0.0
     try:
-        # The scaling runs go on until the backlog is worked off, however far the simulated clock runs meanwhile.
-        while clock.time() < stop_at or (options.backlog_only and time.monotonic() - began < BACKLOG_LIMIT):
+        while clock.time() < stop_at:
             await asyncio.sleep(0.2)
             if not report.backlog_seconds and time.monotonic() - checked >= 1:
                 checked = time.monotonic()
                 if await aio.drivers_searched() >= drivers:
                     report.backlog_seconds = checked - began
                     report.backlog_calls = calls() - calls_at_start
-                    if options.backlog_only:
-                        break
             edge = T0.timestamp() + len(window) * options.hours * 3600
             if len(window) < 2 and clock.time() >= edge:
                 window.append((clock.time(), calls(), len(sent_at)))

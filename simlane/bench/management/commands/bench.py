@@ -215,24 +215,27 @@ class Command(BaseCommand):
         rows = []
         for n in counts:
             self.stdout.write(f"--- {n} worker(s)")
-            report = self._chaos_once(replace(base, workers=n, kill_every=0.0, fault_rate=0.0, backlog_only=True))
-            # Calls a simulated minute while the backlog (every driver's first search) was worked off.
-            per_second = report.backlog_calls / max(report.backlog_seconds, 1e-9)
-            rows.append((n, report.backlog_seconds, per_second, per_second * 60 / base.speed))
-        budget = BUDGET_PER_MINUTE
+            report = self._chaos_once(replace(base, workers=n, kill_every=0.0, fault_rate=0.0))
+            rows.append((n, report))
         self.stdout.write(
-            f"| workers | every driver searched once after | /data calls a second | a simulated minute (budget "
-            f"{budget}) |\n| --- | --- | --- | --- |"
+            "| workers | /data calls a simulated minute | posts a simulated minute | every driver searched once "
+            "after | p95 delay | duplicates | misses |\n| --- | --- | --- | --- | --- | --- | --- |"
         )
-        for n, seconds, per_second, per_minute in rows:
-            self.stdout.write(f"| {n} | {seconds:.0f} s | {per_second:.1f} | {per_minute:.0f} |")
-        top = max(per_minute for *_, per_minute in rows)
+        for n, r in rows:
+            calls, posts = r.per_minute()
+            self.stdout.write(
+                f"| {n} | {calls:.1f} | {posts:.2f} | {r.backlog_seconds:.0f} s | {r.p95():.0f} s | {r.duplicates} "
+                f"| {r.misses} |"
+            )
+        budget = BUDGET_PER_MINUTE
+        top = max(r.per_minute()[0] for _, r in rows)
         bound = (
             f"the iRacing budget ({top:.0f} of {budget} calls a simulated minute)"
             if top >= 0.9 * budget
-            else f"the machine's cores, not the iRacing budget ({top:.0f} of {budget} calls a simulated minute)"
+            else f"not the iRacing budget ({top:.0f} of {budget} calls a simulated minute): the workload or the "
+            "machine's cores (the p95 delay shows which)"
         )
-        figures = ", ".join(f"{n} worker(s) {per_second:.1f} calls/s" for n, _, per_second, _ in rows)
+        figures = ", ".join(f"{n} worker(s) p95 {r.p95():.0f} s" for n, r in rows)
         self.stdout.write(f"scaling: {figures}; bound: {bound}")
 
     def _render(self, opts: dict[str, Any]) -> None:
