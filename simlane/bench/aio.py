@@ -9,3 +9,4 @@ from . import db
 results_reset = sync_to_async(db.results_reset)
 posted_key = sync_to_async(db.posted_key)
 matching_club_setup = sync_to_async(db.matching_club_setup)
+discord_servers_seed = sync_to_async(db.discord_servers_seed)
