@@ -50,7 +50,9 @@ def discord_servers_seed(*, servers: list[tuple[int, int]], tracked: int, since:
     )
     TrackedDriver.objects.bulk_create(
         (
-            TrackedDriver(guild_id=g, cust_id=100_000 + n * tracked + k, display_name=f"Driver {n}-{k}", tracked_since=since)
+            TrackedDriver(
+                guild_id=g, cust_id=100_000 + n * tracked + k, display_name=f"Driver {n}-{k}", tracked_since=since
+            )
             for n, (g, _c) in enumerate(servers)
             for k in range(tracked)
         ),

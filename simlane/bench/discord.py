@@ -79,6 +79,7 @@ class DiscordResult:
     shards_ready: int = 0
     synced_commands: int = 0
     rss_before_mb: float = 0.0  # the process after Django, discord.py and simcord loaded, before any server
+    rss_built_mb: float = 0.0  # after simcord's world is built, before the bot starts: simcord's own share
     rss_ready_mb: float = 0.0
     peak_rss_mb: float = 0.0
     latencies: dict[str, list[float]] = field(default_factory=dict)  # command -> seconds, every round
@@ -110,7 +111,7 @@ class BenchEnv(simcord.Env):
     member sync of thousands of servers takes longer than that, so the limit is lifted to the environment's own.
     """
 
-    async def _settle_internal(self, *, timeout: float | None = None, **kwargs: Any) -> None:
+    async def _settle_internal(self, *, timeout: float | None = None, **kwargs: Any) -> None:  # noqa: ASYNC109
         await super()._settle_internal(timeout=max(timeout or 0.0, self.settle_timeout), **kwargs)
 
 
@@ -256,6 +257,8 @@ async def _run(scenario: DiscordScenario, progress: Callable[[str], None]) -> Di
         servers=[(s.guild.id, s.results.id) for s in servers], tracked=scenario.tracked, since=env.now()
     )
     result.build_seconds = time.perf_counter() - built
+    gc.collect()
+    result.rss_built_mb = _rss_mb()
     progress(
         f"simcord world: {scenario.guilds} servers, {scenario.channels} channels and {scenario.members} members "
         f"each, {scenario.tracked} tracked drivers each in the database ({result.build_seconds:.1f} s, not counted)"
@@ -325,10 +328,12 @@ def summary_lines(r: DiscordResult) -> list[str]:
         f"max {max(every, default=float('nan')) * 1000:.1f} ms; a round took "
         f"{statistics.median(r.round_seconds) * 1000 if r.round_seconds else float('nan'):.0f} ms (median)"
     )
-    per_server = (r.rss_ready_mb - r.rss_before_mb) * 1024 / max(1, s.guilds)
+    simcord_share = (r.rss_built_mb - r.rss_before_mb) * 1024 / max(1, s.guilds)
+    bot_share = (r.rss_ready_mb - r.rss_built_mb) * 1024 / max(1, s.guilds)
     lines.append(
-        f"memory: RSS {r.rss_before_mb:.0f} MB before any server, {r.rss_ready_mb:.0f} MB after start-up "
-        f"(~{per_server:.0f} KB a server, simcord's own copy of every server included), peak {r.peak_rss_mb:.0f} MB"
+        f"memory: RSS {r.rss_before_mb:.0f} MB before any server, {r.rss_built_mb:.0f} MB with simcord's servers "
+        f"built (~{simcord_share:.0f} KB a server), {r.rss_ready_mb:.0f} MB after the bot's start-up (~{bot_share:.0f} "
+        f"KB a server in the bot's cache and SimLane), peak {r.peak_rss_mb:.0f} MB"
     )
     for name, text in r.answers.items():
         lines.append(f"/{name} answered, e.g.: " + " | ".join(text.splitlines())[:150])

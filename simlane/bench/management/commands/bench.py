@@ -60,9 +60,7 @@ class Command(BaseCommand):
         )
         dsc.add_argument("--guilds", type=int, default=2500, help="servers (default 2500)")
         dsc.add_argument("--shard-count", type=int, default=4, help="shards, all held by this process (default 4)")
-        dsc.add_argument(
-            "--interactions", type=int, default=100, help="slash commands in flight at once (default 100)"
-        )
+        dsc.add_argument("--interactions", type=int, default=100, help="slash commands in flight at once (default 100)")
         dsc.add_argument("--rounds", type=int, default=5, help="rounds of concurrent commands (default 5)")
         dsc.add_argument("--members", type=int, default=3, help="members per server (default 3)")
         dsc.add_argument("--channels", type=int, default=2, help="text channels per server (default 2)")
