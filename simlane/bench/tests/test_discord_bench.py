@@ -34,7 +34,7 @@ def test_a_small_sharded_run_answers_every_concurrent_command_and_prints_the_fig
     assert r.errors == []
     assert {name: len(v) for name, v in r.latencies.items()} == {"results status": 7, "tracked": 7, "event list": 6}
     assert r.answers["results status"].startswith("Channel: <#")
-    assert "Tracked drivers: 2" in r.answers["results status"]  # the seeded rows were read
+    assert "Tracked drivers: 2" in r.answers["results status"]  # the rows put in the database were read
     assert r.answers["tracked"] == "Tracked drivers (2)"
     assert r.answers["event list"].startswith("No upcoming events.")  # the member's club was found: a member's answer
     assert r.ready_seconds <= r.startup_seconds and r.peak_rss_mb >= r.rss_ready_mb > 0
