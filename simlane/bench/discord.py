@@ -9,7 +9,7 @@ shard_count]``. So the bot here is the real ``ShardedSimLaneBot`` holding every 
 What simcord does not reproduce, and so is not in the figures: the network (REST and gateway calls are in-memory
 function calls), Discord's rate limits and identify pacing (one identify per 5 s per bucket on real Discord), and
 the guild stream of a real start-up: simcord's READY lists no servers and every server's GUILD_CREATE follows at
-once, so discord.py's wait for late servers and its member chunking at start-up are skipped (members arrive inline).
+once, so discord.py's wait for late servers and its member chunking before ``ready`` are skipped.
 
 Wall time is ``time.perf_counter`` (simcord's virtual clock moves only when told to, so it would measure nothing).
 The three phases:
@@ -25,7 +25,7 @@ The three phases:
 simcord's own ``member.slash`` settles the bot after every command and refuses to overlap with another operation,
 so it cannot put 100 interactions in flight together. :func:`_dispatch_slash` builds the same INTERACTION_CREATE
 the way ``member.slash`` does (simcord's own helpers: visibility check, option building, the interaction record)
-and emits it without settling; one settle then waits for every answer.
+and emits it without settling; the round then waits for every answer (see :func:`_round`).
 """
 
 from __future__ import annotations
