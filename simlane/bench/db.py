@@ -1,5 +1,5 @@
 """The benchmarks' database work: reset the results tables to a scenario, read back a posted row, set up the
-matching benchmark's club.
+matching benchmark's club, seed the Discord benchmark's servers.
 
 Synchronous; the benchmark's async code reaches these through :mod:`simlane.bench.aio`.
 """
@@ -58,3 +58,20 @@ def matching_club_setup(*, guild_id: int, name: str, members: list[MemberSnapsho
     member_sync_full(guild_id=guild_id, name=name, members=members, started_at=timezone.now(), duration_ms=0)
     NumberConfig.objects.create(guild_id=guild_id, league_id=league_id)
     return Club.objects.get(guild_id=guild_id)
+
+
+def discord_servers_seed(*, servers: list[tuple[int, int]], tracked: int, since: datetime) -> None:
+    """Each (guild, channel) of the Discord benchmark posts results in that channel and tracks ``tracked`` drivers."""
+    GuildResultsConfig.objects.bulk_create(
+        (GuildResultsConfig(guild_id=g, channel_id=c) for g, c in servers), batch_size=1000
+    )
+    TrackedDriver.objects.bulk_create(
+        (
+            TrackedDriver(
+                guild_id=g, cust_id=100_000 + n * tracked + k, display_name=f"Driver {n}-{k}", tracked_since=since
+            )
+            for n, (g, _c) in enumerate(servers)
+            for k in range(tracked)
+        ),
+        batch_size=1000,
+    )

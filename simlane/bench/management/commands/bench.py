@@ -76,6 +76,16 @@ class Command(BaseCommand):
             "--tail-hours", type=float, default=2.25, help="simulated hours after the window for late posts (2.25)"
         )
 
+        dsc = sub.add_parser(
+            "discord", help="the sharded bot in simcord: start-up, memory, concurrent slash-command latency"
+        )
+        dsc.add_argument("--guilds", type=int, default=2500, help="servers (default 2500)")
+        dsc.add_argument("--shard-count", type=int, default=4, help="shards, all held by this process (default 4)")
+        dsc.add_argument("--interactions", type=int, default=100, help="slash commands in flight at once (default 100)")
+        dsc.add_argument("--rounds", type=int, default=5, help="rounds of concurrent commands (default 5)")
+        dsc.add_argument("--members", type=int, default=3, help="members per server (default 3)")
+        dsc.add_argument("--channels", type=int, default=2, help="text channels per server (default 2)")
+
         sync = sub.add_parser("sync", help="bulk upserts vs per-row update_or_create on the recorded catalogue")
         sync.add_argument("--fixtures", default=None, help="recorded responses (default: the ones in the package)")
 
@@ -85,6 +95,9 @@ class Command(BaseCommand):
             return
         if opts["bench"] == "sync":
             self._sync(opts)
+            return
+        if opts["bench"] == "discord":
+            self._discord(opts)
             return
         if opts["bench"] == "matching":
             self._matching(opts)
@@ -237,6 +250,36 @@ class Command(BaseCommand):
         )
         figures = ", ".join(f"{n} worker(s) p95 {r.p95():.0f} s" for n, r in rows)
         self.stdout.write(f"scaling: {figures}; bound: {bound}")
+
+    def _discord(self, opts: dict[str, Any]) -> None:
+        from django.db import connection
+
+        from simlane.bench.discord import DiscordScenario, run_discord_bench, summary_lines
+
+        if min(opts["guilds"], opts["shard_count"], opts["interactions"], opts["rounds"], opts["members"]) < 1:
+            raise CommandError("--guilds, --shard-count, --interactions, --rounds and --members must be at least 1")
+        if opts["channels"] < 1:
+            raise CommandError("--channels must be at least 1")
+        scenario = DiscordScenario(
+            guilds=opts["guilds"],
+            shards=opts["shard_count"],
+            interactions=opts["interactions"],
+            rounds=opts["rounds"],
+            members=opts["members"],
+            channels=opts["channels"],
+        )
+        self.stdout.write(
+            f"ShardedSimLaneBot holding shards 0-{scenario.shards - 1} of {scenario.shards} in one process, in "
+            f"simcord (offline Discord in memory: no network, no rate limits); wall time; commands "
+            + ", ".join(f"/{c}" for c in scenario.commands)
+        )
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            result = run_discord_bench(scenario, progress=self.stdout.write)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        for line in summary_lines(result):
+            self.stdout.write(line)
 
     def _render(self, opts: dict[str, Any]) -> None:
         from simlane.bench.render import DISCORD_LIMIT, run_render_bench
