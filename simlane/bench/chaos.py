@@ -120,6 +120,8 @@ class ChaosReport:
     window_minutes: float = 0.0
     backlog_seconds: float = 0.0  # real seconds until every tracked driver had their first search
     backlog_calls: int = 0
+    results_gets: int = 0  # results/get calls answered (not failed on purpose) ...
+    races_stored: int = 0  # ... for this many races: the rest are races fetched twice by two workers at once
 
     def per_minute(self) -> tuple[float, float]:
         """(/data calls, posts) per simulated minute over the window."""
@@ -324,6 +326,10 @@ async def run_chaos(options: ChaosOptions, progress: Callable[[str], None] = pri
                         progress,
                     )
                 report.iracing_faults = dict(sim.faults.served)
+                report.results_gets = sum(
+                    c["kind"] == "data" and c["path"] == "results/get" and c["status"] == 200 for c in sim.calls
+                )
+                report.races_stored = await aio.subsessions_stored()
                 report.iracing_calls = sim.counters["data"]
                 _score(options, report, world, channels, sent_at)
     finally:
@@ -453,7 +459,8 @@ def chaos_lines(report: ChaosReport) -> list[str]:
     return [
         f"iRacing: {report.iracing_calls} /data calls, faults served: {faults or 'none'}; over the measured window "
         f"{calls:.1f} calls and {posts:.2f} posts a simulated minute; every driver searched once after "
-        f"{report.backlog_seconds:.0f} s ({report.backlog_calls} calls)",
+        f"{report.backlog_seconds:.0f} s ({report.backlog_calls} calls); results/get answered {report.results_gets} "
+        f"times for {report.races_stored} races",
         f"Discord: {report.discord_sends} posts sent, {report.discord_faults} sends failed on purpose",
         f"restarts: {report.restarts['worker']} workers killed (SIGKILL), {report.restarts['bot']} bot posting jobs "
         f"killed; posts outside the window {report.outside}; wall {report.wall_seconds:.0f} s",

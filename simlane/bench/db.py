@@ -42,6 +42,11 @@ def posts_waiting() -> int:
     return PostedResult.objects.filter(status=PostStatus.CLAIMED).count()
 
 
+def subsessions_stored() -> int:
+    """Races whose results are stored (each fetched from iRacing at least once)."""
+    return Subsession.objects.count()
+
+
 def drivers_searched() -> int:
     """Tracked drivers searched at least once (the scaling run's backlog is done when every one is)."""
     return DriverPollState.objects.filter(last_poll_at__isnull=False).count()
