@@ -31,7 +31,6 @@ import os
 import random
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,7 @@ import simcord
 from django.db import connection
 
 from simlane.bench import aio
+from simlane.bench.poller import StrategyResult
 from simlane.core.clock import FastClock
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
@@ -129,9 +129,7 @@ class ChaosReport:
         return self.window_calls / minutes, self.window_posts / minutes
 
     def p95(self) -> float:
-        if len(self.delays) < 2:
-            return self.delays[0] if self.delays else float("nan")
-        return statistics.quantiles(self.delays, n=100, method="inclusive")[94]
+        return StrategyResult.pct(self.delays, 95)
 
     def line(self) -> str:
         restarts = sum(self.restarts.values())
