@@ -359,8 +359,10 @@ async def _drive(
         # A new outbox per (re)start: what a restarted bot process has in memory (nothing).
         outbox = Outbox(RecordingPublisher(bot, clock, sent_at), SubsessionFetcher(client), now=now)
         while True:
-            target = int(options.fault_rate * (len(sent_at) + report.discord_faults) / (1 - options.fault_rate))
-            while report.discord_faults < target:
+            # One fault at a time, one in every 1/rate sends: spread out like independent failures, never a burst
+            # of queued faults that would fail one post's every retry (simcord fails the next matching requests).
+            due = (report.discord_faults + 1) / max(options.fault_rate, 1e-9)
+            if options.fault_rate and not discord_env.backend.faults and len(sent_at) + report.discord_faults >= due:
                 status = rng.choice(DISCORD_FAULTS)
                 discord_env.inject_error("POST", "/channels/*/messages", status=status, times=1)
                 report.discord_faults += 1
