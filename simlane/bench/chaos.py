@@ -321,6 +321,7 @@ async def run_chaos(options: ChaosOptions, progress: Callable[[str], None] = pri
                         sent_at,
                         calls,
                         len({m.cust_id for _, m in pairs}),
+                        [channel.id for _, channel in channels],
                         progress,
                     )
                 report.iracing_faults = dict(sim.faults.served)
@@ -349,6 +350,7 @@ async def _drive(
     sent_at: dict[tuple[int, int, str], float],
     calls: Callable[[], int],
     drivers: int,
+    channel_ids: list[int],
     progress: Callable[[str], None],
 ) -> None:
     """Post, inject faults and kill until the window and its tail are over, then let the last posts land."""
@@ -359,13 +361,15 @@ async def _drive(
         # A new outbox per (re)start: what a restarted bot process has in memory (nothing).
         outbox = Outbox(RecordingPublisher(bot, clock, sent_at), SubsessionFetcher(client), now=now)
         while True:
-            # One fault at a time, one in every 1/rate sends: spread out like independent failures, never a burst
-            # of queued faults that would fail one post's every retry (simcord fails the next matching requests).
+            # One fault in every 1/rate sends, each on the next post to a random server's channel: simcord fails
+            # the next matching request, so a fault for any channel would always hit the oldest post due (the one
+            # already retrying) and fail it again and again, which independent failures would not.
             due = (report.discord_faults + 1) / max(options.fault_rate, 1e-9)
-            if options.fault_rate and not discord_env.backend.faults and len(sent_at) + report.discord_faults >= due:
-                status = rng.choice(DISCORD_FAULTS)
-                discord_env.inject_error("POST", "/channels/*/messages", status=status, times=1)
+            while options.fault_rate and len(sent_at) + report.discord_faults >= due:
+                path = f"/channels/{rng.choice(channel_ids)}/messages"
+                discord_env.inject_error("POST", path, status=rng.choice(DISCORD_FAULTS), times=1)
                 report.discord_faults += 1
+                due = (report.discord_faults + 1) / options.fault_rate
             await outbox.drain_posts()
             await asyncio.sleep(0.5)
 
