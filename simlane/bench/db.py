@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
 from django.utils import timezone
 
 from simlane.clubs.membersync import MemberSnapshot, member_sync_full
@@ -15,6 +16,22 @@ from simlane.clubs.models import Club
 from simlane.iracing.models import Subsession
 from simlane.racenumbers.models import NumberConfig
 from simlane.results.models import DriverPollState, GuildResultsConfig, PostedResult, TrackedDriver
+
+
+def throwaway_commits() -> None:
+    """Commits that do not wait for the disk, on the benchmark's throw-away PostgreSQL database (new connections).
+
+    The poller and outbox commit after every claim, lease and post, each on its own; waiting for each to reach
+    the disk is the database server's time, not SimLane's work, and nothing here needs to survive a crash.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"ALTER DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])} "
+            "SET synchronous_commit TO off"
+        )
+    connection.close()
 
 
 def results_reset(
