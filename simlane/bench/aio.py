@@ -7,5 +7,5 @@ from asgiref.sync import sync_to_async
 from . import db
 
 results_reset = sync_to_async(db.results_reset)
-posted_key = sync_to_async(db.posted_key)
+posted_keys = sync_to_async(db.posted_keys)
 matching_club_setup = sync_to_async(db.matching_club_setup)

@@ -47,10 +47,14 @@ def results_reset(
     )
 
 
-def posted_key(*, nonce: str) -> tuple[int, int, int]:
-    """(guild, subsession, cust) of the ledger row a post's nonce belongs to."""
-    row = PostedResult.objects.values_list("guild_id", "subsession_id", "cust_id").get(nonce=nonce)
-    return row[0], row[1], row[2]
+def posted_keys(*, nonces: list[str]) -> dict[str, tuple[int, int, int]]:
+    """(guild, subsession, cust) of the ledger row each post's nonce belongs to."""
+    keys: dict[str, tuple[int, int, int]] = {}
+    for i in range(0, len(nonces), 900):  # SQLite allows so many parameters in a statement
+        rows = PostedResult.objects.filter(nonce__in=nonces[i : i + 900])
+        for nonce, guild, subsession, cust in rows.values_list("nonce", "guild_id", "subsession_id", "cust_id"):
+            keys[nonce] = (guild, subsession, cust)
+    return keys
 
 
 def matching_club_setup(*, guild_id: int, name: str, members: list[MemberSnapshot], league_id: int) -> Club:
