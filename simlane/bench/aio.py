@@ -7,9 +7,9 @@ from asgiref.sync import sync_to_async
 from . import db
 
 results_reset = sync_to_async(db.results_reset)
-posted_key = sync_to_async(db.posted_key)
 posts_waiting = sync_to_async(db.posts_waiting)
 drivers_searched = sync_to_async(db.drivers_searched)
 subsessions_stored = sync_to_async(db.subsessions_stored)
+posted_keys = sync_to_async(db.posted_keys)
 matching_club_setup = sync_to_async(db.matching_club_setup)
 discord_servers_seed = sync_to_async(db.discord_servers_seed)

@@ -8,6 +8,7 @@ before each send, and it is marked with the Discord message id after.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -186,25 +187,44 @@ def results_config_mark_broken(*, guild_id: int, reason: str) -> bool:
 
 
 def posts_claim(*, claims: list[PostClaim]) -> int:
-    """Claim ledger rows (idempotent: a row that exists is left alone). Returns how many were new."""
-    created = 0
+    """Claim ledger rows (idempotent: a row that exists is left alone). Returns how many were new.
+
+    One transaction for the whole race (a result claims a row for every tracked driver and server in it): the
+    rows not there yet are inserted, conflicts ignored, and the new ones are counted by their fresh nonces, so a
+    row another worker claimed in between is neither duplicated nor counted.
+    """
+    wanted: dict[tuple[int, int, int], PostClaim] = {}
     for c in claims:
-        try:
-            with transaction.atomic():
-                _, new = PostedResult.objects.get_or_create(
-                    guild_id=c.guild_id,
-                    subsession_id=c.subsession_id,
-                    cust_id=c.cust_id,
-                    defaults={
-                        "channel_id": c.channel_id,
-                        "nonce": secrets.token_hex(12),  # 24 characters: Discord allows 25
-                        "race_ended_at": c.race_ended_at,
-                    },
-                )
-        except IntegrityError:  # claimed by another worker between the read and the insert
-            new = False
-        created += new
-    return created
+        wanted.setdefault((c.guild_id, c.subsession_id, c.cust_id), c)
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        existing = set(PostedResult.objects.filter(_keys(wanted)).values_list("guild_id", "subsession_id", "cust_id"))
+        rows = [
+            PostedResult(
+                guild_id=c.guild_id,
+                subsession_id=c.subsession_id,
+                cust_id=c.cust_id,
+                channel_id=c.channel_id,
+                nonce=secrets.token_hex(12),  # 24 characters: Discord allows 25
+                race_ended_at=c.race_ended_at,
+            )
+            for key, c in wanted.items()
+            if key not in existing
+        ]
+        if not rows:
+            return 0
+        PostedResult.objects.bulk_create(rows, ignore_conflicts=True)
+        mine = PostedResult.objects.filter(_keys((r.guild_id, r.subsession_id, r.cust_id) for r in rows))
+        return mine.filter(nonce__in=[r.nonce for r in rows]).count()
+
+
+def _keys(keys: Iterable[tuple[int, int, int]]) -> Q:
+    """Ledger rows by (guild, subsession, driver): the unique index finds each."""
+    q = Q()
+    for guild_id, subsession_id, cust_id in keys:
+        q |= Q(guild_id=guild_id, subsession_id=subsession_id, cust_id=cust_id)
+    return q
 
 
 def post_lease(*, post_id: int, now: datetime, until: datetime) -> PostedResult | None:

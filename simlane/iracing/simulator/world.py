@@ -37,9 +37,34 @@ SECOND_SERIES_MEMBERS = 0.4
 SECOND_SERIES_SHARE = 0.25
 
 
+MIX_START = 0x9E3779B97F4A7C15
+
+
 def mix(*values: int) -> float:
     """A deterministic uniform number in [0, 1) from integers (splitmix64; never Python's salted ``hash``)."""
-    x = 0x9E3779B97F4A7C15
+    x = MIX_START
+    for v in values:
+        x = (x ^ (v & MASK64)) * 0xBF58476D1CE4E5B9 & MASK64
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EB & MASK64
+        x ^= x >> 31
+    return x / 2**64
+
+
+def mix_state(*values: int, state: int = MIX_START) -> int:
+    """The state ``mix`` reaches after ``values``, starting from ``state``: draws that share their first values
+    continue from it with ``mix_from`` (``mix_from(mix_state(a, b), c) == mix(a, b, c)``) instead of mixing the
+    shared values again for every draw."""
+    x = state
+    for v in values:
+        x = (x ^ (v & MASK64)) * 0xBF58476D1CE4E5B9 & MASK64
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EB & MASK64
+        x ^= x >> 31
+    return x
+
+
+def mix_from(state: int, *values: int) -> float:
+    """``mix`` of the values behind ``state`` followed by ``values``."""
+    x = state
     for v in values:
         x = (x ^ (v & MASK64)) * 0xBF58476D1CE4E5B9 & MASK64
         x = (x ^ (x >> 27)) * 0x94D049BB133111EB & MASK64
@@ -108,6 +133,7 @@ class World:
         self.seed = seed
         self.members: list[Member] = [self._make_member(i) for i in range(members)]
         self.by_id = {m.cust_id: m for m in self.members}
+        self._member_state = {m.cust_id: mix_state(seed, m.cust_id) for m in self.members}  # (seed, member) mixed
         self.home: list[list[Member]] = [[] for _ in SERIES]  # members who race each series (home or second)
         for m in self.members:
             self.home[m.series_index].append(m)
@@ -119,7 +145,7 @@ class World:
     # -- members --------------------------------------------------------------------------------------------------
 
     def _make_member(self, i: int) -> Member:
-        u = functools.partial(mix, self.seed, i)
+        u = functools.partial(mix_from, mix_state(self.seed, i))
         first = names.FIRST[int(u(1) * len(names.FIRST))]
         last = names.LAST[int(u(2) * len(names.LAST))]
         name = f"{first} {last}"
@@ -145,6 +171,11 @@ class World:
             second_index=second if has_second else -1,
             second_share=SECOND_SERIES_SHARE if has_second else 0.0,
         )
+
+    def member_state(self, cust_id: int) -> int:
+        """``mix_state(seed, cust_id)``: where every draw about one member starts (kept for the world's members)."""
+        state = self._member_state.get(cust_id)
+        return mix_state(self.seed, cust_id) if state is None else state
 
     def _make_league(self, i: int) -> League:
         pool = [m for m in self.members if mix(self.seed, 7000 + i, m.cust_id) < 0.08][:40]
@@ -265,12 +296,12 @@ class World:
         by_slot: dict[int, list[Member]] = {}
         for m in self.home[series_index]:
             share = 1.0 - m.second_share if series_index == m.series_index else m.second_share
-            races = min(int(m.races_per_day * share + mix(self.seed, m.cust_id, day, series_index, 1)), slots_a_day)
+            # Every draw of this member, day and series mixes the same four values first.
+            state = mix_state(day, series_index, state=self.member_state(m.cust_id))
+            races = min(int(m.races_per_day * share + mix_from(state, 1)), slots_a_day)
             if races <= 0:
                 continue
-            slots = frozenset(
-                int(mix(self.seed, m.cust_id, day, series_index, 2 + j) * slots_a_day) for j in range(races)
-            )
+            slots = frozenset(int(mix_from(state, 2 + j) * slots_a_day) for j in range(races))
             by_member[m.cust_id] = slots
             for slot in slots:
                 by_slot.setdefault(slot, []).append(m)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping
 
 from simlane.identity import aio as identity_aio
@@ -17,6 +18,8 @@ from ..selectors import Subscription
 from ..services import PostClaim
 
 logger = logging.getLogger(__name__)
+
+RESULTS_KEPT = 256  # parsed results kept in memory (a few hours of races at thousands of tracked drivers)
 
 
 def race_kind(result: SubsessionResult) -> str:
@@ -92,15 +95,27 @@ class SubsessionFetcher:
     def __init__(self, client: IRacingClient) -> None:
         self.client = client
         self._inflight: dict[int, asyncio.Task[SubsessionResult | None]] = {}
+        # The newest results, parsed: every server posting a race asks for it right after the poller fetched it,
+        # and reading and validating the stored payload again for each of them is most of a post's work.
+        self._kept: OrderedDict[int, SubsessionResult] = OrderedDict()
 
     async def get(self, subsession_id: int) -> SubsessionResult | None:
         """The result, or None when iRacing has none (404: not finished or not visible to this account)."""
+        kept = self._kept.get(subsession_id)
+        if kept is not None:
+            self._kept.move_to_end(subsession_id)
+            return kept
         task = self._inflight.get(subsession_id)
         if task is None:
             task = asyncio.ensure_future(self._load(subsession_id))
             self._inflight[subsession_id] = task
             task.add_done_callback(lambda _t: self._inflight.pop(subsession_id, None))
-        return await asyncio.shield(task)
+        result = await asyncio.shield(task)
+        if result is not None:
+            self._kept[subsession_id] = result
+            while len(self._kept) > RESULTS_KEPT:
+                self._kept.popitem(last=False)
+        return result
 
     async def _load(self, subsession_id: int) -> SubsessionResult | None:
         payload = await iracing_aio.subsession_payload(subsession_id=subsession_id)

@@ -51,17 +51,17 @@ def make_plan(
     """
     share = 1 / max(1, policy.ratings_batch)
     need = event_sweeps_per_minute
+    # Per tier (active, recent, dormant): the sweep's share and the search gap, each a minute. Added one driver at a
+    # time in the same order as ever (the sum is the same to the last bit); only the arithmetic per driver is gone.
+    sweeps = [share * _per_minute(g) for g in (policy.sweep_active, policy.sweep_recent, policy.sweep_dormant)]
+    capped = [2 * _per_minute(g) for g in (policy.active_max, policy.recent_max, policy.dormant_max)]
+    fallback = [_per_minute(g) for g in (policy.fallback_active, policy.fallback_recent, policy.fallback_dormant)]
+    # ``policy.is_active`` and "raced within the recent window", as comparisons with two fixed instants.
+    active_since, recent_since = now - policy.active_window, now - policy.recent_window
     for cust_id, last in last_races.items():
-        active = policy.is_active(now, last)
-        recent = last is not None and now - last <= policy.recent_window
-        sweep = policy.sweep_active if active else policy.sweep_recent if recent else policy.sweep_dormant
-        need += share * _per_minute(sweep)
-        if cust_id in searchers:  # hosted/league followers: series and hosted searches on the capped schedule
-            gap = policy.active_max if active else policy.recent_max if recent else policy.dormant_max
-            need += 2 * _per_minute(gap)
-        else:
-            gap = policy.fallback_active if active else policy.fallback_recent if recent else policy.fallback_dormant
-            need += _per_minute(gap)
+        tier = 2 if last is None else 0 if last >= active_since else 1 if last >= recent_since else 2
+        need += sweeps[tier]
+        need += capped[tier] if cust_id in searchers else fallback[tier]
     need += 2 * changes_per_minute  # a search and at most one results/get for each driver whose ratings moved
     return Plan(need_per_minute=need, budget_per_minute=policy.budget_per_minute * accounts)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from simlane.bench.client import run_client_bench
+from simlane.bench.db import throwaway_commits
 from simlane.bench.poller import Scenario, StrategyResult, run_poller_bench
 
 
@@ -145,6 +146,7 @@ class Command(BaseCommand):
         )
         # A throw-away database: the benchmark never touches SimLane's own data.
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        throwaway_commits()
         try:
             results = run_poller_bench(scenario, progress=self.stdout.write, only=opts["only"])
         finally:
@@ -308,6 +310,7 @@ class Command(BaseCommand):
             f"{scenario.hours:g} simulated hours a probe, goal p95 <= 600 s and no misses"
         )
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        throwaway_commits()
         try:
             best, probes = run_capacity(
                 scenario, start=opts["drivers"], limit=opts["max_drivers"], progress=self.stdout.write

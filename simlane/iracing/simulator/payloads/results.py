@@ -9,7 +9,7 @@ from typing import Any
 
 from ..catalog import CARS, CLASS_PACE, CLASSES, LICENSE_CATEGORY, TRACK_BY_ID
 from ..names import TEAM_WORDS
-from ..world import Member, Session, iso, mix
+from ..world import Member, Session, iso, mix, mix_from, mix_state
 from .common import CAR_BY_ID, PayloadBase, helmet, track_ref
 
 Car = tuple[int, str, str, int]  # car_id, name, abbreviation, class id
@@ -79,7 +79,7 @@ class ResultPayloads(PayloadBase):
         for m in entrants:
             car = CAR_BY_ID[m.car_id]
             pace = base_lap_s * CLASS_PACE[car[3]] * (1.04 - m.irating / 150_000)
-            noise = mix(self.world.seed, m.cust_id, subsession_id)
+            noise = mix_from(self.world.member_state(m.cust_id), subsession_id)
             scored.append((car[3], pace * (1 + 0.02 * noise), m, car))
         if not team:
             return [(c, t, [(m, car)]) for c, t, m, car in scored]
@@ -226,8 +226,8 @@ class ResultPayloads(PayloadBase):
         sof: int,
         team: bool,
     ) -> dict[str, Any]:
-        seed = self.world.seed
-        incidents = int(mix(seed, m.cust_id, subsession_id, 1) ** 2 * 12)
+        state = mix_state(subsession_id, state=self.world.member_state(m.cust_id))  # this member in this race
+        incidents = int(mix_from(state, 1) ** 2 * 12)
         expected = field / 2 - pos - 0.5 + (m.irating - sof) / 200
         delta = int(expected * 6) if field > 1 else 0
         sr_delta = int((4 - incidents) * 6)
@@ -238,7 +238,7 @@ class ResultPayloads(PayloadBase):
             "finish_position": pos,  # 0-based, as results/get sends it
             "finish_position_in_class": cpos,
             "position": pos,
-            "starting_position": int(mix(seed, m.cust_id, subsession_id, 2) * field),
+            "starting_position": int(mix_from(state, 2) * field),
             "starting_position_in_class": cpos,
             "laps_complete": laps,
             "laps_lead": laps if pos == 0 else 0,
@@ -314,38 +314,47 @@ class ResultPayloads(PayloadBase):
 
     def search_row(self, result: dict[str, Any], cust_id: int | None) -> dict[str, Any]:
         """A ``results/search_series`` row for a subsession (with the driver's fields when searched by cust_id)."""
-        race = next(s for s in result["session_results"] if s["simsession_number"] == 0)["results"]
+        row = self._search_base(result)
+        if cust_id is not None:
+            mine = self._driver_search_fields(result, cust_id)
+            if mine is not None:
+                row.update(zip(SEARCH_DRIVER_KEYS, mine, strict=True))
+        return row
+
+    # A driver's first search covers a week of their races, and thousands of drivers share those races: the rows
+    # are kept per subsession, far smaller than the full results (which the cache above holds only for thousands).
+    @functools.lru_cache(maxsize=65536)  # noqa: B019
+    def search_rows(self, subsession_id: int) -> tuple[dict[str, Any], dict[int, tuple[Any, ...]]] | None:
+        """A subsession's search row without a driver, and each driver's own fields (``SEARCH_DRIVER_KEYS``)."""
+        result = self.result(subsession_id)
+        if result is None:
+            return None
+        race = _race(result)
+        drivers: dict[int, tuple[Any, ...]] = {}
+        for r in race:
+            for d in r.get("driver_results") or [r]:
+                if d.get("cust_id") is not None and d["cust_id"] not in drivers:
+                    drivers[d["cust_id"]] = tuple(d[k] for k in _DRIVER_SOURCE_KEYS)
+        return self._search_base(result), drivers
+
+    def search_row_of(self, subsession_id: int, cust_id: int) -> dict[str, Any] | None:
+        """``search_row(result(subsession_id), cust_id)`` from the cached rows (None: no such subsession)."""
+        found = self.search_rows(subsession_id)
+        if found is None:
+            return None
+        base, drivers = found
+        row = dict(base)
+        row["track"] = dict(base["track"])
+        mine = drivers.get(cust_id)
+        if mine is not None:
+            row.update(zip(SEARCH_DRIVER_KEYS, mine, strict=True))
+        return row
+
+    @staticmethod
+    def _search_base(result: dict[str, Any]) -> dict[str, Any]:
+        race = _race(result)
         winner = race[0] if race else {}
-        row = {
-            k: result[k]
-            for k in (
-                "session_id",
-                "subsession_id",
-                "start_time",
-                "end_time",
-                "license_category_id",
-                "license_category",
-                "num_drivers",
-                "num_cautions",
-                "num_caution_laps",
-                "num_lead_changes",
-                "event_average_lap",
-                "event_best_lap_time",
-                "event_laps_complete",
-                "driver_changes",
-                "official_session",
-                "season_id",
-                "season_year",
-                "season_quarter",
-                "event_type",
-                "event_type_name",
-                "series_id",
-                "series_name",
-                "series_short_name",
-                "race_week_num",
-                "event_strength_of_field",
-            )
-        }
+        row = {k: result[k] for k in SEARCH_EVENT_KEYS}
         row.update(
             {
                 "winner_group_id": winner.get("cust_id", winner.get("team_id")),
@@ -354,36 +363,17 @@ class ResultPayloads(PayloadBase):
                 "track": {k: result["track"][k] for k in ("track_id", "track_name", "config_name")},
             }
         )
-        if cust_id is not None:
-            for r in race:
-                drivers = r.get("driver_results") or [r]
-                mine = next((d for d in drivers if d.get("cust_id") == cust_id), None)
-                if mine:
-                    row.update(
-                        {
-                            k: mine[k]
-                            for k in (
-                                "cust_id",
-                                "starting_position",
-                                "starting_position_in_class",
-                                "finish_position",
-                                "finish_position_in_class",
-                                "laps_complete",
-                                "laps_lead",
-                                "incidents",
-                                "car_id",
-                                "car_name",
-                                "car_class_id",
-                                "car_class_name",
-                                "car_class_short_name",
-                                "champ_points",
-                                "drop_race",
-                            )
-                        }
-                    )
-                    row["laps_led"] = row.pop("laps_lead")
-                    break
         return row
+
+    @staticmethod
+    def _driver_search_fields(result: dict[str, Any], cust_id: int) -> tuple[Any, ...] | None:
+        """The driver's own fields of a search row, in ``SEARCH_DRIVER_KEYS`` order (None: not in the race)."""
+        for r in _race(result):
+            drivers = r.get("driver_results") or [r]
+            mine = next((d for d in drivers if d.get("cust_id") == cust_id), None)
+            if mine:
+                return tuple(mine[k] for k in _DRIVER_SOURCE_KEYS)
+        return None
 
     def recent_race(self, result: dict[str, Any], cust_id: int) -> dict[str, Any] | None:
         """A ``stats/member_recent_races`` entry: positions 1-based there."""
@@ -439,10 +429,12 @@ class ResultPayloads(PayloadBase):
         seed, sub = self.world.seed, result["subsession_id"]
         laps_total = max((r["laps_complete"] for r in race), default=0)
         cars = []
+        car_state: dict[int, int] = {}  # group -> (seed, subsession, group) mixed: each lap's draw continues from it
         for r in race:
             drivers = r.get("driver_results") or [r]
             group = r["team_id"] if r.get("driver_results") else r["cust_id"]
             cars.append((r, drivers, group))
+            car_state[group] = mix_state(seed, sub, group)
         positions: dict[tuple[int, int], int] = {}
         for n in range(laps_total + 1):
             share = n / max(1, laps_total)
@@ -450,18 +442,19 @@ class ResultPayloads(PayloadBase):
             for r, _drivers, group in cars:
                 if n > r["laps_complete"]:
                     continue
-                noise = 0.0 if n in (0, laps_total) else (mix(seed, sub, group, n) - 0.5) * 1.5
+                noise = 0.0 if n in (0, laps_total) else (mix_from(car_state[group], n) - 0.5) * 1.5
                 start, finish = r["starting_position"], r["finish_position"]
                 running.append((start + (finish - start) * share + noise, finish, group))
             for place, (_score, _finish, group) in enumerate(sorted(running), start=1):
                 positions[(group, n)] = place
         laps = []
+        driver_state: dict[int, int] = {}  # cust_id -> (seed, cust_id) mixed
         for r, drivers, group in cars:
             if team_id is not None and group != team_id:
                 continue
             best, stint = r["best_lap_time"], max(1, -(-r["laps_complete"] // len(drivers)))
             incident_laps = {
-                1 + int(mix(seed, sub, group, 9000 + k) * max(1, r["laps_complete"]))
+                1 + int(mix_from(car_state[group], 9000 + k) * max(1, r["laps_complete"]))
                 for k in range(min(r["incidents"] // 2, r["laps_complete"]))
             }
             pit_lap = r["laps_complete"] // 2 if r["laps_complete"] >= 20 else None
@@ -470,7 +463,9 @@ class ResultPayloads(PayloadBase):
                 d = drivers[min(len(drivers) - 1, max(0, n - 1) // stint)]
                 if cust_id is not None and d["cust_id"] != cust_id:
                     continue
-                lap_time = -1 if n == 0 else best + int(mix(seed, d["cust_id"], n) * 8000)
+                if n and d["cust_id"] not in driver_state:
+                    driver_state[d["cust_id"]] = mix_state(seed, d["cust_id"])
+                lap_time = -1 if n == 0 else best + int(mix_from(driver_state[d["cust_id"]], n) * 8000)
                 events = ["pitted"] if n == pit_lap else []
                 if n == pit_lap:
                     lap_time += 250_000  # the stop's time in the pit lane
@@ -503,6 +498,62 @@ class ResultPayloads(PayloadBase):
                     }
                 )
         return laps
+
+
+def _race(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The main event's result rows."""
+    rows: list[dict[str, Any]] = next(s for s in result["session_results"] if s["simsession_number"] == 0)["results"]
+    return rows
+
+
+# A search row's event fields, taken from the result as they are.
+SEARCH_EVENT_KEYS = (
+    "session_id",
+    "subsession_id",
+    "start_time",
+    "end_time",
+    "license_category_id",
+    "license_category",
+    "num_drivers",
+    "num_cautions",
+    "num_caution_laps",
+    "num_lead_changes",
+    "event_average_lap",
+    "event_best_lap_time",
+    "event_laps_complete",
+    "driver_changes",
+    "official_session",
+    "season_id",
+    "season_year",
+    "season_quarter",
+    "event_type",
+    "event_type_name",
+    "series_id",
+    "series_name",
+    "series_short_name",
+    "race_week_num",
+    "event_strength_of_field",
+)
+# The searched driver's fields, from their result row (``laps_lead`` is called ``laps_led`` in a search row, and
+# comes last there).
+_DRIVER_SOURCE_KEYS = (
+    "cust_id",
+    "starting_position",
+    "starting_position_in_class",
+    "finish_position",
+    "finish_position_in_class",
+    "laps_complete",
+    "incidents",
+    "car_id",
+    "car_name",
+    "car_class_id",
+    "car_class_name",
+    "car_class_short_name",
+    "champ_points",
+    "drop_race",
+    "laps_lead",
+)
+SEARCH_DRIVER_KEYS = (*_DRIVER_SOURCE_KEYS[:-1], "laps_led")
 
 
 def _sof(iratings: list[int]) -> int:

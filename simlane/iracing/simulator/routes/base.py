@@ -10,7 +10,7 @@ from typing import Any
 
 from ..leagues import LeagueRaces
 from ..payloads import Payloads
-from ..world import World
+from ..world import Session, World
 
 
 class DataError(Exception):
@@ -93,6 +93,15 @@ class Context:
         return season_id, decoded
 
     def finished_results(self, cust_id: int, begin: float, end: float, now: float) -> list[dict[str, Any]]:
+        out = []
+        for _, subsession_id in self.finished_races(cust_id, begin, end, now):
+            result = self.payloads.result(subsession_id)
+            if result:
+                out.append(result)
+        return out
+
+    def finished_races(self, cust_id: int, begin: float, end: float, now: float) -> list[tuple[Session, int]]:
+        """(session, subsession) of each race of the member that ended in [begin, min(end, now)], in start order."""
         m = self.world.by_id.get(cust_id)
         if m is None:
             return []
@@ -103,9 +112,7 @@ class Context:
             if begin <= session.end <= end:
                 split = self.world.split_of(m, session)
                 if split is not None:
-                    result = self.payloads.result(session.subsession_id(split))
-                    if result:
-                        out.append(result)
+                    out.append((session, session.subsession_id(split)))
         return out
 
 

@@ -53,16 +53,19 @@ class ResultsRoutes(Routes):
         cust_id = int_param(p, "cust_id")
         rows: list[dict[str, Any]] = []
         if cust_id is not None:
-            results = (
-                self.ctx.finished_results(cust_id, begin, end, now)
+            races = (
+                self.ctx.finished_races(cust_id, begin, end, now)
                 if by == "finish"
                 else [
-                    r
-                    for r in self.ctx.finished_results(cust_id, begin, end + 86400, now)
-                    if begin <= datetime.fromisoformat(r["start_time"]).timestamp() < end
+                    (session, sub)
+                    for session, sub in self.ctx.finished_races(cust_id, begin, end + 86400, now)
+                    if begin <= session.start < end
                 ]
             )
-            rows = [self.payloads.search_row(r, cust_id) for r in results]
+            for _, sub in races:
+                row = self.payloads.search_row_of(sub, cust_id)
+                if row is not None:
+                    rows.append(row)
         else:
             for index, s in enumerate(SERIES):
                 if series_id is not None and s.series_id != series_id:
