@@ -69,6 +69,11 @@ class Command(BaseCommand):
         chaos.add_argument("--partitions", type=int, default=8, help="partitions of the tracked drivers (8)")
         chaos.add_argument("--seed", type=int, default=1, help="simulated world, faults and kills (default 1)")
         chaos.add_argument(
+            "--redis-url",
+            default="redis://127.0.0.1:6379/9",
+            help="the broker and rate budget, a Redis database of the run's own: it is emptied (default db 9)",
+        )
+        chaos.add_argument(
             "--scaling",
             default="",
             help="worker counts to compare on the same workload without faults or kills, e.g. 1,2,4",
@@ -197,6 +202,7 @@ class Command(BaseCommand):
             partitions=opts["partitions"],
             seed=opts["seed"],
             tail_hours=opts["tail_hours"],
+            redis_url=opts["redis_url"],
         )
         if opts["scaling"]:
             self._scaling(options, [int(n) for n in opts["scaling"].split(",")])
