@@ -180,12 +180,18 @@ class RecordingPublisher(DiscordPublisher):
 
     async def send(self, **kwargs: Any) -> int:
         message_id = await super().send(**kwargs)
-        embed = kwargs["embed"]
-        match = FOOTER.match(embed.get("footer", {}).get("text", ""))
-        if match:
-            key = (kwargs["channel_id"], int(match.group(1)), str(embed.get("title", "")).split(" — P")[0])
+        key = post_key(kwargs["channel_id"], kwargs["embed"])
+        if key is not None:
             self.sent_at.setdefault(key, self.clock.time())
         return message_id
+
+
+def post_key(channel_id: int, embed: dict[str, Any]) -> tuple[int, int, str] | None:
+    """(channel, subsession, title without the position) of a result post's embed; None for any other message."""
+    match = FOOTER.match(embed.get("footer", {}).get("text") or "")
+    if not match or not embed.get("title"):
+        return None
+    return channel_id, int(match.group(1)), str(embed["title"]).split(" — P")[0]
 
 
 class Processes:
@@ -448,10 +454,9 @@ def _score(
     for _, channel in channels:
         for message in channel.history():
             for embed in message.embeds:
-                match = FOOTER.match(embed.footer.text or "")
-                if not match or not embed.title:
+                key = post_key(channel.id, dict(embed.to_dict()))
+                if key is None:
                     continue
-                key = (channel.id, int(match.group(1)), embed.title.split(" — P")[0])
                 if key in seen:
                     report.duplicates += 1
                     continue
