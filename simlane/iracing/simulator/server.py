@@ -78,6 +78,9 @@ class SimulatorConfig:
     member_batch: int = 100
     member_staleness: float = 120.0
     unchanged_share: float = 0.01
+    # Sessions with fewer entrants are unofficial: ``official_session`` false, no rating moves. 1 (every session
+    # counts) keeps the small worlds of tests and the demo rated; benchmarks use iRacing's usual minimum of 6.
+    official_min_entries: int = 1
     credentials: Credentials = field(default_factory=Credentials)
 
 
@@ -95,7 +98,7 @@ class Simulator(LoopbackServer):
     def __init__(self, config: SimulatorConfig | None = None, *, clock: SimClock | None = None) -> None:
         self.config = config or SimulatorConfig()
         self.clock = clock or SimClock()
-        self.world = World(self.config.seed, self.config.members)
+        self.world = World(self.config.seed, self.config.members, official_min=self.config.official_min_entries)
         self.data: DataService | ReplayData = (
             ReplayData(self.config.replay_dir)
             if self.config.replay_dir

@@ -32,6 +32,7 @@ from .policy import PollPolicy, fallback_at, next_poll_at, sweep_at
 logger = logging.getLogger(__name__)
 
 GUIDE_REFRESH_SECONDS = 20 * 60  # the race guide covers three hours; refreshing every 20 minutes keeps 2h40 ahead
+GUIDE_MINUTES = 180.0
 HANDLED_MEMORY = 20_000
 MAX_WINDOW = timedelta(days=89)  # iRacing refuses search windows over 90 days
 WARN_EVERY_SECONDS = 15 * 60  # a shortfall is logged at most this often
@@ -100,6 +101,10 @@ class ResultsPoller:
         self.on_claims = on_claims
         self.series_ends: dict[int, list[datetime]] = {}
         self._guide_at: float | None = None
+        # Sessions too small to be official, of series this poller's drivers race: (series, start) -> end, listed
+        # after they end (policy.official_min_entries).
+        self._small: dict[tuple[int, int], float] = {}
+        self._small_per_minute = 0.0
         self._handled: OrderedDict[int, None] = OrderedDict()
         self._unfetched: dict[int, datetime] = {}  # driver -> end of the oldest listed race results/get lacked
         self.stretch = 1.0  # the plan's factor on every gap (1.0 when the budget covers the schedule)
@@ -141,6 +146,7 @@ class ResultsPoller:
             policy=self.policy,
             accounts=len(self.clients),
             event_sweeps_per_minute=self._event_sweeps(states, now),
+            small_sessions_per_minute=self._small_per_minute,
         )
         report.need_per_minute, report.budget_per_minute = plan.need_per_minute, plan.budget_per_minute
         report.shortfall_per_minute, self.stretch = plan.shortfall, plan.stretch
@@ -152,6 +158,11 @@ class ResultsPoller:
             report.changed = await self._sweep(mine, states, now)
             minutes = max(self.policy.interval.total_seconds(), 1.0) / 60
             self._changes_per_minute = 0.8 * self._changes_per_minute + 0.2 * report.changed / minutes
+        except MaintenanceError:
+            report.maintenance = True
+            return report
+        try:
+            await self._list_small_sessions(subs, states, now, report)
         except MaintenanceError:
             report.maintenance = True
             return report
@@ -205,6 +216,8 @@ class ResultsPoller:
             "unfetched": {str(c): at.timestamp() for c, at in self._unfetched.items()},
             "guide_at": self._guide_at,
             "series_ends": {str(s): [e.timestamp() for e in ends] for s, ends in self.series_ends.items()},
+            "small": [[series_id, start, end] for (series_id, start), end in self._small.items()],
+            "small_per_minute": self._small_per_minute,
             "stretch": self.stretch,
             "changes_per_minute": self._changes_per_minute,
         }
@@ -219,6 +232,8 @@ class ResultsPoller:
         self._guide_at = snapshot.get("guide_at")
         ends = snapshot.get("series_ends", {})
         self.series_ends = {int(s): [datetime.fromtimestamp(e, UTC) for e in v] for s, v in ends.items()}
+        self._small = {(int(sid), int(start)): float(end) for sid, start, end in snapshot.get("small", ())}
+        self._small_per_minute = float(snapshot.get("small_per_minute", 0.0))
         self.stretch = float(snapshot.get("stretch", 1.0))
         self._changes_per_minute = float(snapshot.get("changes_per_minute", 0.0))
 
@@ -287,11 +302,78 @@ class ResultsPoller:
             return
         guide = await self.client.race_guide(start_from=now, include_end_after_from=True)
         ends: dict[int, list[datetime]] = {}
+        followed = self._followed_series(now)
+        small = 0
         for s in guide.sessions:
             if s.series_id is not None and s.end_time is not None:
                 ends.setdefault(s.series_id, []).append(s.end_time)
+            if s.series_id is None or s.end_time is None or s.entry_count is None:
+                continue
+            key = (s.series_id, int(s.start_time.timestamp()))
+            # The newest count wins: registrations grow until the start, and a running session's count is final.
+            if s.entry_count < self.policy.official_min_entries and self._lists(s.series_id, followed):
+                self._small[key] = s.end_time.timestamp()
+                small += 1
+            else:
+                self._small.pop(key, None)
         self.series_ends = {k: sorted(v) for k, v in ends.items()}
+        self._small_per_minute = small / GUIDE_MINUTES
         self._guide_at = now.timestamp()
+
+    def _followed_series(self, now: datetime) -> set[int]:
+        """The series any of this poller's drivers raced within the series memory."""
+        horizon = (now - self.policy.series_memory).timestamp()
+        return {int(k) for st in self._states.values() for k, ts in st.recent_series.items() if ts >= horizon}
+
+    def _lists(self, series_id: int, followed: set[int]) -> bool:
+        """Whether this poller lists that series' small sessions: one partition per series, so never twice."""
+        if series_id not in followed:
+            return False
+        return self.partition is None or series_id % self.partition[1] == self.partition[0]
+
+    async def _list_small_sessions(
+        self,
+        subs: dict[int, list[Subscription]],
+        states: dict[int, DriverPollState],
+        now: datetime,
+        report: CycleReport,
+    ) -> None:
+        """List each ended small session's races (one series search) and ingest them for every tracked driver."""
+        margin = self.policy.publish_margin.total_seconds()
+        due = [(key, end) for key, end in self._small.items() if end + margin <= now.timestamp()]
+        touched: set[int] = set()
+        claimed = 0
+        for (series_id, start), end in due:
+            client = self.clients[series_id % len(self.clients)]
+            begin = datetime.fromtimestamp(start, UTC)
+            try:
+                rows = await client.search_series(
+                    series_id=series_id,
+                    start_range_begin=begin,
+                    start_range_end=begin + timedelta(minutes=1),
+                    event_types=[EVENT_TYPE_RACE],
+                )
+            except MaintenanceError:
+                raise
+            except IRacingError as exc:  # listed again next cycle
+                report.errors += 1
+                logger.warning("listing the small session of series %s at %s failed: %s", series_id, begin, exc)
+                continue
+            if not rows and now.timestamp() - end < self.policy.small_session_patience.total_seconds():
+                continue  # not published yet (or nobody raced): asked again next cycle
+            del self._small[(series_id, start)]
+            for row in rows:
+                if row.subsession_id in self._handled:
+                    continue
+                result = await self.fetcher.get(row.subsession_id)
+                if result is not None:
+                    created = await self._ingest(result, 0, subs, states, touched, now)
+                    report.claims += created
+                    claimed += created
+        if touched:
+            await aio.poll_states_save(states=[states[c] for c in touched])
+        if claimed and self.on_claims is not None:
+            await self._post_now()
 
     async def _search(
         self,
@@ -422,21 +504,21 @@ class ResultsPoller:
 
     def _event_sweeps(self, states: dict[int, DriverPollState], now: datetime) -> float:
         """member/get calls a minute the sweeps after sessions of the drivers' known series cost."""
-        guide_minutes = 180.0
         horizon = (now - self.policy.series_memory).timestamp()
         followers: dict[int, int] = {}
         for st in states.values():
             for k, ts in st.recent_series.items():
                 if ts >= horizon:
                     followers[int(k)] = followers.get(int(k), 0) + 1
-        per_minute = sum(n * len(self.series_ends.get(sid, ())) / guide_minutes for sid, n in followers.items())
+        per_minute = sum(n * len(self.series_ends.get(sid, ())) / GUIDE_MINUTES for sid, n in followers.items())
         return per_minute / max(1, self.policy.ratings_batch)
 
     def _next(self, st: DriverPollState, now: datetime) -> datetime:
         horizon = (now - self.policy.series_memory).timestamp()
         st.recent_series = {k: v for k, v in st.recent_series.items() if v >= horizon}
         if st.cust_id not in self._searchers:
-            # Official and unofficial series races show in the ratings sweep; searching is the rare safety net.
+            # Official races show in the ratings sweep, unofficial ones in the small sessions' listing; searching
+            # is the rare safety net.
             at = fallback_at(now=now, cust_id=st.cust_id, last_race_at=st.last_race_at, policy=self.policy)
             return now + (at - now) * self.stretch  # a short budget spaces everyone's checks out evenly
         at = next_poll_at(

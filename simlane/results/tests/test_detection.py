@@ -39,12 +39,17 @@ def _track(members: list[Member], *, league: bool = False) -> None:
         TrackedDriver.objects.create(guild_id=1, cust_id=m.cust_id, display_name=m.display_name, tracked_since=since)
 
 
+# This world has 600 members, so most sessions have fewer than six entrants: the poller would list them all as
+# possibly unofficial. Tests of the other paths count their calls without that listing (tested on its own below).
+NO_LISTING = PollPolicy(official_min_entries=0)
+
+
 async def _run(w: ResultsWorld, hours: float) -> Recorder:
     """Cycles every two minutes from T0 (tracking starts at T0) for ``hours``."""
     recorder = Recorder(w)
     fetcher = SubsessionFetcher(w.client)
     outbox = Outbox(recorder, fetcher, now=w.now)
-    poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain)
+    poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain, policy=NO_LISTING)
     end = T0 + hours * HOURS
     while w.clock.time() < end:
         await poller.cycle()
@@ -259,3 +264,45 @@ async def test_one_teammates_result_posts_the_other_with_one_fetch(results_world
     # Each race of the two fetched once, the team race included (both are in it).
     races = {s for s, _ in _races(w, [first, second], T0, session.end)}
     assert w.sim.counters["data:results/get"] == len(races)
+
+
+def _small_session_race(w: ResultsWorld) -> tuple[Member, int, float]:
+    """A driver racing in an unofficial session (fewer than six entrants) an hour or more into the run, who raced
+    that series in the week before tracking (so the poller knows they follow it)."""
+    world = w.sim.world
+    for m in world.members:
+        if not world.member_sessions(m, T0 - 7 * 86400, T0):
+            continue
+        for s in world.member_sessions(m, T0 + HOURS, T0 + 6 * HOURS):
+            split = world.split_of(m, s)
+            if s.series_index == m.series_index and split is not None and not world.is_official(s):
+                return m, s.subsession_id(split), float(s.end)
+    raise AssertionError("no driver races an unofficial session in this world")
+
+
+async def test_an_unofficial_race_is_found_by_listing_the_small_session(results_world: ResultsWorld):
+    w = results_world
+    _unrated_share(w, 0.0)  # every official race moves a rating; unofficial ones move none
+    w.sim.world.official_min = 6
+    member, sub, end = _small_session_race(w)
+    await sync_to_async(_track)([member])
+    fetcher = SubsessionFetcher(w.client)
+    outbox = Outbox(Recorder(w), fetcher, now=w.now)
+    poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain)
+
+    found_at = None
+    while w.clock.time() < end + 3 * HOURS and found_at is None:
+        await poller.cycle()
+        await outbox.drain()
+        if (sub, member.cust_id) in await _claimed():
+            found_at = w.clock.time()
+        w.clock.advance(STEP)
+
+    assert isinstance(w.sim.data, DataService)
+    # No sweep could have seen it: the race moved none of the driver's ratings ...
+    assert w.sim.data.members.ratings.newest_race(member, w.clock.time()) != sub
+    # ... yet it was posted within minutes of its result, not by the safety-net search a day later.
+    assert found_at is not None
+    assert found_at - end <= PollPolicy().publish_margin.total_seconds() + 2 * STEP
+    result = await fetcher.get(sub)
+    assert result is not None and result.official_session is False
