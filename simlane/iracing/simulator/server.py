@@ -321,6 +321,8 @@ class Simulator(LoopbackServer):
             self._log("data", endpoint, exc.status)
             return web.json_response({"error": exc.error}, status=exc.status, headers=headers)
         self._log("data", endpoint, 200)
+        if endpoint == "results/search_series" and "cust_id" not in request.query:
+            self.counters["data:results/search_series:listing"] += 1  # whole sessions, not one driver's races
         return web.json_response(self._wrap(reply, now), headers=headers)
 
     def _wrap(self, reply: Reply, now: float) -> Any:

@@ -28,11 +28,11 @@ from .detect import RatingsWatch, account_of
 from .ingest import SubsessionFetcher, claims_for_result, participants, race_kind
 from .plan import make_plan, warn_if_short
 from .policy import PollPolicy, fallback_at, next_poll_at, sweep_at
+from .unofficial import GUIDE_MINUTES, SmallSessions
 
 logger = logging.getLogger(__name__)
 
 GUIDE_REFRESH_SECONDS = 20 * 60  # the race guide covers three hours; refreshing every 20 minutes keeps 2h40 ahead
-GUIDE_MINUTES = 180.0
 HANDLED_MEMORY = 20_000
 MAX_WINDOW = timedelta(days=89)  # iRacing refuses search windows over 90 days
 WARN_EVERY_SECONDS = 15 * 60  # a shortfall is logged at most this often
@@ -101,10 +101,11 @@ class ResultsPoller:
         self.on_claims = on_claims
         self.series_ends: dict[int, list[datetime]] = {}
         self._guide_at: float | None = None
-        # Sessions too small to be official, of series this poller's drivers race: (series, start) -> end, listed
-        # after they end (policy.official_min_entries).
-        self._small: dict[tuple[int, int], float] = {}
-        self._small_per_minute = 0.0
+        self.small = SmallSessions(self.policy)  # sessions too small to go official, listed after they end
+        self._followed: set[int] = set()  # series this poller's drivers raced lately (the guide's small sessions)
+        self._guide_stale = False  # a search revealed a series not followed before: read the guide again
+        self._followed_ready = False  # ``_followed`` is computed from the poll states once they are loaded
+        self._listing_calls = 0
         self._handled: OrderedDict[int, None] = OrderedDict()
         self._unfetched: dict[int, datetime] = {}  # driver -> end of the oldest listed race results/get lacked
         self.stretch = 1.0  # the plan's factor on every gap (1.0 when the budget covers the schedule)
@@ -146,7 +147,7 @@ class ResultsPoller:
             policy=self.policy,
             accounts=len(self.clients),
             event_sweeps_per_minute=self._event_sweeps(states, now),
-            small_sessions_per_minute=self._small_per_minute,
+            small_sessions_per_minute=self.small.per_minute,
         )
         report.need_per_minute, report.budget_per_minute = plan.need_per_minute, plan.budget_per_minute
         report.shortfall_per_minute, self.stretch = plan.shortfall, plan.stretch
@@ -161,6 +162,7 @@ class ResultsPoller:
         except MaintenanceError:
             report.maintenance = True
             return report
+        self._listing_calls = 0
         try:
             await self._list_small_sessions(subs, states, now, report)
         except MaintenanceError:
@@ -181,7 +183,8 @@ class ResultsPoller:
         # No more searches a cycle than the budget allows until the next one (the rest stay due, in this order):
         # a backlog, such as thousands of drivers tracked at once, never holds up the next cycle's sweep.
         minutes = self.policy.interval.total_seconds() / 60
-        room = self.policy.budget_per_minute * len(self.clients) * minutes - (self.watch.calls - sweeps_before)
+        spent = self.watch.calls - sweeps_before + self._listing_calls
+        room = self.policy.budget_per_minute * len(self.clients) * minutes - spent
         queue = deque(due[: max(self.concurrency * len(self.clients), int(room / 1.5))])
 
         async def worker() -> None:
@@ -216,8 +219,7 @@ class ResultsPoller:
             "unfetched": {str(c): at.timestamp() for c, at in self._unfetched.items()},
             "guide_at": self._guide_at,
             "series_ends": {str(s): [e.timestamp() for e in ends] for s, ends in self.series_ends.items()},
-            "small": [[series_id, start, end] for (series_id, start), end in self._small.items()],
-            "small_per_minute": self._small_per_minute,
+            **self.small.snapshot(),
             "stretch": self.stretch,
             "changes_per_minute": self._changes_per_minute,
         }
@@ -232,8 +234,8 @@ class ResultsPoller:
         self._guide_at = snapshot.get("guide_at")
         ends = snapshot.get("series_ends", {})
         self.series_ends = {int(s): [datetime.fromtimestamp(e, UTC) for e in v] for s, v in ends.items()}
-        self._small = {(int(sid), int(start)): float(end) for sid, start, end in snapshot.get("small", ())}
-        self._small_per_minute = float(snapshot.get("small_per_minute", 0.0))
+        self.small.restore(snapshot)
+        self._followed_ready = False
         self.stretch = float(snapshot.get("stretch", 1.0))
         self._changes_per_minute = float(snapshot.get("changes_per_minute", 0.0))
 
@@ -298,38 +300,30 @@ class ResultsPoller:
         )
 
     async def _refresh_guide(self, now: datetime) -> None:
-        if self._guide_at is not None and now.timestamp() - self._guide_at < GUIDE_REFRESH_SECONDS:
+        if not self._followed_ready:  # a fresh poller, or one restored from a snapshot: no call needed for it
+            self._followed, self._followed_ready = self._followed_series(now), True
+        at = self._guide_at
+        if (
+            at is not None
+            and now.timestamp() - at < GUIDE_REFRESH_SECONDS
+            and not self._guide_stale
+            and not self.small.unconfirmed_started(now.timestamp(), at)
+        ):
             return
         guide = await self.client.race_guide(start_from=now, include_end_after_from=True)
         ends: dict[int, list[datetime]] = {}
-        followed = self._followed_series(now)
-        small = 0
         for s in guide.sessions:
             if s.series_id is not None and s.end_time is not None:
                 ends.setdefault(s.series_id, []).append(s.end_time)
-            if s.series_id is None or s.end_time is None or s.entry_count is None:
-                continue
-            key = (s.series_id, int(s.start_time.timestamp()))
-            # The newest count wins: registrations grow until the start, and a running session's count is final.
-            if s.entry_count < self.policy.official_min_entries and self._lists(s.series_id, followed):
-                self._small[key] = s.end_time.timestamp()
-                small += 1
-            else:
-                self._small.pop(key, None)
         self.series_ends = {k: sorted(v) for k, v in ends.items()}
-        self._small_per_minute = small / GUIDE_MINUTES
-        self._guide_at = now.timestamp()
+        self._followed = self._followed_series(now)
+        self.small.observe(guide.sessions, self._followed, now.timestamp())
+        self._guide_at, self._guide_stale = now.timestamp(), False
 
     def _followed_series(self, now: datetime) -> set[int]:
         """The series any of this poller's drivers raced within the series memory."""
         horizon = (now - self.policy.series_memory).timestamp()
         return {int(k) for st in self._states.values() for k, ts in st.recent_series.items() if ts >= horizon}
-
-    def _lists(self, series_id: int, followed: set[int]) -> bool:
-        """Whether this poller lists that series' small sessions: one partition per series, so never twice."""
-        if series_id not in followed:
-            return False
-        return self.partition is None or series_id % self.partition[1] == self.partition[0]
 
     async def _list_small_sessions(
         self,
@@ -338,42 +332,62 @@ class ResultsPoller:
         now: datetime,
         report: CycleReport,
     ) -> None:
-        """List each ended small session's races (one series search) and ingest them for every tracked driver."""
-        margin = self.policy.publish_margin.total_seconds()
-        due = [(key, end) for key, end in self._small.items() if end + margin <= now.timestamp()]
+        """List each ended small session and ingest its races; save the poll states they moved, post the claims."""
         touched: set[int] = set()
         claimed = 0
-        for (series_id, start), end in due:
-            client = self.clients[series_id % len(self.clients)]
-            begin = datetime.fromtimestamp(start, UTC)
-            try:
-                rows = await client.search_series(
-                    series_id=series_id,
-                    start_range_begin=begin,
-                    start_range_end=begin + timedelta(minutes=1),
-                    event_types=[EVENT_TYPE_RACE],
-                )
-            except MaintenanceError:
-                raise
-            except IRacingError as exc:  # listed again next cycle
-                report.errors += 1
-                logger.warning("listing the small session of series %s at %s failed: %s", series_id, begin, exc)
-                continue
-            if not rows and now.timestamp() - end < self.policy.small_session_patience.total_seconds():
-                continue  # not published yet (or nobody raced): asked again next cycle
-            del self._small[(series_id, start)]
-            for row in rows:
-                if row.subsession_id in self._handled:
-                    continue
-                result = await self.fetcher.get(row.subsession_id)
-                if result is not None:
-                    created = await self._ingest(result, 0, subs, states, touched, now)
-                    report.claims += created
-                    claimed += created
+        for key, _ in self.small.due(now.timestamp()):
+            done, created = await self._list_one(key, subs, states, touched, now, report)
+            claimed += created
+            if done:
+                self.small.listed(key)
+            elif not self.small.retry(key, now.timestamp()):
+                logger.warning("series %s: the small session at %s could not be listed in time", key[0], key[1])
         if touched:
             await aio.poll_states_save(states=[states[c] for c in touched])
         if claimed and self.on_claims is not None:
             await self._post_now()
+
+    async def _list_one(
+        self,
+        key: tuple[int, int],
+        subs: dict[int, list[Subscription]],
+        states: dict[int, DriverPollState],
+        touched: set[int],
+        now: datetime,
+        report: CycleReport,
+    ) -> tuple[bool, int]:
+        """One session's races, each fetched and ingested: (every race was, posts claimed). An empty listing is not
+        done: the result may be late."""
+        series_id, start = key
+        client = self.clients[series_id % len(self.clients)]
+        begin = datetime.fromtimestamp(start, UTC)
+        claimed, done = 0, True
+        try:
+            self._listing_calls += 1
+            rows = await client.search_series(
+                series_id=series_id,
+                start_range_begin=begin,
+                start_range_end=begin + timedelta(minutes=1),
+                event_types=[EVENT_TYPE_RACE],
+            )
+            for row in rows:
+                if row.subsession_id in self._handled:
+                    continue
+                self._listing_calls += 1
+                result = await self.fetcher.get(row.subsession_id)
+                if result is None:
+                    done = False
+                    continue
+                created = await self._ingest(result, 0, subs, states, touched, now)
+                report.claims += created
+                claimed += created
+        except MaintenanceError:
+            raise
+        except IRacingError as exc:
+            report.errors += 1
+            logger.warning("listing the small session of series %s at %s failed: %s", series_id, begin, exc)
+            return False, claimed
+        return done and bool(rows), claimed
 
     async def _search(
         self,
@@ -499,6 +513,9 @@ class ResultsPoller:
         if st.last_race_at is None or end > st.last_race_at:
             st.last_race_at = end
         if series_id:
+            if series_id not in self._followed:
+                self._followed.add(series_id)
+                self._guide_stale = True  # its small sessions are in the guide already: read it again
             key = str(series_id)
             st.recent_series[key] = max(st.recent_series.get(key, 0.0), end.timestamp())
 
