@@ -45,7 +45,7 @@ import simcord
 from django.db import connection
 
 from simlane.bench import aio
-from simlane.bench.poller import StrategyResult
+from simlane.bench.poller import OFFICIAL_MIN_ENTRIES, StrategyResult
 from simlane.core.clock import FastClock
 from simlane.core.db import close_async_connections
 from simlane.discord_bot.bot import SimLaneBot
@@ -276,7 +276,12 @@ async def run_chaos(options: ChaosOptions, progress: Callable[[str], None] = pri
     origin = T0.timestamp() - options.warmup_hours * 3600
     sim_clock = SimClock(start=origin, speed=options.speed)
     fast = FastClock(wall_origin=time.time(), origin=origin, speed=options.speed)
-    config = SimulatorConfig(seed=options.seed, members=max(2000, 4 * options.drivers), result_delay=RESULT_DELAY)
+    config = SimulatorConfig(
+        seed=options.seed,
+        members=max(2000, 4 * options.drivers),
+        result_delay=RESULT_DELAY,
+        official_min_entries=OFFICIAL_MIN_ENTRIES,
+    )
     sim = Simulator(config, clock=sim_clock)
     sim.faults.at_random(options.fault_rate, IRACING_FAULTS, seed=options.seed)
     url = sim.start_in_thread()

@@ -42,6 +42,7 @@ RATE_LIMIT = 240  # /data requests per 60 s (iRacing's x-ratelimit-limit)
 RESULT_DELAY = 30.0  # simulated seconds from the chequered flag to a searchable result
 CHANNEL_OFFSET = 1_000_000
 WORLD_PER_DRIVER = 4  # simulated members per tracked driver
+OFFICIAL_MIN_ENTRIES = 6  # smaller sessions are unofficial and move no rating, as on iRacing
 
 
 @dataclass
@@ -190,6 +191,7 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
         # Each account has its own budget: N accounts spend N times as many requests in the same time.
         request_cost=60.0 / (scenario.rate_limit * scenario.accounts),
         result_delay=RESULT_DELAY,
+        official_min_entries=OFFICIAL_MIN_ENTRIES,
     )
     sim = Simulator(config, clock=clock)
     await sim.start()

@@ -44,7 +44,11 @@ class RatingsFeed:
             for session in self.world.member_sessions(member, scanned - longest, horizon):
                 if scanned < session.end <= horizon:
                     split = self.world.split_of(member, session)
-                    if split is not None and self.moves_ratings(member, session.subsession_id(split)):
+                    if (
+                        split is not None
+                        and self.world.is_official(session)  # unofficial sessions rate nobody
+                        and self.moves_ratings(member, session.subsession_id(split))
+                    ):
                         newest[session.series.category_id] = session.subsession_id(split)
             self._scan[member.cust_id] = (horizon, newest)
         return newest

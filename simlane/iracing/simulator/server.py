@@ -78,6 +78,9 @@ class SimulatorConfig:
     member_batch: int = 100
     member_staleness: float = 120.0
     unchanged_share: float = 0.01
+    # Sessions with fewer entrants are unofficial: ``official_session`` false, no rating moves. 1 (every session
+    # counts) keeps the small worlds of tests and the demo rated; benchmarks use iRacing's usual minimum of 6.
+    official_min_entries: int = 1
     credentials: Credentials = field(default_factory=Credentials)
 
 
@@ -95,7 +98,7 @@ class Simulator(LoopbackServer):
     def __init__(self, config: SimulatorConfig | None = None, *, clock: SimClock | None = None) -> None:
         self.config = config or SimulatorConfig()
         self.clock = clock or SimClock()
-        self.world = World(self.config.seed, self.config.members)
+        self.world = World(self.config.seed, self.config.members, official_min=self.config.official_min_entries)
         self.data: DataService | ReplayData = (
             ReplayData(self.config.replay_dir)
             if self.config.replay_dir
@@ -318,6 +321,8 @@ class Simulator(LoopbackServer):
             self._log("data", endpoint, exc.status)
             return web.json_response({"error": exc.error}, status=exc.status, headers=headers)
         self._log("data", endpoint, 200)
+        if endpoint == "results/search_series" and "cust_id" not in request.query:
+            self.counters["data:results/search_series:listing"] += 1  # whole sessions, not one driver's races
         return web.json_response(self._wrap(reply, now), headers=headers)
 
     def _wrap(self, reply: Reply, now: float) -> Any:

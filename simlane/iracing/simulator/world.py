@@ -129,8 +129,10 @@ class League:
 class World:
     """Members, schedules, sessions, results and leagues of one seed."""
 
-    def __init__(self, seed: int = 1, members: int = 2000) -> None:
+    def __init__(self, seed: int = 1, members: int = 2000, *, official_min: int = 1) -> None:
         self.seed = seed
+        # A session with fewer entrants than this is unofficial: rated by nobody (the README's assumptions).
+        self.official_min = official_min
         self.members: list[Member] = [self._make_member(i) for i in range(members)]
         self.by_id = {m.cust_id: m for m in self.members}
         self._member_state = {m.cust_id: mix_state(seed, m.cust_id) for m in self.members}  # (seed, member) mixed
@@ -348,6 +350,13 @@ class World:
             entrants = entrants[:-1]
         entrants = entrants[: SPLIT_SIZE * SPLITS_PER_SESSION]
         return tuple(tuple(entrants[i : i + SPLIT_SIZE]) for i in range(0, len(entrants), SPLIT_SIZE))
+
+    def entries(self, session: Session) -> int:
+        return sum(len(split) for split in self.splits(session))
+
+    def is_official(self, session: Session) -> bool:
+        """Whether the session counts: an official series with at least ``official_min`` entrants."""
+        return session.series.official and self.entries(session) >= self.official_min
 
     def member_sessions(self, member: Member, begin: float, end: float) -> list[Session]:
         """Sessions the member raced that *started* in [begin, end), in start order."""

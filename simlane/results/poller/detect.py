@@ -1,9 +1,10 @@
 """Change detection (strategy F): who raced, for the price of one ``member/get`` per batch of drivers.
 
-Every official race moves a driver's iRating, safety rating or licence (unofficial series races too), and
+Every official race moves a driver's iRating, safety rating or licence, and
 ``member/get?cust_ids=…&include_licenses=true`` shows them for many drivers in one call. A driver whose ratings
-changed since their last search has finished a race: only they are searched. Hosted, league and practice sessions
-move no rating: drivers followed for those keep their search schedule (policy.py).
+changed since their last search has finished a race: only they are searched. Unofficial, hosted, league and
+practice sessions move no rating: small sessions are listed from the race guide, and drivers followed for hosted or
+league races keep their search schedule (policy.py).
 """
 
 from __future__ import annotations

@@ -44,10 +44,12 @@ def make_plan(
     policy: PollPolicy,
     accounts: int = 1,
     event_sweeps_per_minute: float = 0.0,
+    small_sessions_per_minute: float = 0.0,
 ) -> Plan:
     """Calls a minute the schedule needs for these drivers (``last_races``: each one's newest race seen).
 
-    ``event_sweeps_per_minute``: the ratings reads after sessions of the drivers' known series end.
+    ``event_sweeps_per_minute``: the ratings reads after sessions of the drivers' known series end;
+    ``small_sessions_per_minute``: sessions too small to be official, each listed and its race fetched.
     """
     share = 1 / max(1, policy.ratings_batch)
     need = event_sweeps_per_minute
@@ -62,6 +64,7 @@ def make_plan(
         tier = 2 if last is None else 0 if last >= active_since else 1 if last >= recent_since else 2
         need += sweeps[tier]
         need += capped[tier] if cust_id in searchers else fallback[tier]
+    need += 2 * small_sessions_per_minute
     need += 2 * changes_per_minute  # a search and at most one results/get for each driver whose ratings moved
     return Plan(need_per_minute=need, budget_per_minute=policy.budget_per_minute * accounts)
 

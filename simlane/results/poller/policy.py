@@ -37,7 +37,7 @@ class PollPolicy:
     recent_max: timedelta = timedelta(minutes=60)
     dormant_max: timedelta = timedelta(minutes=120)
     # Change detection (strategy F): member/get with many cust_ids shows each driver's ratings; a change means an
-    # official race (unofficial series races move ratings too) finished, and only then is the driver searched.
+    # official race finished, and only then is the driver searched.
     ratings_batch: int = 100  # cust_ids per member/get call (iRacing documents no maximum: an assumption)
     # Sweeps follow the races: a driver's ratings are read ``ratings_lag`` after each session of a series they
     # raced within ``series_memory`` ends (the race guide gives the end times; the lag covers the result's delay
@@ -58,6 +58,12 @@ class PollPolicy:
     fallback_active: timedelta = timedelta(hours=24)
     fallback_recent: timedelta = timedelta(hours=48)
     fallback_dormant: timedelta = timedelta(hours=48)
+    # A session with fewer entrants than iRacing's usual minimum for a ranked race (6; a series may set another)
+    # runs unofficial and moves no rating, so no sweep sees it: a session the race guide shows that small is listed
+    # as a whole (one series search) after it ends and each of its races fetched, for every tracked driver at once.
+    # Its result may be late: the listing is retried each cycle for ``small_session_patience`` after the end.
+    official_min_entries: int = 6
+    small_session_patience: timedelta = timedelta(hours=2)
     # Data API calls a minute the poller may plan for, per account: iRacing's 240, less a fifth kept free for
     # interactive lookups (slash-command autocomplete, /track) so they never queue behind a pass.
     budget_per_minute: float = 240 * 0.8

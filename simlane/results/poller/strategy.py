@@ -28,6 +28,7 @@ from .detect import RatingsWatch, account_of
 from .ingest import SubsessionFetcher, claims_for_result, participants, race_kind
 from .plan import make_plan, warn_if_short
 from .policy import PollPolicy, fallback_at, next_poll_at, sweep_at
+from .unofficial import GUIDE_MINUTES, SmallSessions
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,11 @@ class ResultsPoller:
         self.on_claims = on_claims
         self.series_ends: dict[int, list[datetime]] = {}
         self._guide_at: float | None = None
+        self.small = SmallSessions(self.policy)  # sessions too small to go official, listed after they end
+        self._followed: set[int] = set()  # series this poller's drivers raced lately (the guide's small sessions)
+        self._guide_stale = False  # a search revealed a series not followed before: read the guide again
+        self._followed_ready = False  # ``_followed`` is computed from the poll states once they are loaded
+        self._listing_calls = 0
         self._handled: OrderedDict[int, None] = OrderedDict()
         self._unfetched: dict[int, datetime] = {}  # driver -> end of the oldest listed race results/get lacked
         self.stretch = 1.0  # the plan's factor on every gap (1.0 when the budget covers the schedule)
@@ -141,6 +147,7 @@ class ResultsPoller:
             policy=self.policy,
             accounts=len(self.clients),
             event_sweeps_per_minute=self._event_sweeps(states, now),
+            small_sessions_per_minute=self.small.per_minute,
         )
         report.need_per_minute, report.budget_per_minute = plan.need_per_minute, plan.budget_per_minute
         report.shortfall_per_minute, self.stretch = plan.shortfall, plan.stretch
@@ -152,6 +159,12 @@ class ResultsPoller:
             report.changed = await self._sweep(mine, states, now)
             minutes = max(self.policy.interval.total_seconds(), 1.0) / 60
             self._changes_per_minute = 0.8 * self._changes_per_minute + 0.2 * report.changed / minutes
+        except MaintenanceError:
+            report.maintenance = True
+            return report
+        self._listing_calls = 0
+        try:
+            await self._list_small_sessions(subs, states, now, report)
         except MaintenanceError:
             report.maintenance = True
             return report
@@ -170,7 +183,8 @@ class ResultsPoller:
         # No more searches a cycle than the budget allows until the next one (the rest stay due, in this order):
         # a backlog, such as thousands of drivers tracked at once, never holds up the next cycle's sweep.
         minutes = self.policy.interval.total_seconds() / 60
-        room = self.policy.budget_per_minute * len(self.clients) * minutes - (self.watch.calls - sweeps_before)
+        spent = self.watch.calls - sweeps_before + self._listing_calls
+        room = self.policy.budget_per_minute * len(self.clients) * minutes - spent
         queue = deque(due[: max(self.concurrency * len(self.clients), int(room / 1.5))])
 
         async def worker() -> None:
@@ -205,6 +219,7 @@ class ResultsPoller:
             "unfetched": {str(c): at.timestamp() for c, at in self._unfetched.items()},
             "guide_at": self._guide_at,
             "series_ends": {str(s): [e.timestamp() for e in ends] for s, ends in self.series_ends.items()},
+            **self.small.snapshot(),
             "stretch": self.stretch,
             "changes_per_minute": self._changes_per_minute,
         }
@@ -219,6 +234,8 @@ class ResultsPoller:
         self._guide_at = snapshot.get("guide_at")
         ends = snapshot.get("series_ends", {})
         self.series_ends = {int(s): [datetime.fromtimestamp(e, UTC) for e in v] for s, v in ends.items()}
+        self.small.restore(snapshot)
+        self._followed_ready = False
         self.stretch = float(snapshot.get("stretch", 1.0))
         self._changes_per_minute = float(snapshot.get("changes_per_minute", 0.0))
 
@@ -283,7 +300,15 @@ class ResultsPoller:
         )
 
     async def _refresh_guide(self, now: datetime) -> None:
-        if self._guide_at is not None and now.timestamp() - self._guide_at < GUIDE_REFRESH_SECONDS:
+        if not self._followed_ready:  # a fresh poller, or one restored from a snapshot: no call needed for it
+            self._followed, self._followed_ready = self._followed_series(now), True
+        at = self._guide_at
+        if (
+            at is not None
+            and now.timestamp() - at < GUIDE_REFRESH_SECONDS
+            and not self._guide_stale
+            and not self.small.unconfirmed_started(now.timestamp(), at)
+        ):
             return
         guide = await self.client.race_guide(start_from=now, include_end_after_from=True)
         ends: dict[int, list[datetime]] = {}
@@ -291,7 +316,78 @@ class ResultsPoller:
             if s.series_id is not None and s.end_time is not None:
                 ends.setdefault(s.series_id, []).append(s.end_time)
         self.series_ends = {k: sorted(v) for k, v in ends.items()}
-        self._guide_at = now.timestamp()
+        self._followed = self._followed_series(now)
+        self.small.observe(guide.sessions, self._followed, now.timestamp())
+        self._guide_at, self._guide_stale = now.timestamp(), False
+
+    def _followed_series(self, now: datetime) -> set[int]:
+        """The series any of this poller's drivers raced within the series memory."""
+        horizon = (now - self.policy.series_memory).timestamp()
+        return {int(k) for st in self._states.values() for k, ts in st.recent_series.items() if ts >= horizon}
+
+    async def _list_small_sessions(
+        self,
+        subs: dict[int, list[Subscription]],
+        states: dict[int, DriverPollState],
+        now: datetime,
+        report: CycleReport,
+    ) -> None:
+        """List each ended small session and ingest its races; save the poll states they moved, post the claims."""
+        touched: set[int] = set()
+        claimed = 0
+        for key, _ in self.small.due(now.timestamp()):
+            done, created = await self._list_one(key, subs, states, touched, now, report)
+            claimed += created
+            if done:
+                self.small.listed(key)
+            elif not self.small.retry(key, now.timestamp()):
+                logger.warning("series %s: the small session at %s could not be listed in time", key[0], key[1])
+        if touched:
+            await aio.poll_states_save(states=[states[c] for c in touched])
+        if claimed and self.on_claims is not None:
+            await self._post_now()
+
+    async def _list_one(
+        self,
+        key: tuple[int, int],
+        subs: dict[int, list[Subscription]],
+        states: dict[int, DriverPollState],
+        touched: set[int],
+        now: datetime,
+        report: CycleReport,
+    ) -> tuple[bool, int]:
+        """One session's races, each fetched and ingested: (every race was, posts claimed). An empty listing is not
+        done: the result may be late."""
+        series_id, start = key
+        client = self.clients[series_id % len(self.clients)]
+        begin = datetime.fromtimestamp(start, UTC)
+        claimed, done = 0, True
+        try:
+            self._listing_calls += 1
+            rows = await client.search_series(
+                series_id=series_id,
+                start_range_begin=begin,
+                start_range_end=begin + timedelta(minutes=1),
+                event_types=[EVENT_TYPE_RACE],
+            )
+            for row in rows:
+                if row.subsession_id in self._handled:
+                    continue
+                self._listing_calls += 1
+                result = await self.fetcher.get(row.subsession_id)
+                if result is None:
+                    done = False
+                    continue
+                created = await self._ingest(result, 0, subs, states, touched, now)
+                report.claims += created
+                claimed += created
+        except MaintenanceError:
+            raise
+        except IRacingError as exc:
+            report.errors += 1
+            logger.warning("listing the small session of series %s at %s failed: %s", series_id, begin, exc)
+            return False, claimed
+        return done and bool(rows), claimed
 
     async def _search(
         self,
@@ -417,26 +513,29 @@ class ResultsPoller:
         if st.last_race_at is None or end > st.last_race_at:
             st.last_race_at = end
         if series_id:
+            if series_id not in self._followed:
+                self._followed.add(series_id)
+                self._guide_stale = True  # its small sessions are in the guide already: read it again
             key = str(series_id)
             st.recent_series[key] = max(st.recent_series.get(key, 0.0), end.timestamp())
 
     def _event_sweeps(self, states: dict[int, DriverPollState], now: datetime) -> float:
         """member/get calls a minute the sweeps after sessions of the drivers' known series cost."""
-        guide_minutes = 180.0
         horizon = (now - self.policy.series_memory).timestamp()
         followers: dict[int, int] = {}
         for st in states.values():
             for k, ts in st.recent_series.items():
                 if ts >= horizon:
                     followers[int(k)] = followers.get(int(k), 0) + 1
-        per_minute = sum(n * len(self.series_ends.get(sid, ())) / guide_minutes for sid, n in followers.items())
+        per_minute = sum(n * len(self.series_ends.get(sid, ())) / GUIDE_MINUTES for sid, n in followers.items())
         return per_minute / max(1, self.policy.ratings_batch)
 
     def _next(self, st: DriverPollState, now: datetime) -> datetime:
         horizon = (now - self.policy.series_memory).timestamp()
         st.recent_series = {k: v for k, v in st.recent_series.items() if v >= horizon}
         if st.cust_id not in self._searchers:
-            # Official and unofficial series races show in the ratings sweep; searching is the rare safety net.
+            # Official races show in the ratings sweep, unofficial ones in the small sessions' listing; searching
+            # is the rare safety net.
             at = fallback_at(now=now, cust_id=st.cust_id, last_race_at=st.last_race_at, policy=self.policy)
             return now + (at - now) * self.stretch  # a short budget spaces everyone's checks out evenly
         at = next_poll_at(

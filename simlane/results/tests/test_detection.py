@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -39,12 +40,17 @@ def _track(members: list[Member], *, league: bool = False) -> None:
         TrackedDriver.objects.create(guild_id=1, cust_id=m.cust_id, display_name=m.display_name, tracked_since=since)
 
 
-async def _run(w: ResultsWorld, hours: float) -> Recorder:
+# This world has 600 members, so most sessions have fewer than six entrants: the poller would list them all as
+# possibly unofficial. Tests of the other paths count their calls without that listing (tested on its own below).
+NO_LISTING = PollPolicy(official_min_entries=0)
+
+
+async def _run(w: ResultsWorld, hours: float, policy: PollPolicy = NO_LISTING) -> Recorder:
     """Cycles every two minutes from T0 (tracking starts at T0) for ``hours``."""
     recorder = Recorder(w)
     fetcher = SubsessionFetcher(w.client)
     outbox = Outbox(recorder, fetcher, now=w.now)
-    poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain)
+    poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain, policy=policy)
     end = T0 + hours * HOURS
     while w.clock.time() < end:
         await poller.cycle()
@@ -259,3 +265,151 @@ async def test_one_teammates_result_posts_the_other_with_one_fetch(results_world
     # Each race of the two fetched once, the team race included (both are in it).
     races = {s for s, _ in _races(w, [first, second], T0, session.end)}
     assert w.sim.counters["data:results/get"] == len(races)
+
+
+def _small_session_race(w: ResultsWorld) -> tuple[Member, int, float]:
+    """A driver racing in an unofficial session (fewer than six entrants) an hour or more into the run, who raced
+    that series in the week before tracking (so the poller knows they follow it)."""
+    world = w.sim.world
+    for m in world.members:
+        if not world.member_sessions(m, T0 - 7 * 86400, T0):
+            continue
+        for s in world.member_sessions(m, T0 + HOURS, T0 + 6 * HOURS):
+            split = world.split_of(m, s)
+            if s.series_index == m.series_index and split is not None and not world.is_official(s):
+                return m, s.subsession_id(split), float(s.end)
+    raise AssertionError("no driver races an unofficial session in this world")
+
+
+async def test_an_unofficial_race_is_found_by_listing_the_small_session(results_world: ResultsWorld):
+    w = results_world
+    _unrated_share(w, 0.0)  # every official race moves a rating; unofficial ones move none
+    w.sim.world.official_min = 6
+    member, sub, end = _small_session_race(w)
+    await sync_to_async(_track)([member])
+    fetcher = SubsessionFetcher(w.client)
+    outbox = Outbox(Recorder(w), fetcher, now=w.now)
+    poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain)
+
+    found_at = None
+    while w.clock.time() < end + 3 * HOURS and found_at is None:
+        await poller.cycle()
+        await outbox.drain()
+        if (sub, member.cust_id) in await _claimed():
+            found_at = w.clock.time()
+        w.clock.advance(STEP)
+
+    assert isinstance(w.sim.data, DataService)
+    # No sweep could have seen it: the race moved none of the driver's ratings ...
+    assert w.sim.data.members.ratings.newest_race(member, w.clock.time()) != sub
+    # ... yet it was posted within minutes of its result, not by the safety-net search a day later.
+    assert found_at is not None
+    assert found_at - end <= PollPolicy().publish_margin.total_seconds() + 2 * STEP
+    result = await fetcher.get(sub)
+    assert result is not None and result.official_session is False
+
+
+async def test_small_sessions_cost_a_listing_and_a_fetch_each_not_a_call_every_cycle(results_world: ResultsWorld):
+    """The listing's cost in a world where most sessions are small: one driver, twelve hours."""
+    w = results_world
+    _unrated_share(w, 0.0)
+    world = w.sim.world
+    world.official_min = 6
+    # A driver of a series with a session every 30 minutes, in this small world mostly under six entrants or empty.
+    member = next(
+        m
+        for m in world.members
+        if SERIES[m.series_index].repeat_minutes == 30
+        and m.second_index < 0
+        and world.member_sessions(m, T0 - 7 * 86400, T0)
+    )
+    await sync_to_async(_track)([member])
+
+    await _run(w, 12, policy=PollPolicy())
+
+    sessions = [
+        s
+        for index in world.series_of(member)  # their home series, and a second one if they race one
+        for s in world.sessions_between(index, T0, T0 + 12 * HOURS)
+        if s.end <= T0 + 12 * HOURS - 10 * 60  # listed a minute after the end: all before the run's end
+    ]
+    raced = [s for s in sessions if 0 < world.entries(s) < 6]
+    empty = [s for s in sessions if world.entries(s) == 0]
+    listings = w.sim.counters["data:results/search_series:listing"]
+    assert len(raced) >= 10 and empty
+    # Each small session that was raced is listed once (its result is out within the margin); an empty one is let
+    # go when the guide shows its final count of 0, never listed every cycle (the run has 360 cycles).
+    assert len(raced) <= listings <= len(raced) + 2
+    # One fetch per race found, each race once.
+    assert w.sim.counters["data:results/get"] <= listings + len(_races(w, [member], T0 - HOURS, T0 + 12 * HOURS))
+    assert _races(w, [member], T0, T0 + 12 * HOURS - 10 * 60) <= await _claimed()
+
+
+async def test_a_small_session_whose_result_fails_to_fetch_is_listed_again_later(results_world: ResultsWorld):
+    w = results_world
+    _unrated_share(w, 0.0)
+    w.sim.world.official_min = 6
+    member, sub, end = _small_session_race(w)
+    await sync_to_async(_track)([member])
+    fetcher = SubsessionFetcher(w.client)
+    poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher)
+
+    while w.clock.time() < end + STEP:  # up to the first listing, which fetches the race: iRacing fails it
+        await poller.cycle()
+        w.clock.advance(STEP)
+    w.sim.faults.add("500", endpoint="results/get", count=8)
+    found_at = None
+    while w.clock.time() < end + 2 * HOURS and found_at is None:
+        await poller.cycle()
+        if (sub, member.cust_id) in await _claimed():
+            found_at = w.clock.time()
+        w.clock.advance(STEP)
+
+    assert found_at is not None and found_at - end <= 30 * 60  # a retry after a back-off, not the fallback's day
+
+
+async def test_with_partitions_the_drivers_own_partition_lists_their_small_sessions(results_world: ResultsWorld):
+    w = results_world
+    _unrated_share(w, 0.0)
+    w.sim.world.official_min = 6
+    member, sub, end = _small_session_race(w)
+    await sync_to_async(_track)([member])
+    fetcher = SubsessionFetcher(w.client)
+    pollers = [ResultsPoller(w.client, now=w.now, fetcher=fetcher, partition=(i, 2)) for i in range(2)]
+
+    found_at = None
+    while w.clock.time() < end + HOURS and found_at is None:
+        for poller in pollers:
+            await poller.cycle()
+        if (sub, member.cust_id) in await _claimed():
+            found_at = w.clock.time()
+        w.clock.advance(STEP)
+
+    # Whichever partition the driver and the series fall in (a series is not assigned to a partition).
+    assert found_at is not None and found_at - end <= PollPolicy().publish_margin.total_seconds() + 2 * STEP
+    assert w.sim.counters["data:results/search_series:listing"] <= 2 * len(
+        [s for s in w.sim.world.sessions_between(member.series_index, T0, end) if 0 < w.sim.world.entries(s) < 6]
+    )
+
+
+async def test_a_small_session_seen_by_one_worker_is_listed_by_the_next_from_the_snapshot(results_world: ResultsWorld):
+    w = results_world
+    _unrated_share(w, 0.0)
+    w.sim.world.official_min = 6
+    member, sub, end = _small_session_race(w)
+    await sync_to_async(_track)([member])
+    fetcher = SubsessionFetcher(w.client)
+    first = ResultsPoller(w.client, now=w.now, fetcher=fetcher)
+    while w.clock.time() < end - STEP:  # the first worker saw the session in the guide, then stops before its end
+        await first.cycle()
+        w.clock.advance(STEP)
+    snapshot = json.loads(json.dumps(first.snapshot()))  # as the partition row stores it
+
+    second = ResultsPoller(w.client, now=w.now, fetcher=fetcher)
+    second.restore(snapshot)
+    while w.clock.time() < end + 2 * STEP:
+        await second.cycle()
+        w.clock.advance(STEP)
+
+    # The race guide no longer lists an ended session: only the snapshot told the second worker about it.
+    assert (sub, member.cust_id) in await _claimed()

@@ -166,7 +166,7 @@ class ResultPayloads(PayloadBase):
             "event_type_name": "Race",
             "license_category": LICENSE_CATEGORY[s.category_id],
             "license_category_id": s.category_id,
-            "official_session": s.official,
+            "official_session": w.is_official(session),
             "points_type": "race",
             "event_strength_of_field": sof,
             "num_cautions": 0,
