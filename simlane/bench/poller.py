@@ -60,6 +60,7 @@ class StrategyResult:
     warmup_calls: int = 0
     outside: int = 0  # posts of races that ended after the window (found in the tail; not measured)
     slowest: list[tuple[float, int, int]] = field(default_factory=list)  # (delay, subsession, cust_id)
+    missed: list[tuple[float, int, int]] = field(default_factory=list)  # (race end, subsession, cust_id), first few
 
     @property
     def calls_per_post(self) -> float:
@@ -280,6 +281,7 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
     result.posted = len(seen & truth.keys())
     result.expected = len(truth)
     result.misses = len(set(truth) - seen)
+    result.missed = sorted((truth[k][0], k[1], k[2]) for k in set(truth) - seen)[:5]
     return result
 
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from simlane.bench.client import run_client_bench
 from simlane.bench.db import throwaway_commits
-from simlane.bench.poller import Scenario, StrategyResult, run_poller_bench
+from simlane.bench.poller import T0, Scenario, StrategyResult, run_poller_bench
 
 
 class Command(BaseCommand):
@@ -169,6 +169,11 @@ class Command(BaseCommand):
             )
             for delay, sub, cust in r.slowest[:3]:
                 self.stdout.write(f"  slowest: {delay:.0f} s, subsession {sub}, driver {cust}")
+            for end, sub, cust in r.missed:
+                window_end = (T0.timestamp() + scenario.hours * 3600 - end) / 60
+                self.stdout.write(
+                    f"  missed: subsession {sub}, driver {cust}, ended {window_end:.0f} min before the window's end"
+                )
         by_name = {r.name: r for r in results}
         if len(by_name) == 2:
             ratio = by_name["baseline"].calls_per_post / by_name["SimLane"].calls_per_post
