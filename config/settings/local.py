@@ -3,4 +3,6 @@
 from .base import *  # noqa: F403
 from .base import env_bool
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for (DJANGO_DEBUG=true): Django's debug pages show settings, code and queries to whoever reaches
+# the dashboard, and `simlane run` is also how a league runs SimLane for real on one machine.
+DEBUG = env_bool("DJANGO_DEBUG", False)
