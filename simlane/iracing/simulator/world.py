@@ -40,16 +40,6 @@ SECOND_SERIES_SHARE = 0.25
 MIX_START = 0x9E3779B97F4A7C15
 
 
-def mix(*values: int) -> float:
-    """A deterministic uniform number in [0, 1) from integers (splitmix64; never Python's salted ``hash``)."""
-    x = MIX_START
-    for v in values:
-        x = (x ^ (v & MASK64)) * 0xBF58476D1CE4E5B9 & MASK64
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EB & MASK64
-        x ^= x >> 31
-    return x / 2**64
-
-
 def mix_state(*values: int, state: int = MIX_START) -> int:
     """The state ``mix`` reaches after ``values``, starting from ``state``: draws that share their first values
     continue from it with ``mix_from`` (``mix_from(mix_state(a, b), c) == mix(a, b, c)``) instead of mixing the
@@ -62,14 +52,14 @@ def mix_state(*values: int, state: int = MIX_START) -> int:
     return x
 
 
+def mix(*values: int) -> float:
+    """A deterministic uniform number in [0, 1) from integers (splitmix64; never Python's salted ``hash``)."""
+    return mix_state(*values) / 2**64
+
+
 def mix_from(state: int, *values: int) -> float:
     """``mix`` of the values behind ``state`` followed by ``values``."""
-    x = state
-    for v in values:
-        x = (x ^ (v & MASK64)) * 0xBF58476D1CE4E5B9 & MASK64
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EB & MASK64
-        x ^= x >> 31
-    return x / 2**64
+    return mix_state(*values, state=state) / 2**64
 
 
 def iso(ts: float) -> str:
