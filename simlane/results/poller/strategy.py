@@ -102,9 +102,10 @@ class ResultsPoller:
         self.series_ends: dict[int, list[datetime]] = {}
         self._guide_at: float | None = None
         self.small = SmallSessions(self.policy)  # sessions too small to go official, listed after they end
-        self._followed: set[int] = set()  # series this poller's drivers raced lately (the guide's small sessions)
-        self._guide_stale = False  # a search revealed a series not followed before: read the guide again
-        self._followed_ready = False  # ``_followed`` is computed from the poll states once they are loaded
+        # Series this poller's drivers raced lately (whose small sessions are listed); None until the poll states
+        # are loaded. A search that reveals one more has the guide read again.
+        self._followed: set[int] | None = None
+        self._guide_stale = False
         self._listing_calls = 0
         self._handled: OrderedDict[int, None] = OrderedDict()
         self._unfetched: dict[int, datetime] = {}  # driver -> end of the oldest listed race results/get lacked
@@ -131,8 +132,9 @@ class ResultsPoller:
         if not mine:
             return report
         states = await self._states_of(mine)
+        followers = self._followers(states, now)
         try:
-            await self._refresh_guide(now)
+            await self._refresh_guide(now, followers)
         except MaintenanceError:
             report.maintenance = True
             return report
@@ -146,7 +148,7 @@ class ResultsPoller:
             changes_per_minute=self._changes_per_minute,
             policy=self.policy,
             accounts=len(self.clients),
-            event_sweeps_per_minute=self._event_sweeps(states, now),
+            event_sweeps_per_minute=self._event_sweeps(followers),
             small_sessions_per_minute=self.small.per_minute,
         )
         report.need_per_minute, report.budget_per_minute = plan.need_per_minute, plan.budget_per_minute
@@ -235,7 +237,7 @@ class ResultsPoller:
         ends = snapshot.get("series_ends", {})
         self.series_ends = {int(s): [datetime.fromtimestamp(e, UTC) for e in v] for s, v in ends.items()}
         self.small.restore(snapshot)
-        self._followed_ready = False
+        self._followed = None
         self.stretch = float(snapshot.get("stretch", 1.0))
         self._changes_per_minute = float(snapshot.get("changes_per_minute", 0.0))
 
@@ -299,9 +301,9 @@ class ResultsPoller:
             and now - st.last_race_at <= self.policy.explain_window
         )
 
-    async def _refresh_guide(self, now: datetime) -> None:
-        if not self._followed_ready:  # a fresh poller, or one restored from a snapshot: no call needed for it
-            self._followed, self._followed_ready = self._followed_series(now), True
+    async def _refresh_guide(self, now: datetime, followers: Mapping[int, int]) -> None:
+        if self._followed is None:  # a fresh poller, or one restored from a snapshot: no call needed for it
+            self._followed = set(followers)
         at = self._guide_at
         if (
             at is not None
@@ -316,14 +318,9 @@ class ResultsPoller:
             if s.series_id is not None and s.end_time is not None:
                 ends.setdefault(s.series_id, []).append(s.end_time)
         self.series_ends = {k: sorted(v) for k, v in ends.items()}
-        self._followed = self._followed_series(now)
+        self._followed = set(followers)
         self.small.observe(guide.sessions, self._followed, now.timestamp())
         self._guide_at, self._guide_stale = now.timestamp(), False
-
-    def _followed_series(self, now: datetime) -> set[int]:
-        """The series any of this poller's drivers raced within the series memory."""
-        horizon = (now - self.policy.series_memory).timestamp()
-        return {int(k) for st in self._states.values() for k, ts in st.recent_series.items() if ts >= horizon}
 
     async def _list_small_sessions(
         self,
@@ -335,7 +332,7 @@ class ResultsPoller:
         """List each ended small session and ingest its races; save the poll states they moved, post the claims."""
         touched: set[int] = set()
         claimed = 0
-        for key, _ in self.small.due(now.timestamp()):
+        for key in self.small.due(now.timestamp()):
             done, created = await self._list_one(key, subs, states, touched, now, report)
             claimed += created
             if done:
@@ -513,20 +510,24 @@ class ResultsPoller:
         if st.last_race_at is None or end > st.last_race_at:
             st.last_race_at = end
         if series_id:
-            if series_id not in self._followed:
+            if self._followed is not None and series_id not in self._followed:
                 self._followed.add(series_id)
                 self._guide_stale = True  # its small sessions are in the guide already: read it again
             key = str(series_id)
             st.recent_series[key] = max(st.recent_series.get(key, 0.0), end.timestamp())
 
-    def _event_sweeps(self, states: dict[int, DriverPollState], now: datetime) -> float:
-        """member/get calls a minute the sweeps after sessions of the drivers' known series cost."""
+    def _followers(self, states: dict[int, DriverPollState], now: datetime) -> dict[int, int]:
+        """How many of these drivers raced each series within the series memory."""
         horizon = (now - self.policy.series_memory).timestamp()
         followers: dict[int, int] = {}
         for st in states.values():
             for k, ts in st.recent_series.items():
                 if ts >= horizon:
                     followers[int(k)] = followers.get(int(k), 0) + 1
+        return followers
+
+    def _event_sweeps(self, followers: Mapping[int, int]) -> float:
+        """member/get calls a minute the sweeps after sessions of the drivers' known series cost."""
         per_minute = sum(n * len(self.series_ends.get(sid, ())) / GUIDE_MINUTES for sid, n in followers.items())
         return per_minute / max(1, self.policy.ratings_batch)
 

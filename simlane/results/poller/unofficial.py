@@ -65,11 +65,11 @@ class SmallSessions:
         """Whether a candidate started after the guide was read and is still running: its count is final now."""
         return any(not c.final and guide_at < c.start <= now < c.end for c in self.sessions.values())
 
-    def due(self, now: float) -> list[tuple[Key, Candidate]]:
+    def due(self, now: float) -> list[Key]:
         """Candidates to list now: ended, published, small by their newest count, and not waiting a back-off."""
         margin = self.policy.publish_margin.total_seconds()
         return [
-            (key, c)
+            key
             for key, c in self.sessions.items()
             if c.count < self.policy.official_min_entries
             and c.tries < len(LIST_AFTER)
