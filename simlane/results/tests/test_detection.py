@@ -51,11 +51,7 @@ async def _run(w: ResultsWorld, hours: float, policy: PollPolicy = NO_LISTING) -
     fetcher = SubsessionFetcher(w.client)
     outbox = Outbox(recorder, fetcher, now=w.now)
     poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain, policy=policy)
-    end = T0 + hours * HOURS
-    while w.clock.time() < end:
-        await poller.cycle()
-        await outbox.drain()
-        w.clock.advance(STEP)
+    await _cycle_until(w, [poller], T0 + hours * HOURS, outbox=outbox)
     return recorder
 
 
@@ -65,6 +61,27 @@ def _races(w: ResultsWorld, members: list[Member], begin: float, end: float) -> 
 
 async def _claimed() -> set[tuple[int, int]]:
     return {(p.subsession_id, p.cust_id) async for p in PostedResult.objects.all()}
+
+
+async def _cycle_until(
+    w: ResultsWorld,
+    pollers: list[ResultsPoller],
+    until: float,
+    *,
+    claim: tuple[int, int] | None = None,
+    outbox: Outbox | None = None,
+) -> float | None:
+    """A cycle of each poller (then a drain) every two minutes up to ``until``, or until ``claim`` (subsession,
+    driver) is in the ledger: when it was found, or None."""
+    while w.clock.time() < until:
+        for poller in pollers:
+            await poller.cycle()
+        if outbox is not None:
+            await outbox.drain()
+        if claim is not None and claim in await _claimed():
+            return w.clock.time()
+        w.clock.advance(STEP)
+    return None
 
 
 async def test_only_drivers_whose_ratings_moved_are_searched(results_world: ResultsWorld):
@@ -233,13 +250,7 @@ async def test_a_race_in_a_series_new_to_the_driver_is_found_by_the_capped_sweep
     outbox = Outbox(Recorder(w), fetcher, now=w.now)
     poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain)
 
-    found_at = None
-    while w.clock.time() < end + 3 * HOURS and found_at is None:
-        await poller.cycle()
-        await outbox.drain()
-        if (sub, member.cust_id) in await _claimed():
-            found_at = w.clock.time()
-        w.clock.advance(STEP)
+    found_at = await _cycle_until(w, [poller], end + 3 * HOURS, claim=(sub, member.cust_id), outbox=outbox)
 
     # The race guide never pointed at that series for them: the sweep at their activity cap saw the ratings move,
     # long before the safety-net search (18 h or more).
@@ -281,23 +292,24 @@ def _small_session_race(w: ResultsWorld) -> tuple[Member, int, float]:
     raise AssertionError("no driver races an unofficial session in this world")
 
 
-async def test_an_unofficial_race_is_found_by_listing_the_small_session(results_world: ResultsWorld):
-    w = results_world
-    _unrated_share(w, 0.0)  # every official race moves a rating; unofficial ones move none
+async def _track_small_session_racer(w: ResultsWorld) -> tuple[Member, int, float]:
+    """Sessions under six entrants unofficial (they move no rating; every official race moves one), and a driver
+    who races in one tracked: (driver, its subsession, its end)."""
+    _unrated_share(w, 0.0)
     w.sim.world.official_min = 6
     member, sub, end = _small_session_race(w)
     await sync_to_async(_track)([member])
+    return member, sub, end
+
+
+async def test_an_unofficial_race_is_found_by_listing_the_small_session(results_world: ResultsWorld):
+    w = results_world
+    member, sub, end = await _track_small_session_racer(w)
     fetcher = SubsessionFetcher(w.client)
     outbox = Outbox(Recorder(w), fetcher, now=w.now)
     poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher, on_claims=outbox.drain)
 
-    found_at = None
-    while w.clock.time() < end + 3 * HOURS and found_at is None:
-        await poller.cycle()
-        await outbox.drain()
-        if (sub, member.cust_id) in await _claimed():
-            found_at = w.clock.time()
-        w.clock.advance(STEP)
+    found_at = await _cycle_until(w, [poller], end + 3 * HOURS, claim=(sub, member.cust_id), outbox=outbox)
 
     assert isinstance(w.sim.data, DataService)
     # No sweep could have seen it: the race moved none of the driver's ratings ...
@@ -347,43 +359,24 @@ async def test_small_sessions_cost_a_listing_and_a_fetch_each_not_a_call_every_c
 
 async def test_a_small_session_whose_result_fails_to_fetch_is_listed_again_later(results_world: ResultsWorld):
     w = results_world
-    _unrated_share(w, 0.0)
-    w.sim.world.official_min = 6
-    member, sub, end = _small_session_race(w)
-    await sync_to_async(_track)([member])
+    member, sub, end = await _track_small_session_racer(w)
     fetcher = SubsessionFetcher(w.client)
     poller = ResultsPoller(w.client, now=w.now, fetcher=fetcher)
 
-    while w.clock.time() < end + STEP:  # up to the first listing, which fetches the race: iRacing fails it
-        await poller.cycle()
-        w.clock.advance(STEP)
+    await _cycle_until(w, [poller], end + STEP)  # up to the first listing, which fetches the race: iRacing fails it
     w.sim.faults.add("500", endpoint="results/get", count=8)
-    found_at = None
-    while w.clock.time() < end + 2 * HOURS and found_at is None:
-        await poller.cycle()
-        if (sub, member.cust_id) in await _claimed():
-            found_at = w.clock.time()
-        w.clock.advance(STEP)
+    found_at = await _cycle_until(w, [poller], end + 2 * HOURS, claim=(sub, member.cust_id))
 
     assert found_at is not None and found_at - end <= 30 * 60  # a retry after a back-off, not the fallback's day
 
 
 async def test_with_partitions_the_drivers_own_partition_lists_their_small_sessions(results_world: ResultsWorld):
     w = results_world
-    _unrated_share(w, 0.0)
-    w.sim.world.official_min = 6
-    member, sub, end = _small_session_race(w)
-    await sync_to_async(_track)([member])
+    member, sub, end = await _track_small_session_racer(w)
     fetcher = SubsessionFetcher(w.client)
     pollers = [ResultsPoller(w.client, now=w.now, fetcher=fetcher, partition=(i, 2)) for i in range(2)]
 
-    found_at = None
-    while w.clock.time() < end + HOURS and found_at is None:
-        for poller in pollers:
-            await poller.cycle()
-        if (sub, member.cust_id) in await _claimed():
-            found_at = w.clock.time()
-        w.clock.advance(STEP)
+    found_at = await _cycle_until(w, pollers, end + HOURS, claim=(sub, member.cust_id))
 
     # Whichever partition the driver and the series fall in (a series is not assigned to a partition).
     assert found_at is not None and found_at - end <= PollPolicy().publish_margin.total_seconds() + 2 * STEP
@@ -394,22 +387,15 @@ async def test_with_partitions_the_drivers_own_partition_lists_their_small_sessi
 
 async def test_a_small_session_seen_by_one_worker_is_listed_by_the_next_from_the_snapshot(results_world: ResultsWorld):
     w = results_world
-    _unrated_share(w, 0.0)
-    w.sim.world.official_min = 6
-    member, sub, end = _small_session_race(w)
-    await sync_to_async(_track)([member])
+    member, sub, end = await _track_small_session_racer(w)
     fetcher = SubsessionFetcher(w.client)
     first = ResultsPoller(w.client, now=w.now, fetcher=fetcher)
-    while w.clock.time() < end - STEP:  # the first worker saw the session in the guide, then stops before its end
-        await first.cycle()
-        w.clock.advance(STEP)
+    await _cycle_until(w, [first], end - STEP)  # the first worker saw the session in the guide, stops before its end
     snapshot = json.loads(json.dumps(first.snapshot()))  # as the partition row stores it
 
     second = ResultsPoller(w.client, now=w.now, fetcher=fetcher)
     second.restore(snapshot)
-    while w.clock.time() < end + 2 * STEP:
-        await second.cycle()
-        w.clock.advance(STEP)
+    await _cycle_until(w, [second], end + 2 * STEP)
 
     # The race guide no longer lists an ended session: only the snapshot told the second worker about it.
     assert (sub, member.cust_id) in await _claimed()
