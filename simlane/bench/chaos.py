@@ -300,7 +300,7 @@ async def run_chaos(options: ChaosOptions, progress: Callable[[str], None] = pri
         "RESULTS_PARTITION_SECONDS": str(options.partition_seconds),
     }
     sent_at: dict[tuple[int, int, str], float] = {}
-    now = lambda: datetime.fromtimestamp(sim_clock.time(), UTC)  # noqa: E731
+    now = sim_clock.now
     try:
         async with IRacingClient(demo_client_config(url), clock=sim_clock) as client:
             bot = SimLaneBot(iracing=client, now=now)
@@ -369,7 +369,7 @@ async def _drive(
     progress: Callable[[str], None],
 ) -> None:
     """Post, inject faults and kill until the window and its tail are over, then let the last posts land."""
-    now = lambda: datetime.fromtimestamp(clock.time(), UTC)  # noqa: E731
+    now = clock.now
     stop_at = T0.timestamp() + (options.hours + options.tail_hours) * 3600
 
     async def poster() -> None:

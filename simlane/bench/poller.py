@@ -215,7 +215,7 @@ async def _run_strategy(name: str, scenario: Scenario, progress: Callable[[str],
     try:
         async with IRacingClient(demo_client_config(sim.base_url), clock=clock) as client:
             fetcher = SubsessionFetcher(client)
-            now = lambda: datetime.fromtimestamp(clock.time(), UTC)  # noqa: E731
+            now = clock.now
             poller: ResultsPoller | BaselinePoller = (
                 ResultsPoller(
                     client,

@@ -329,7 +329,7 @@ async def demo_main(options: DemoOptions, console: Console, until: Until) -> Dem
         async with IRacingClient(demo_client_config(url), clock=clock) as client:
             if not await _hello(client, clock, console):
                 return None
-            bot = SimLaneBot(iracing=client, now=lambda: datetime.fromtimestamp(clock.time(), UTC))
+            bot = SimLaneBot(iracing=client, now=clock.now)
             policy = PollPolicy(interval=timedelta(seconds=options.interval))
             run = await run_demo(bot, client, sim, policy=policy, say=console.say, until=until, web=options.web)
             m = client.metrics

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 
 
 class SimClock:
@@ -24,6 +25,10 @@ class SimClock:
 
     def time(self) -> float:
         return self._origin + (time.perf_counter() - self._mono) * self.speed + self._offset
+
+    def now(self) -> datetime:
+        """:meth:`time` as an aware UTC datetime (what pollers, outboxes and the bot take as ``now``)."""
+        return datetime.fromtimestamp(self.time(), UTC)
 
     def advance(self, seconds: float) -> None:
         """Jump forward (tests use this to make races finish without waiting; ``speed=0`` clocks move only so)."""
